@@ -1,0 +1,32 @@
+# Two commands set up everything on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run local test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/bbs serve
+
+local: $(STAMP)
+	$(BIN)/bbs local
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check bbs screens tests bench
+	$(BIN)/ruff format --check bbs screens tests bench
+
+bench: $(STAMP)
+	$(BIN)/python bench/forum_speed.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

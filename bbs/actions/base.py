@@ -1,0 +1,125 @@
+"""What every group of forum operations shares: the stores, the viewer's rights, live events."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from bbs.config import Config
+from bbs.errors import Forbidden, NotFound
+from bbs.live import LiveBus, LiveEvent
+from bbs.models import GUEST, MemberRole, Person, Role, Visibility
+from bbs.store.community import CommunityStore
+from bbs.store.hub import HubStore
+
+Row = dict[str, Any]
+
+
+def person_from_row(row: Row) -> Person:
+    return Person(
+        id=row["id"], handle=row["handle"], display_name=row["display_name"],
+        role=Role(row["role"]), bio=row["bio"], interests=row["interests"],
+        created=row["created"], last_seen=row["last_seen"],
+    )
+
+
+class ForumBase:
+    """Owns the hub store and opens community stores on first use."""
+
+    def __init__(
+        self, data_dir: Path, config: Config | None = None, bus: LiveBus | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.config = config or Config(data_dir=self.data_dir)
+        self.bus = bus or LiveBus()
+        self.clock = clock
+        self.hub = HubStore(self.data_dir / "hub.db")
+        self._stores: dict[str, CommunityStore] = {}
+        self._stores_lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close every open database file."""
+        with self._stores_lock:
+            for store in self._stores.values():
+                store.close()
+            self._stores.clear()
+        self.hub.close()
+
+    # stores -----------------------------------------------------------------
+    def store(self, slug: str) -> CommunityStore:
+        """The community's database, opened (and upgraded) on first use."""
+        with self._stores_lock:
+            found = self._stores.get(slug)
+            if found is None:
+                found = CommunityStore(self.data_dir / "communities" / f"{slug}.db")
+                self._stores[slug] = found
+            return found
+
+    def _community_row(self, slug: str) -> Row:
+        row = self.hub.community(slug)
+        if row is None or row["status"] != "active":
+            raise NotFound(f"There is no community called {slug!r}.")
+        return row
+
+    # rights -----------------------------------------------------------------
+    def _membership(self, viewer: Person, slug: str) -> Row | None:
+        if viewer.is_guest:
+            return None
+        return self.hub.membership(viewer.id, slug)
+
+    def member_role(self, viewer: Person, slug: str) -> MemberRole | None:
+        """The viewer's role in a community if they are an active member, else None."""
+        found = self._membership(viewer, slug)
+        if found is None or found["status"] != "active":
+            return None
+        return MemberRole(found["role"])
+
+    def _may_read(self, viewer: Person, row: Row) -> bool:
+        if viewer.is_sysop or row["visibility"] == Visibility.OPEN:
+            found = self._membership(viewer, row["slug"])
+            return not (found and found["status"] == "banned")
+        return self.member_role(viewer, row["slug"]) is not None
+
+    def _require_read(self, viewer: Person, slug: str) -> Row:
+        row = self._community_row(slug)
+        if not self._may_read(viewer, row):
+            raise Forbidden(f"{row['name']} is only readable by its members.")
+        return row
+
+    def _require_post(self, viewer: Person, slug: str) -> Row:
+        row = self._require_read(viewer, slug)
+        if viewer.is_guest:
+            raise Forbidden("Guests can read but not post. Sign up with a key to join in.")
+        if self.member_role(viewer, slug) is None and not viewer.is_sysop:
+            raise Forbidden(f"Join {row['name']} to post there.")
+        return row
+
+    def _is_moderator(self, viewer: Person, slug: str) -> bool:
+        return viewer.is_sysop or self.member_role(viewer, slug) in (
+            MemberRole.MODERATOR, MemberRole.OWNER,
+        )
+
+    def _require_moderator(self, viewer: Person, slug: str) -> Row:
+        row = self._require_read(viewer, slug)
+        if not self._is_moderator(viewer, slug):
+            raise Forbidden(f"Only the moderators of {row['name']} can do that.")
+        return row
+
+    def _require_person(self, viewer: Person) -> None:
+        if viewer.is_guest:
+            raise Forbidden("Guests can only read. Sign up with a key to do that.")
+
+    # live -------------------------------------------------------------------
+    def _publish(self, kind: str, **fields: Any) -> None:
+        self.bus.publish(LiveEvent(kind=kind, **fields))
+
+    def person(self, handle: str) -> Person | None:
+        row = self.hub.person_by_handle(handle)
+        return person_from_row(row) if row else None
+
+    def guest(self) -> Person:
+        return GUEST

@@ -1,0 +1,66 @@
+"""Board culture: the sysop's bulletin, one-liners, last callers, the welcome screen."""
+
+from __future__ import annotations
+
+from bbs.actions.base import ForumBase
+from bbs.errors import Forbidden, RateLimited
+from bbs.models import Caller, OneLiner, Person, Welcome
+from bbs.text import clean_field
+
+
+class CultureActions(ForumBase):
+    def board_name(self) -> str:
+        return self.hub.setting("board_name", self.config.board_name)
+
+    def bulletin(self) -> str:
+        return self.hub.setting("bulletin", "")
+
+    def set_bulletin(self, viewer: Person, text: str) -> None:
+        """The sysop's bulletin, shown on everyone's welcome screen."""
+        if not viewer.is_sysop:
+            raise Forbidden("Only the sysop writes the bulletin.")
+        self.hub.set_setting("bulletin", clean_field("body", text, multiline=True))
+
+    def welcome(self, viewer: Person) -> Welcome:
+        """Everything the welcome screen shows, in one call."""
+        return Welcome(
+            board_name=self.board_name(),
+            bulletin=self.bulletin(),
+            new_posts=self.unread_count_since_last_visit(viewer),
+            unread_mail=0 if viewer.is_guest else self.hub.unread_mail(viewer.id),
+            oneliners=tuple(self.oneliners()),
+            callers=tuple(self.last_callers()),
+        )
+
+    def unread_count_since_last_visit(self, viewer: Person) -> int:
+        """Posts by others in the viewer's communities since their previous visit."""
+        if viewer.is_guest:
+            return 0
+        row = self.hub.person_by_id(viewer.id)
+        since = row["previous_seen"] if row else 0.0
+        return sum(
+            self.store(m["community"]).count_since(since, viewer.id)
+            for m in self.hub.memberships_of(viewer.id) if m["status"] == "active"
+        )
+
+    def oneliners(self, limit: int = 20) -> list[OneLiner]:
+        return [OneLiner(r["id"], r["handle"], r["text"], r["posted"])
+                for r in self.hub.oneliners(limit)]
+
+    def last_callers(self, limit: int = 10) -> list[Caller]:
+        return [Caller(r["handle"], r["at"]) for r in self.hub.callers(limit)]
+
+    def add_oneliner(self, viewer: Person, text: str) -> int:
+        """Write on the one-liner wall (rate-limited; the sysop is exempt)."""
+        self._require_person(viewer)
+        line = clean_field("oneliner", text)
+        latest = self.hub.row(
+            "SELECT max(posted) AS at FROM oneliners WHERE person_id = ?", (viewer.id,)
+        )
+        wait = self.config.oneliner_interval_s
+        if not viewer.is_sysop and latest and latest["at"] and self.clock() - latest["at"] < wait:
+            left = int(wait - (self.clock() - latest["at"])) + 1
+            raise RateLimited(f"One one-liner a minute: try again in {left} s.")
+        line_id = self.hub.add_oneliner(viewer.id, line, self.clock())
+        self._publish("oneliner", actor=viewer.handle)
+        return line_id

@@ -1,0 +1,106 @@
+"""People: registration, sign-in by key or password, profiles, the welcome screen's numbers."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from bbs.actions.base import ForumBase, person_from_row
+from bbs.errors import Forbidden, NotFound, TextError
+from bbs.models import Person, Role
+from bbs.passwords import hash_password, verify_password
+from bbs.text import clean_field, clean_handle
+
+RESERVED_HANDLES = frozenset({"guest", "new", "root", "admin", "sysop", "anonymous"})
+
+
+class PeopleActions(ForumBase):
+    def register(
+        self, handle: str, display_name: str = "", *, password: str | None = None,
+        public_key: tuple[str, str] | None = None, role: Role = Role.USER,
+    ) -> Person:
+        """Create a person; `public_key` is (fingerprint, OpenSSH text). Returns the Person."""
+        handle = clean_handle(handle)
+        if handle in RESERVED_HANDLES:
+            raise TextError(f"The handle {handle!r} is reserved; pick another.")
+        display = clean_field("display_name", display_name or handle)
+        password_hash = hash_password(password) if password else None
+        try:
+            person_id = self.hub.add_person(
+                handle, display, role=str(role), password_hash=password_hash,
+                created=self.clock(),
+            )
+        except sqlite3.IntegrityError:
+            raise TextError(f"The handle {handle!r} is taken; pick another.") from None
+        if public_key:
+            self.hub.add_key(person_id, public_key[0], public_key[1])
+        return self._person_by_id(person_id)
+
+    def _person_by_id(self, person_id: int) -> Person:
+        row = self.hub.person_by_id(person_id)
+        if row is None:
+            raise NotFound("No such person.")
+        return person_from_row(row)
+
+    def person_by_key(self, fingerprint: str) -> Person | None:
+        row = self.hub.person_by_key(fingerprint)
+        return person_from_row(row) if row and not row["banned"] else None
+
+    def key_is_known(self, fingerprint: str) -> bool:
+        return self.hub.person_by_key(fingerprint) is not None
+
+    def check_password(self, handle: str, password: str) -> Person | None:
+        """The person if the password matches (slow on purpose: call off the event loop)."""
+        row = self.hub.person_by_handle(handle)
+        if row is None or row["banned"] or not verify_password(row["password_hash"], password):
+            return None
+        return person_from_row(row)
+
+    def password_hash_of(self, handle: str) -> str | None:
+        row = self.hub.person_by_handle(handle)
+        return row["password_hash"] if row and not row["banned"] else None
+
+    def set_password(self, viewer: Person, password: str) -> None:
+        self._require_person(viewer)
+        if len(password) < 8:
+            raise TextError("A password needs at least 8 characters.")
+        self.hub.update_person(viewer.id, password_hash=hash_password(password))
+
+    def add_key(self, viewer: Person, fingerprint: str, public_key: str) -> None:
+        """Add another SSH key to one's own account."""
+        self._require_person(viewer)
+        try:
+            self.hub.add_key(viewer.id, fingerprint, public_key)
+        except sqlite3.IntegrityError:
+            raise TextError("That key is already on file.") from None
+
+    def keys(self, viewer: Person) -> list[str]:
+        self._require_person(viewer)
+        return [row["fingerprint"] for row in self.hub.keys_of(viewer.id)]
+
+    def sign_in(self, person: Person) -> Person:
+        """Record a login (last callers, the new scan's 'since'); returns the fresh Person."""
+        if person.is_guest:
+            return person
+        self.hub.record_login(person.id, self.clock())
+        self._publish("caller", actor=person.handle)
+        return self._person_by_id(person.id)
+
+    def update_profile(
+        self, viewer: Person, *, display_name: str | None = None, bio: str | None = None,
+        interests: str | None = None,
+    ) -> Person:
+        """Change one's own display name, bio or interests."""
+        self._require_person(viewer)
+        fields: dict[str, str] = {}
+        if display_name is not None:
+            fields["display_name"] = clean_field("display_name", display_name)
+        if bio is not None:
+            fields["bio"] = clean_field("bio", bio, required=False, multiline=True)
+        if interests is not None:
+            fields["interests"] = clean_field("description", interests, required=False)
+        self.hub.update_person(viewer.id, **fields)
+        return self._person_by_id(viewer.id)
+
+    def require_sysop(self, viewer: Person) -> None:
+        if not viewer.is_sysop:
+            raise Forbidden("Only the sysop can do that.")

@@ -1,0 +1,70 @@
+"""Writing: start a thread, reply to any post, edit one's own post."""
+
+from __future__ import annotations
+
+from bbs.actions.base import ForumBase
+from bbs.errors import Forbidden, NotFound
+from bbs.models import Person
+from bbs.text import clean_field
+
+
+class PostingActions(ForumBase):
+    def start_thread(
+        self, viewer: Person, slug: str, board: str, title: str, body: str
+    ) -> tuple[int, int]:
+        """Start a thread; returns (thread id, first post id) once committed."""
+        self._require_post(viewer, slug)
+        title = clean_field("title", title)
+        body = clean_field("body", body, multiline=True)
+        store = self.store(slug)
+        board_row = store.board(board)
+        if board_row is None:
+            raise NotFound(f"There is no board {board!r} here.")
+        self._before_write(viewer, "post", body)
+        thread_id, post_id = store.add_thread(
+            board_row["id"], title, viewer.id, viewer.handle, body, self.clock()
+        )
+        self._after_post(viewer, slug, board_row["id"], thread_id, post_id, body, "thread")
+        return thread_id, post_id
+
+    def reply(self, viewer: Person, slug: str, parent_id: int, body: str) -> int:
+        """Reply to any post of a thread; returns the new post's id once committed."""
+        self._require_post(viewer, slug)
+        body = clean_field("body", body, multiline=True)
+        store = self.store(slug)
+        parent = store.post(parent_id)
+        if parent is None:
+            raise NotFound(f"There is no post {parent_id} in {slug}.")
+        thread = store.thread(parent["thread_id"])
+        if thread and thread["locked"] and not self._is_moderator(viewer, slug):
+            raise Forbidden("This thread is locked: it takes no new replies.")
+        self._before_write(viewer, "reply", body)
+        post_id = store.add_reply(parent_id, viewer.id, viewer.handle, body, self.clock())
+        self._after_post(viewer, slug, parent["board_id"], parent["thread_id"], post_id, body,
+                         "post")
+        return post_id
+
+    def edit_post(self, viewer: Person, slug: str, post_id: int, body: str) -> None:
+        """Change one's own post; it is marked edited."""
+        self._require_post(viewer, slug)
+        body = clean_field("body", body, multiline=True)
+        store = self.store(slug)
+        post = store.post(post_id)
+        if post is None:
+            raise NotFound(f"There is no post {post_id} in {slug}.")
+        if post["author_id"] != viewer.id:
+            raise Forbidden("You can only edit your own posts.")
+        store.edit_post(post_id, body, self.clock())
+        self._publish("edit", community=slug, board_id=post["board_id"],
+                      thread_id=post["thread_id"], post_id=post_id, actor=viewer.handle)
+
+    # hooks that later concerns fill in -----------------------------------------
+    def _before_write(self, viewer: Person, action: str, body: str) -> None:
+        """Rate limits and duplicate checks go here (a RateLimited error refuses)."""
+
+    def _after_post(
+        self, viewer: Person, slug: str, board_id: int, thread_id: int, post_id: int,
+        body: str, kind: str,
+    ) -> None:
+        self._publish(kind, community=slug, board_id=board_id, thread_id=thread_id,
+                      post_id=post_id, actor=viewer.handle)

@@ -1,0 +1,174 @@
+"""Reading: the directory, a community's boards, a board's threads, a thread, search, unread."""
+
+from __future__ import annotations
+
+from bbs.actions.base import ForumBase, Row
+from bbs.errors import NotFound
+from bbs.models import (
+    BoardSummary,
+    Community,
+    CommunitySummary,
+    NewPost,
+    Person,
+    Post,
+    SearchHit,
+    ThreadSummary,
+    ThreadView,
+    Visibility,
+)
+from bbs.text import clean_field
+
+THREADS_PAGE = 50
+
+
+def _thread_summary(slug: str, row: Row) -> ThreadSummary:
+    return ThreadSummary(
+        id=row["id"], community=slug, board=row.get("board_slug", ""), title=row["title"],
+        author=row["author"], created=row["created"], last_post_at=row["last_post_at"],
+        posts=row["post_count"], unread=int(row.get("unread") or 0),
+        pinned=bool(row["pinned"]), locked=bool(row["locked"]), origin=row["origin"],
+    )
+
+
+class ReadingActions(ForumBase):
+    def list_communities(self, viewer: Person) -> list[CommunitySummary]:
+        """Every active community; new-post counts only where the viewer may read."""
+        found = []
+        for row in self.hub.communities():
+            readable = self._may_read(viewer, row)
+            role = self.member_role(viewer, row["slug"])
+            new = self.store(row["slug"]).unread_count(viewer.id) if role else 0
+            found.append(
+                CommunitySummary(
+                    slug=row["slug"], name=row["name"], description=row["description"],
+                    visibility=Visibility(row["visibility"]), members=row["members"],
+                    new_posts=new, my_role=role, can_read=readable,
+                )
+            )
+        return found
+
+    def community(self, viewer: Person, slug: str) -> Community:
+        """A community's page header: rules and welcome are shown even before joining."""
+        row = self._community_row(slug)
+        return Community(
+            slug=row["slug"], name=row["name"], description=row["description"],
+            visibility=Visibility(row["visibility"]), rules=row["rules"],
+            welcome=row["welcome"], members=row["members"], member_cap=row["member_cap"],
+            my_role=self.member_role(viewer, slug),
+            sisters=tuple(s for s in row["sisters"].split(",") if s),
+        )
+
+    def boards(self, viewer: Person, slug: str) -> list[BoardSummary]:
+        """A community's boards with totals and the viewer's unread counts."""
+        self._require_read(viewer, slug)
+        return [
+            BoardSummary(
+                id=row["id"], slug=row["slug"], name=row["name"],
+                description=row["description"], threads=row["threads"], posts=row["posts"],
+                unread=row["unread"] if not viewer.is_guest else 0,
+                last_post_at=row["last_post_at"],
+            )
+            for row in self.store(slug).boards(viewer.id)
+        ]
+
+    def threads(
+        self, viewer: Person, slug: str, board: str, page: int = 0, per_page: int = THREADS_PAGE
+    ) -> list[ThreadSummary]:
+        """One page of a board's threads, pinned first then newest activity first."""
+        self._require_read(viewer, slug)
+        store = self.store(slug)
+        board_row = store.board(board)
+        if board_row is None:
+            raise NotFound(f"There is no board {board!r} here.")
+        rows = store.threads(board_row["id"], viewer.id, limit=per_page, offset=page * per_page)
+        return [_thread_summary(slug, {**row, "board_slug": board}) for row in rows]
+
+    def read_thread(self, viewer: Person, slug: str, thread_id: int) -> ThreadView:
+        """A whole thread in tree order; hidden posts show their reason, not their text."""
+        self._require_read(viewer, slug)
+        store = self.store(slug)
+        row = store.thread(thread_id)
+        if row is None:
+            raise NotFound(f"There is no thread {thread_id} in {slug}.")
+        moderator = self._is_moderator(viewer, slug)
+        posts = tuple(
+            self._post_model(p, moderator, viewer) for p in store.posts(thread_id, viewer.id)
+        )
+        return ThreadView(thread=_thread_summary(slug, row), posts=posts)
+
+    def _post_model(self, row: Row, moderator: bool, viewer: Person) -> Post:
+        hidden = bool(row["hidden"])
+        body = row["body"]
+        if hidden and not moderator:
+            body = ""
+        return Post(
+            id=row["id"], thread_id=row["thread_id"], parent_id=row["parent_id"],
+            depth=row["depth"], author=row["author"], body=body, created=row["created"],
+            edited_at=row["edited_at"], hidden=hidden, hidden_reason=row["hidden_reason"],
+            unread=bool(row["unread"]) and not viewer.is_guest,
+        )
+
+    def mark_read(self, viewer: Person, slug: str, thread_id: int, up_to_post_id: int) -> None:
+        """Everything in the thread up to this post id counts as read."""
+        if viewer.is_guest:
+            return
+        self._require_read(viewer, slug)
+        self.store(slug).mark_read(viewer.id, thread_id, up_to_post_id)
+
+    def mark_all_read(self, viewer: Person, slug: str) -> None:
+        if viewer.is_guest:
+            return
+        self._require_read(viewer, slug)
+        self.store(slug).mark_all_read(viewer.id)
+
+    def unread_count(self, viewer: Person, slug: str | None = None) -> int:
+        """Unread posts in one community, or in all the viewer's communities."""
+        if viewer.is_guest:
+            return 0
+        if slug is not None:
+            self._require_read(viewer, slug)
+            return self.store(slug).unread_count(viewer.id)
+        return sum(
+            self.store(m["community"]).unread_count(viewer.id)
+            for m in self.hub.memberships_of(viewer.id) if m["status"] == "active"
+        )
+
+    def new_since_last_visit(self, viewer: Person, limit: int = 500) -> list[NewPost]:
+        """The new scan: posts by others in the viewer's communities since their last visit."""
+        if viewer.is_guest:
+            return []
+        row = self.hub.person_by_id(viewer.id)
+        since = row["previous_seen"] if row else 0.0
+        found: list[NewPost] = []
+        for m in self.hub.memberships_of(viewer.id):
+            if m["status"] != "active":
+                continue
+            for p in self.store(m["community"]).posts_since(since, viewer.id, limit):
+                found.append(
+                    NewPost(
+                        community=m["community"], thread_id=p["thread_id"], post_id=p["id"],
+                        title=p["title"], author=p["author"], created=p["created"],
+                    )
+                )
+        return found[:limit]
+
+    def search(self, viewer: Person, query: str, limit: int = 50) -> list[SearchHit]:
+        """Full-text search over every community the viewer may read, best matches first."""
+        text = clean_field("query", query)
+        hits: list[tuple[float, SearchHit]] = []
+        for row in self.hub.communities():
+            if not self._may_read(viewer, row):
+                continue
+            seen: set[int] = set()
+            for r in self.store(row["slug"]).search(text, limit):
+                if r["id"] in seen:
+                    continue
+                seen.add(r["id"])
+                hit = SearchHit(
+                    community=row["slug"], community_name=row["name"], thread_id=r["thread_id"],
+                    post_id=r["id"], title=r["title"], author=r["author"],
+                    snippet=r["snippet"], created=r["created"],
+                )
+                hits.append((r["rank"], hit))
+        hits.sort(key=lambda pair: pair[0])
+        return [hit for _, hit in hits[:limit]]

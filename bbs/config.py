@@ -1,0 +1,76 @@
+"""Settings: data dir, network, limits. From flags, else $BBS_*, else DATA_DIR/bbs.toml, else defaults."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+DEFAULT_DATA_DIR = Path("data")
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path = DEFAULT_DATA_DIR
+    host: str = "127.0.0.1"
+    port: int = 2222
+    workers: int = 1
+    board_name: str = "The Commons BBS"
+    # SSH limits
+    login_grace_s: float = 30.0
+    max_unauthenticated: int = 30
+    max_unauthenticated_per_address: int = 10
+    max_auth_tries: int = 3
+    max_sessions_per_person: int = 5
+    idle_timeout_s: float = 1800.0
+    idle_warning_s: float = 60.0
+    keepalive_interval_s: float = 15.0
+    keepalive_count_max: int = 3
+    max_concurrent_starts: int = 8
+    # forum limits
+    oneliner_interval_s: float = 60.0
+    post_interval_s: float = 10.0
+    require_community_approval: bool = False
+
+
+def _coerce(name: str, raw: Any) -> Any:
+    kind = {f.name: f.type for f in fields(Config)}[name]
+    if kind == "Path":
+        return Path(raw)
+    if kind == "bool":
+        return raw if isinstance(raw, bool) else str(raw).lower() in ("1", "true", "yes", "on")
+    if kind == "int":
+        return int(raw)
+    if kind == "float":
+        return float(raw)
+    return str(raw)
+
+
+def resolve_data_dir(flag: str | Path | None) -> Path:
+    """--data-dir DIR, else $BBS_DATA_DIR, else ./data."""
+    if flag:
+        return Path(flag)
+    env = os.environ.get("BBS_DATA_DIR")
+    return Path(env) if env else DEFAULT_DATA_DIR
+
+
+def load_config(data_dir: str | Path | None = None, **flags: Any) -> Config:
+    """Build the config: defaults < DATA_DIR/bbs.toml < $BBS_<NAME> < flags given (not None)."""
+    root = resolve_data_dir(data_dir)
+    values: dict[str, Any] = {}
+    toml_path = root / "bbs.toml"
+    if toml_path.exists():
+        values.update(tomllib.loads(toml_path.read_text()).get("bbs", {}))
+    names = {f.name for f in fields(Config)} - {"data_dir"}
+    for name in names:
+        env = os.environ.get(f"BBS_{name.upper()}")
+        if env is not None:
+            values[name] = env
+    values.update({k: v for k, v in flags.items() if v is not None})
+    unknown = set(values) - names
+    if unknown:
+        raise ValueError(f"Unknown settings: {', '.join(sorted(unknown))}")
+    coerced = {name: _coerce(name, raw) for name, raw in values.items()}
+    return replace(Config(data_dir=root), **coerced)

@@ -1,0 +1,17 @@
+"""The one door to the domain: every action a person can take is a method of `Forum`.
+
+Each method checks who may do it, cleans text through `bbs.text`, writes through
+the stores and publishes a live event. Screens and commands call nothing else.
+The operations live in `bbs.actions`, one module per concern.
+"""
+
+from __future__ import annotations
+
+from bbs.actions.culture import CultureActions
+from bbs.actions.people import PeopleActions
+from bbs.actions.posting import PostingActions
+from bbs.actions.reading import ReadingActions
+
+
+class Forum(ReadingActions, PostingActions, PeopleActions, CultureActions):
+    """The forum on one data dir: `Forum(data_dir, config, bus)`."""

@@ -1,0 +1,202 @@
+"""Plain, frozen models that the forum hands to screens and commands (never rows)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """A person's role on the whole board."""
+
+    GUEST = "guest"
+    USER = "user"
+    SYSOP = "sysop"
+
+
+class MemberRole(StrEnum):
+    """A person's role inside one community."""
+
+    MEMBER = "member"
+    MODERATOR = "moderator"
+    OWNER = "owner"
+
+
+class Visibility(StrEnum):
+    """Who may join a community, and who may read it without joining."""
+
+    OPEN = "open"
+    REQUEST = "request"
+    INVITE = "invite"
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    handle: str
+    display_name: str
+    role: Role = Role.USER
+    bio: str = ""
+    interests: str = ""
+    created: float = 0.0
+    last_seen: float = 0.0
+
+    @property
+    def is_guest(self) -> bool:
+        return self.role == Role.GUEST
+
+    @property
+    def is_sysop(self) -> bool:
+        return self.role == Role.SYSOP
+
+
+GUEST = Person(id=0, handle="guest", display_name="Guest", role=Role.GUEST)
+
+
+@dataclass(frozen=True)
+class CommunitySummary:
+    slug: str
+    name: str
+    description: str
+    visibility: Visibility
+    members: int
+    new_posts: int = 0
+    my_role: MemberRole | None = None
+    can_read: bool = True
+
+
+@dataclass(frozen=True)
+class Community:
+    slug: str
+    name: str
+    description: str
+    visibility: Visibility
+    rules: str
+    welcome: str
+    members: int
+    member_cap: int | None = None
+    my_role: MemberRole | None = None
+    sisters: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class BoardSummary:
+    id: int
+    slug: str
+    name: str
+    description: str
+    threads: int
+    posts: int
+    unread: int
+    last_post_at: float | None
+
+
+@dataclass(frozen=True)
+class ThreadSummary:
+    id: int
+    community: str
+    board: str
+    title: str
+    author: str
+    created: float
+    last_post_at: float
+    posts: int
+    unread: int
+    pinned: bool = False
+    locked: bool = False
+    origin: str = ""
+
+
+@dataclass(frozen=True)
+class Post:
+    id: int
+    thread_id: int
+    parent_id: int | None
+    depth: int
+    author: str
+    body: str
+    created: float
+    edited_at: float | None = None
+    hidden: bool = False
+    hidden_reason: str = ""
+    unread: bool = False
+
+    @property
+    def ref(self) -> str:
+        return str(self.id)
+
+
+@dataclass(frozen=True)
+class ThreadView:
+    """A whole thread in display order: each post follows its parent, depth-first."""
+
+    thread: ThreadSummary
+    posts: tuple[Post, ...]
+
+    def children(self, post_id: int | None) -> list[Post]:
+        return [p for p in self.posts if p.parent_id == post_id]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    community: str
+    community_name: str
+    thread_id: int
+    post_id: int
+    title: str
+    author: str
+    snippet: str
+    created: float
+
+
+@dataclass(frozen=True)
+class NewPost:
+    """One entry of the new-message scan."""
+
+    community: str
+    thread_id: int
+    post_id: int
+    title: str
+    author: str
+    created: float
+
+
+@dataclass(frozen=True)
+class Caller:
+    handle: str
+    at: float
+
+
+@dataclass(frozen=True)
+class OneLiner:
+    id: int
+    handle: str
+    text: str
+    posted: float
+
+
+@dataclass(frozen=True)
+class Welcome:
+    """Everything the welcome screen shows, in one load."""
+
+    board_name: str
+    bulletin: str
+    new_posts: int
+    unread_mail: int = 0
+    oneliners: tuple[OneLiner, ...] = ()
+    callers: tuple[Caller, ...] = ()
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Event:
+    id: int
+    community: str
+    title: str
+    starts_at: float
+    tz: str
+    place: str
+    description: str
+    going: int = 0
+    maybe: int = 0
+    my_rsvp: str | None = None

@@ -1,0 +1,1 @@
+"""Storage: one hub database and one database per community, through sqlite-utils."""

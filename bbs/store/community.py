@@ -1,0 +1,257 @@
+"""<slug>.db: one community's boards, threads, posts (a tree), read marks, events, log.
+
+Posts carry a materialised `path` (the ids from the root down, fixed width) so a
+whole thread loads in display order with one indexed query. A post is unread
+for a person when its id is past both their read horizon for the community
+and their read mark for its thread, and someone else wrote it.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Any
+
+from bbs.store.db import Store
+from bbs.store.schema import community_migrations, migrate
+
+Row = dict[str, Any]
+
+_UNREAD = (
+    "p.id > max(coalesce(h.horizon_id, 0), coalesce(r.last_read_id, 0))"
+    " AND p.author_id != :me AND p.hidden = 0"
+)
+
+
+def path_segment(post_id: int) -> str:
+    """Fixed-width so that text order of paths is tree order."""
+    return f"{post_id:010d}"
+
+
+def fts_query(text: str) -> str:
+    """Turn free text into an FTS5 query of quoted terms (all must match); never a syntax error."""
+    terms = re.findall(r"\w+", text)
+    return " ".join(f'"{term}"' for term in terms[:12])
+
+
+class CommunityStore(Store):
+    """The database of one community."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        with self.lock:
+            migrate(self.db, community_migrations)
+
+    # boards ---------------------------------------------------------------
+    def add_board(self, slug: str, name: str, description: str = "", position: int = 0) -> int:
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO boards(slug, name, description, position) VALUES (?, ?, ?, ?)",
+                (slug, name, description, position),
+            )
+            return int(cur.lastrowid or 0)
+
+    def board(self, slug: str) -> Row | None:
+        return self.row("SELECT * FROM boards WHERE slug = ?", (slug,))
+
+    def board_by_id(self, board_id: int) -> Row | None:
+        return self.row("SELECT * FROM boards WHERE id = ?", (board_id,))
+
+    def boards(self, me: int) -> list[Row]:
+        """Boards in order, each with thread and post totals and the unread count for `me`."""
+        return self.rows(
+            "SELECT b.*,"
+            " (SELECT count(*) FROM threads t WHERE t.board_id = b.id) AS threads,"
+            " (SELECT coalesce(sum(post_count), 0) FROM threads t WHERE t.board_id = b.id)"
+            "   AS posts,"
+            " (SELECT max(last_post_at) FROM threads t WHERE t.board_id = b.id) AS last_post_at,"
+            " (SELECT count(*) FROM posts p"
+            "   LEFT JOIN read_horizons h ON h.person_id = :me"
+            "   LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
+            f"  WHERE p.board_id = b.id AND p.id > coalesce(h.horizon_id, 0) AND {_UNREAD})"
+            "   AS unread"
+            " FROM boards b ORDER BY b.position, b.id",
+            {"me": me},
+        )
+
+    # threads --------------------------------------------------------------
+    def threads(self, board_id: int, me: int, limit: int = 50, offset: int = 0) -> list[Row]:
+        """One page of a board's threads: pinned first, then newest activity first."""
+        return self.rows(
+            "SELECT t.*,"
+            " (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND"
+            f"  {_UNREAD}) AS unread"
+            " FROM threads t"
+            " LEFT JOIN read_horizons h ON h.person_id = :me"
+            " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = t.id"
+            " WHERE t.board_id = :board ORDER BY t.pinned DESC, t.last_post_at DESC"
+            " LIMIT :limit OFFSET :offset",
+            {"me": me, "board": board_id, "limit": limit, "offset": offset},
+        )
+
+    def thread(self, thread_id: int) -> Row | None:
+        return self.row(
+            "SELECT t.*, b.slug AS board_slug FROM threads t JOIN boards b ON b.id = t.board_id"
+            " WHERE t.id = ?",
+            (thread_id,),
+        )
+
+    def posts(self, thread_id: int, me: int) -> list[Row]:
+        """Every post of a thread in tree order, each flagged unread for `me`."""
+        return self.rows(
+            f"SELECT p.*, ({_UNREAD}) AS unread FROM posts p"
+            " LEFT JOIN read_horizons h ON h.person_id = :me"
+            " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
+            " WHERE p.thread_id = :thread ORDER BY p.path",
+            {"me": me, "thread": thread_id},
+        )
+
+    def post(self, post_id: int) -> Row | None:
+        return self.row("SELECT * FROM posts WHERE id = ?", (post_id,))
+
+    def add_thread(
+        self, board_id: int, title: str, author_id: int, author: str, body: str,
+        at: float | None = None, origin: str = "",
+    ) -> tuple[int, int]:
+        """Create a thread with its first post; return (thread id, post id)."""
+        at = at or time.time()
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO threads(board_id, title, author_id, author, created, last_post_at,"
+                " post_count, origin) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+                (board_id, title, author_id, author, at, at, origin),
+            )
+            thread_id = int(cur.lastrowid or 0)
+            post_id = self._insert_post(thread_id, board_id, None, author_id, author, body, at)
+        return thread_id, post_id
+
+    def add_reply(
+        self, parent_id: int, author_id: int, author: str, body: str, at: float | None = None
+    ) -> int:
+        """Reply under `parent_id`; return the new post's id."""
+        at = at or time.time()
+        with self.write():
+            parent = self.post(parent_id)
+            if parent is None:
+                raise LookupError(parent_id)
+            return self._insert_post(
+                parent["thread_id"], parent["board_id"], parent, author_id, author, body, at
+            )
+
+    def _insert_post(
+        self, thread_id: int, board_id: int, parent: Row | None, author_id: int,
+        author: str, body: str, at: float,
+    ) -> int:
+        conn = self.db.conn
+        cur = conn.execute(
+            "INSERT INTO posts(thread_id, board_id, parent_id, depth, author_id, author, body,"
+            " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (thread_id, board_id, parent["id"] if parent else None,
+             parent["depth"] + 1 if parent else 0, author_id, author, body, at),
+        )
+        post_id = int(cur.lastrowid or 0)
+        path = (parent["path"] + "." if parent else "") + path_segment(post_id)
+        conn.execute("UPDATE posts SET path = ? WHERE id = ?", (path, post_id))
+        conn.execute(
+            "UPDATE threads SET post_count = post_count + 1, last_post_at = max(last_post_at, ?)"
+            " WHERE id = ?",
+            (at, thread_id),
+        )
+        return post_id
+
+    def edit_post(self, post_id: int, body: str, at: float) -> None:
+        with self.write() as db:
+            db.execute("UPDATE posts SET body = ?, edited_at = ? WHERE id = ?", (body, at, post_id))
+
+    # reading --------------------------------------------------------------
+    def mark_read(self, me: int, thread_id: int, up_to: int) -> None:
+        """Advance `me`'s read mark in a thread (never moves it back)."""
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO read_marks(person_id, thread_id, last_read_id) VALUES (?, ?, ?)"
+                " ON CONFLICT(person_id, thread_id) DO UPDATE SET"
+                " last_read_id = max(last_read_id, excluded.last_read_id)",
+                (me, thread_id, up_to),
+            )
+
+    def mark_all_read(self, me: int) -> None:
+        """Everything up to now counts as read for `me`."""
+        with self.write() as db:
+            top = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]
+            db.execute(
+                "INSERT INTO read_horizons(person_id, horizon_id) VALUES (?, ?)"
+                " ON CONFLICT(person_id) DO UPDATE SET horizon_id = excluded.horizon_id",
+                (me, top),
+            )
+
+    def unread_count(self, me: int) -> int:
+        return int(
+            self.value(
+                "SELECT count(*) FROM posts p LEFT JOIN read_horizons h ON h.person_id = :me"
+                " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
+                f" WHERE p.id > coalesce(h.horizon_id, 0) AND {_UNREAD}",
+                {"me": me},
+            )
+            or 0
+        )
+
+    def posts_since(self, since: float, me: int, limit: int = 500) -> list[Row]:
+        """Posts by others after `since`, thread by thread, in tree order (the new scan)."""
+        return self.rows(
+            "SELECT p.id, p.thread_id, p.author, p.created, t.title FROM posts p"
+            " JOIN threads t ON t.id = p.thread_id"
+            " WHERE p.created > :since AND p.author_id != :me AND p.hidden = 0"
+            " ORDER BY t.last_post_at DESC, p.thread_id, p.path LIMIT :limit",
+            {"since": since, "me": me, "limit": limit},
+        )
+
+    def count_since(self, since: float, me: int) -> int:
+        return int(
+            self.value(
+                "SELECT count(*) FROM posts WHERE created > ? AND author_id != ? AND hidden = 0",
+                (since, me),
+            )
+            or 0
+        )
+
+    def search(self, text: str, limit: int = 50) -> list[Row]:
+        """Posts whose body, or whose thread's title, matches `text`; best first."""
+        query = fts_query(text)
+        if not query:
+            return []
+        return self.rows(
+            "SELECT p.id, p.thread_id, t.title, p.author, p.created,"
+            " snippet(posts_fts, 0, '', '', '…', 10) AS snippet, posts_fts.rank AS rank"
+            " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
+            " JOIN threads t ON t.id = p.thread_id"
+            " WHERE posts_fts MATCH :q AND p.hidden = 0"
+            " UNION ALL "
+            "SELECT p.id, t.id, t.title, p.author, p.created, substr(p.body, 1, 80),"
+            " threads_fts.rank - 100"
+            " FROM threads_fts JOIN threads t ON t.id = threads_fts.rowid"
+            " JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL"
+            " WHERE threads_fts MATCH :q AND p.hidden = 0"
+            " ORDER BY rank LIMIT :limit",
+            {"q": query, "limit": limit},
+        )
+
+    # meetups ----------------------------------------------------------------
+    def add_event(self, row: Row) -> int:
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO events(title, starts_at, tz, place, description, author_id, author,"
+                " created) VALUES (:title, :starts_at, :tz, :place, :description, :author_id,"
+                " :author, :created)",
+                row,
+            )
+            return int(cur.lastrowid or 0)
+
+    def set_rsvp(self, event_id: int, person_id: int, handle: str, answer: str, at: float) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO rsvps(event_id, person_id, handle, answer, at) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT(event_id, person_id) DO UPDATE SET answer = excluded.answer,"
+                " at = excluded.at",
+                (event_id, person_id, handle, answer, at),
+            )

@@ -1,0 +1,194 @@
+"""Table definitions as numbered migrations (sqlite-utils `Migrations`).
+
+Opening a file applies whatever it has not seen yet, so an older hub or
+community database upgrades itself. Never edit a migration that has shipped:
+add the next number.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+hub_migrations = Migrations("bbs-hub")
+community_migrations = Migrations("bbs-community")
+
+
+@hub_migrations(name="0001_initial")
+def _hub_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE people (
+            id INTEGER PRIMARY KEY,
+            handle TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            display_name TEXT NOT NULL,
+            bio TEXT NOT NULL DEFAULT '',
+            interests TEXT NOT NULL DEFAULT '',
+            role TEXT NOT NULL DEFAULT 'user',
+            password_hash TEXT,
+            created REAL NOT NULL,
+            last_seen REAL NOT NULL DEFAULT 0,
+            previous_seen REAL NOT NULL DEFAULT 0,
+            banned INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE keys (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            fingerprint TEXT NOT NULL UNIQUE,
+            public_key TEXT NOT NULL,
+            added REAL NOT NULL
+        );
+        CREATE INDEX keys_person ON keys(person_id);
+        CREATE TABLE communities (
+            slug TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            visibility TEXT NOT NULL DEFAULT 'open',
+            rules TEXT NOT NULL DEFAULT '',
+            welcome TEXT NOT NULL DEFAULT '',
+            member_cap INTEGER,
+            status TEXT NOT NULL DEFAULT 'active',
+            sisters TEXT NOT NULL DEFAULT '',
+            founder_id INTEGER REFERENCES people(id),
+            created REAL NOT NULL
+        );
+        CREATE TABLE memberships (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            community TEXT NOT NULL REFERENCES communities(slug) ON DELETE CASCADE,
+            role TEXT NOT NULL DEFAULT 'member',
+            status TEXT NOT NULL DEFAULT 'active',
+            joined REAL NOT NULL,
+            PRIMARY KEY (person_id, community)
+        );
+        CREATE INDEX memberships_community ON memberships(community, status);
+        CREATE TABLE callers (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            at REAL NOT NULL
+        );
+        CREATE TABLE oneliners (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            posted REAL NOT NULL
+        );
+        CREATE TABLE mail (
+            id INTEGER PRIMARY KEY,
+            conversation_id INTEGER NOT NULL,
+            sender_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            recipient_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            subject TEXT NOT NULL DEFAULT '',
+            body TEXT NOT NULL,
+            sent REAL NOT NULL,
+            read_at REAL,
+            kind TEXT NOT NULL DEFAULT 'mail'
+        );
+        CREATE INDEX mail_recipient ON mail(recipient_id, read_at);
+        CREATE INDEX mail_conversation ON mail(conversation_id, id);
+        """
+    )
+
+
+@community_migrations(name="0001_initial")
+def _community_initial(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE boards (
+            id INTEGER PRIMARY KEY,
+            slug TEXT NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE TABLE threads (
+            id INTEGER PRIMARY KEY,
+            board_id INTEGER NOT NULL REFERENCES boards(id),
+            title TEXT NOT NULL,
+            author_id INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            created REAL NOT NULL,
+            last_post_at REAL NOT NULL,
+            post_count INTEGER NOT NULL DEFAULT 0,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            locked INTEGER NOT NULL DEFAULT 0,
+            origin TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX threads_board_activity ON threads(board_id, pinned DESC, last_post_at DESC);
+        CREATE TABLE posts (
+            id INTEGER PRIMARY KEY,
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            board_id INTEGER NOT NULL REFERENCES boards(id),
+            parent_id INTEGER REFERENCES posts(id),
+            path TEXT NOT NULL DEFAULT '',
+            depth INTEGER NOT NULL DEFAULT 0,
+            author_id INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            body TEXT NOT NULL,
+            created REAL NOT NULL,
+            edited_at REAL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            hidden_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX posts_thread_path ON posts(thread_id, path);
+        CREATE INDEX posts_thread_id ON posts(thread_id, id);
+        CREATE INDEX posts_board_id ON posts(board_id, id);
+        CREATE INDEX posts_created ON posts(created);
+        CREATE TABLE read_marks (
+            person_id INTEGER NOT NULL,
+            thread_id INTEGER NOT NULL REFERENCES threads(id),
+            last_read_id INTEGER NOT NULL,
+            PRIMARY KEY (person_id, thread_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE read_horizons (
+            person_id INTEGER PRIMARY KEY,
+            horizon_id INTEGER NOT NULL
+        );
+        CREATE TABLE mod_log (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE flags (
+            id INTEGER PRIMARY KEY,
+            post_id INTEGER NOT NULL REFERENCES posts(id),
+            flagger_id INTEGER NOT NULL,
+            flagger TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            at REAL NOT NULL,
+            resolved_at REAL,
+            resolution TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX flags_open ON flags(resolved_at);
+        CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            starts_at REAL NOT NULL,
+            tz TEXT NOT NULL DEFAULT 'UTC',
+            place TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            author_id INTEGER NOT NULL,
+            author TEXT NOT NULL,
+            created REAL NOT NULL
+        );
+        CREATE INDEX events_starts ON events(starts_at);
+        CREATE TABLE rsvps (
+            event_id INTEGER NOT NULL REFERENCES events(id),
+            person_id INTEGER NOT NULL,
+            handle TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (event_id, person_id)
+        ) WITHOUT ROWID;
+        """
+    )
+    db["posts"].enable_fts(["body"], fts_version="FTS5", create_triggers=True)
+    db["threads"].enable_fts(["title"], fts_version="FTS5", create_triggers=True)
+
+
+def migrate(db: sqlite_utils.Database, migrations: Migrations) -> None:
+    """Apply every pending migration of `migrations` to `db`."""
+    migrations.apply(db)

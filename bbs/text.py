@@ -1,0 +1,115 @@
+"""Cleaning text from people so it can never steer another person's terminal.
+
+Textual and Rich strip only a handful of control characters; ESC sequences,
+C1 controls, NUL and DEL pass straight through to the terminal. Everything a
+person types goes through `clean()` by code point, after decoding, before it
+is stored, and the UI cleans again when rendering (it never trusts the store).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from bbs.errors import TextError
+
+__all__ = [
+    "TextError",
+    "clean",
+    "clean_line",
+    "check_length",
+    "clean_field",
+    "LIMITS",
+    "HANDLE_RE",
+    "clean_handle",
+]
+
+
+# Escape sequences, 7-bit and 8-bit forms. Strings (OSC, DCS, SOS, PM, APC) run
+# to their terminator (BEL or ST) or, unterminated, to the end of the text.
+_SEQUENCES = re.compile(
+    r"""
+    (?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?        # OSC ... BEL/ST
+  | (?:\x1b[PX^_]|[\x90\x98\x9e\x9f])[^\x1b\x9c]*(?:\x1b\\|\x9c)? # DCS/SOS/PM/APC ... ST
+  | (?:\x1b\[|\x9b)[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]?          # CSI params final
+  | \x1b[\x20-\x2f]*[\x30-\x7e]?                                 # other ESC sequences
+    """,
+    re.VERBOSE,
+)
+
+# Bidirectional embeddings, overrides and isolates (Trojan Source, CVE-2021-42574).
+_BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u200e\u200f")
+
+LIMITS: dict[str, int] = {
+    "title": 120,
+    "body": 20_000,
+    "handle": 20,
+    "display_name": 40,
+    "bio": 500,
+    "oneliner": 80,
+    "description": 200,
+    "rules": 5_000,
+    "name": 60,
+    "reason": 300,
+    "subject": 120,
+    "place": 200,
+    "query": 200,
+}
+
+HANDLE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,19}$")
+
+
+def _allowed(ch: str, keep_newlines: bool) -> bool:
+    if ch in "\n\t":
+        return keep_newlines
+    if ch in _BIDI:
+        return False
+    cat = unicodedata.category(ch)
+    # Cc: C0, DEL, C1. Cs: lone surrogates (from bad decoding). Co/Cn kept:
+    # private-use and unassigned characters cannot control a terminal.
+    return cat not in ("Cc", "Cs")
+
+
+def clean(text: str, *, multiline: bool = True) -> str:
+    """Return `text` with escape sequences, controls and bidi overrides removed.
+
+    Newlines and tabs are kept when `multiline`; otherwise each becomes a
+    space. Carriage returns become newlines. Cleaning twice changes nothing.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SEQUENCES.sub("", text)
+    if not multiline:
+        text = text.replace("\n", " ").replace("\t", " ")
+    return "".join(ch for ch in text if _allowed(ch, multiline))
+
+
+def clean_line(text: str) -> str:
+    """One line of text (a title, a name): cleaned, inner runs of spaces kept, ends trimmed."""
+    return clean(text, multiline=False).strip()
+
+
+def check_length(field: str, text: str, *, required: bool = True) -> str:
+    """Raise TextError naming the limit when `text` is empty (if required) or too long."""
+    limit = LIMITS[field]
+    label = field.replace("_", " ")
+    if required and not text.strip():
+        raise TextError(f"The {label} is empty.")
+    if len(text) > limit:
+        raise TextError(f"The {label} is {len(text):,} characters; the limit is {limit:,}.")
+    return text
+
+
+def clean_field(field: str, text: str, *, required: bool = True, multiline: bool = False) -> str:
+    """Clean and length-check a named field in one step."""
+    cleaned = clean(text, multiline=True).strip() if multiline else clean_line(text)
+    return check_length(field, cleaned, required=required)
+
+
+def clean_handle(text: str) -> str:
+    """A handle: lower case, starts with a letter, 2-20 of a-z 0-9 _ -."""
+    handle = clean_line(text).lower()
+    if not HANDLE_RE.match(handle):
+        raise TextError(
+            "A handle is 2 to 20 characters: a letter first, then letters, digits, _ or -."
+        )
+    return handle
