@@ -1,0 +1,1 @@
+"""The Textual UI of the forum: one module per screen, its .tcss beside it."""

@@ -1,0 +1,51 @@
+"""BBSApp: the one Textual app that both ways in (local and SSH) run for a session."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+from textual.driver import Driver
+
+from bbs.session import Session
+from screens.themes import THEME_CYCLE, register_themes
+
+
+class BBSApp(App[None]):
+    """The forum for one signed-in person (or guest); screens read `self.app.session`."""
+
+    TITLE = "bbs"
+    BINDINGS = [
+        Binding("f1", "help", "Help"),
+        Binding("question_mark", "help", "Help", show=False),
+        Binding("ctrl+t", "cycle_theme", "Theme"),
+        Binding("ctrl+q", "quit", "Quit"),
+    ]
+    ENABLE_COMMAND_PALETTE = False
+
+    def __init__(self, session: Session, *, driver_class: type[Driver] | None = None) -> None:
+        super().__init__(driver_class=driver_class)
+        self.session = session
+        register_themes(self)
+
+    def on_mount(self) -> None:
+        from screens.welcome import WelcomeScreen
+
+        self.title = self.session.forum.board_name()
+        self.push_screen(WelcomeScreen())
+
+    def action_help(self) -> None:
+        from screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_cycle_theme(self) -> None:
+        names = [n for n in THEME_CYCLE if n in self.available_themes]
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+        self.notify(f"Theme: {self.theme}", timeout=2)
+
+
+def make_app(session: Session, driver_class: type[Driver] | None = None) -> BBSApp:
+    """The app for one session (the SSH server's factory calls this)."""
+    return BBSApp(session, driver_class=driver_class)
