@@ -2,16 +2,32 @@
 
 Each method checks who may do it, cleans text through `bbs.text`, writes through
 the stores and publishes a live event. Screens and commands call nothing else.
-The operations live in `bbs.actions`, one module per concern.
+The operations live in `bbs.actions`, one module per concern; the mixins
+cooperate through `super()` on the posting hooks (`_before_write`, `_after_post`).
 """
 
 from __future__ import annotations
 
+from bbs.actions.bridges import BridgeActions
 from bbs.actions.culture import CultureActions
+from bbs.actions.limits import LimitsActions
+from bbs.actions.mail import MailActions
+from bbs.actions.meetups import MeetupActions
+from bbs.actions.moderation import ModerationActions
 from bbs.actions.people import PeopleActions
 from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
 
 
-class Forum(ReadingActions, PostingActions, PeopleActions, CultureActions):
+class Forum(
+    LimitsActions,
+    ModerationActions,
+    MailActions,
+    BridgeActions,
+    MeetupActions,
+    ReadingActions,
+    PostingActions,
+    PeopleActions,
+    CultureActions,
+):
     """The forum on one data dir: `Forum(data_dir, config, bus)`."""

@@ -72,10 +72,14 @@ class LiveBus:
 
     def publish_presence(self, entry: object, *, gone: bool) -> None:
         """Tell every session (here and in other workers) that someone arrived, moved or left."""
-        self.publish(LiveEvent(
-            kind="presence-gone" if gone else "presence", actor=getattr(entry, "handle", ""),
-            target=getattr(entry, "where", ""), session=getattr(entry, "session_id", ""),
-        ))
+        self.publish(
+            LiveEvent(
+                kind="presence-gone" if gone else "presence",
+                actor=getattr(entry, "handle", ""),
+                target=getattr(entry, "where", ""),
+                session=getattr(entry, "session_id", ""),
+            )
+        )
 
     def deliver(self, event: LiveEvent) -> None:
         """Deliver to this process's subscribers only (the relay calls this for remote events)."""

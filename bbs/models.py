@@ -200,3 +200,104 @@ class Event:
     going: int = 0
     maybe: int = 0
     my_rsvp: str | None = None
+
+
+@dataclass(frozen=True)
+class Rsvp:
+    handle: str
+    answer: str  # "going", "maybe" or "no"
+
+
+@dataclass(frozen=True)
+class EventDetail:
+    event: Event
+    rsvps: tuple[Rsvp, ...]
+
+    def answered(self, answer: str) -> list[str]:
+        return [r.handle for r in self.rsvps if r.answer == answer]
+
+
+@dataclass(frozen=True)
+class MailMessage:
+    id: int
+    conversation_id: int
+    sender: str
+    recipient: str
+    subject: str
+    body: str
+    sent: float
+    read: bool
+    kind: str = "mail"  # "mail" or "mention"
+
+
+@dataclass(frozen=True)
+class ConversationSummary:
+    conversation_id: int
+    other: str
+    subject: str
+    last_from: str
+    last_sent: float
+    unread: int
+    kind: str = "mail"
+
+
+@dataclass(frozen=True)
+class ModLogEntry:
+    id: int
+    at: float
+    actor: str
+    action: str
+    target: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Flag:
+    id: int
+    post_id: int
+    thread_id: int
+    flagger: str
+    reason: str
+    at: float
+    author: str
+    excerpt: str
+    hidden: bool
+
+
+@dataclass(frozen=True)
+class Member:
+    handle: str
+    display_name: str
+    role: str
+    status: str
+    joined: float
+
+
+@dataclass(frozen=True)
+class Profile:
+    handle: str
+    display_name: str
+    bio: str
+    interests: str
+    joined: float
+    communities: tuple[str, ...]
+    role: Role = Role.USER
+
+
+@dataclass(frozen=True)
+class DiscoverThread:
+    community: str
+    community_name: str
+    thread_id: int
+    title: str
+    posts: int
+    last_post_at: float
+
+
+@dataclass(frozen=True)
+class RelatedCommunity:
+    slug: str
+    name: str
+    description: str
+    shared_members: int
+    reason: str  # "shares N members with <slug>" or "sister of <slug>"

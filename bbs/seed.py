@@ -34,25 +34,42 @@ def seed(forum: Forum, seed_dir: Path = SEED_DIR, now: float | None = None) -> N
 
 def _add_person(forum: Forum, person: dict[str, Any], now: float) -> int:
     return forum.hub.add_person(
-        person["handle"], person["display_name"], role=str(Role.USER),
-        bio=person.get("bio", ""), interests=person.get("interests", ""),
+        person["handle"],
+        person["display_name"],
+        role=str(Role.USER),
+        bio=person.get("bio", ""),
+        interests=person.get("interests", ""),
         created=now - 60 * 24 * HOUR,
     )
 
 
-def create_community(forum: Forum, spec: dict[str, Any], founder_id: int | None, now: float) -> None:
+def create_community(
+    forum: Forum, spec: dict[str, Any], founder_id: int | None, now: float
+) -> None:
     """The directory row and the community's own file with its boards."""
-    forum.hub.add_community({
-        "slug": spec["slug"], "name": spec["name"], "description": spec.get("description", ""),
-        "visibility": spec.get("visibility", "open"), "rules": spec.get("rules", ""),
-        "welcome": spec.get("welcome", ""), "member_cap": spec.get("member_cap"),
-        "sisters": ",".join(spec.get("sisters", [])), "founder_id": founder_id,
-        "created": now, "status": "active",
-    })
+    forum.hub.add_community(
+        {
+            "slug": spec["slug"],
+            "name": spec["name"],
+            "description": spec.get("description", ""),
+            "visibility": spec.get("visibility", "open"),
+            "rules": spec.get("rules", ""),
+            "welcome": spec.get("welcome", ""),
+            "member_cap": spec.get("member_cap"),
+            "sisters": ",".join(spec.get("sisters", [])),
+            "founder_id": founder_id,
+            "created": now,
+            "status": "active",
+        }
+    )
     store = forum.store(spec["slug"])
     for position, board in enumerate(spec.get("boards") or [{"slug": "general"}]):
-        store.add_board(board["slug"], board.get("name", board["slug"].title()),
-                        board.get("description", ""), position)
+        store.add_board(
+            board["slug"],
+            board.get("name", board["slug"].title()),
+            board.get("description", ""),
+            position,
+        )
 
 
 def _seed_community(forum: Forum, spec: dict[str, Any], ids: dict[str, int], now: float) -> None:
@@ -73,19 +90,29 @@ def _seed_thread(
     store: CommunityStore, board_id: int, thread: dict[str, Any], ids: dict[str, int], now: float
 ) -> None:
     author = thread["author"]
-    _, post_id = store.add_thread(board_id, thread["title"], ids[author], author,
-                                  thread["body"], now - thread["age_hours"] * HOUR)
+    _, post_id = store.add_thread(
+        board_id,
+        thread["title"],
+        ids[author],
+        author,
+        thread["body"],
+        now - thread["age_hours"] * HOUR,
+    )
     _seed_replies(store, post_id, thread.get("replies", []), ids, now)
 
 
 def _seed_replies(
-    store: CommunityStore, parent_id: int, replies: list[dict[str, Any]], ids: dict[str, int],
+    store: CommunityStore,
+    parent_id: int,
+    replies: list[dict[str, Any]],
+    ids: dict[str, int],
     now: float,
 ) -> None:
     for reply in replies:
         author = reply["author"]
-        post_id = store.add_reply(parent_id, ids[author], author, reply["body"],
-                                  now - reply["age_hours"] * HOUR)
+        post_id = store.add_reply(
+            parent_id, ids[author], author, reply["body"], now - reply["age_hours"] * HOUR
+        )
         _seed_replies(store, post_id, reply.get("replies", []), ids, now)
 
 
@@ -94,12 +121,20 @@ def _seed_event(
 ) -> None:
     tz = ZoneInfo(event.get("tz", "UTC"))
     day = datetime.fromtimestamp(now, tz) + timedelta(days=event["in_days"])
-    starts = day.replace(hour=event.get("hour", 19), minute=event.get("minute", 0), second=0,
-                         microsecond=0)
-    event_id = store.add_event({
-        "title": event["title"], "starts_at": starts.timestamp(), "tz": event.get("tz", "UTC"),
-        "place": event.get("place", ""), "description": event.get("description", ""),
-        "author_id": ids.get(owner, 0), "author": owner, "created": now,
-    })
+    starts = day.replace(
+        hour=event.get("hour", 19), minute=event.get("minute", 0), second=0, microsecond=0
+    )
+    event_id = store.add_event(
+        {
+            "title": event["title"],
+            "starts_at": starts.timestamp(),
+            "tz": event.get("tz", "UTC"),
+            "place": event.get("place", ""),
+            "description": event.get("description", ""),
+            "author_id": ids.get(owner, 0),
+            "author": owner,
+            "created": now,
+        }
+    )
     for handle, answer in event.get("rsvps", {}).items():
         store.set_rsvp(event_id, ids[handle], handle, answer, now)

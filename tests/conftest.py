@@ -17,17 +17,24 @@ from bbs.seed import create_community
 @pytest.fixture
 def forum(tmp_path: Path) -> Iterator[Forum]:
     """A forum with people ada (sysop), bob, cy and one open community, 'garden'."""
-    config = Config(data_dir=tmp_path, oneliner_interval_s=60)
+    config = Config(data_dir=tmp_path, oneliner_interval_s=60, post_interval_s=0)
     f = Forum(tmp_path, config)
     now = time.time()
     ada = f.register("ada", "Ada", role=Role.SYSOP)
     bob = f.register("bob", "Bob")
     f.register("cy", "Cy")
+    for handle in ("ada", "bob", "cy"):  # old hands: no first-day limits in ordinary tests
+        f.hub.update_person(who(f, handle).id, created=now - 90 * 86_400)
     create_community(
         f,
-        {"slug": "garden", "name": "Garden", "description": "Growing things",
-         "boards": [{"slug": "general", "name": "General"}, {"slug": "swaps", "name": "Swaps"}]},
-        ada.id, now,
+        {
+            "slug": "garden",
+            "name": "Garden",
+            "description": "Growing things",
+            "boards": [{"slug": "general", "name": "General"}, {"slug": "swaps", "name": "Swaps"}],
+        },
+        ada.id,
+        now,
     )
     f.hub.set_membership(ada.id, "garden", "owner", "active")
     f.hub.set_membership(bob.id, "garden", "member", "active")

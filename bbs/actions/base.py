@@ -20,9 +20,14 @@ Row = dict[str, Any]
 
 def person_from_row(row: Row) -> Person:
     return Person(
-        id=row["id"], handle=row["handle"], display_name=row["display_name"],
-        role=Role(row["role"]), bio=row["bio"], interests=row["interests"],
-        created=row["created"], last_seen=row["last_seen"],
+        id=row["id"],
+        handle=row["handle"],
+        display_name=row["display_name"],
+        role=Role(row["role"]),
+        bio=row["bio"],
+        interests=row["interests"],
+        created=row["created"],
+        last_seen=row["last_seen"],
     )
 
 
@@ -30,7 +35,10 @@ class ForumBase:
     """Owns the hub store and opens community stores on first use."""
 
     def __init__(
-        self, data_dir: Path, config: Config | None = None, bus: LiveBus | None = None,
+        self,
+        data_dir: Path,
+        config: Config | None = None,
+        bus: LiveBus | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.data_dir = Path(data_dir)
@@ -100,7 +108,8 @@ class ForumBase:
 
     def _is_moderator(self, viewer: Person, slug: str) -> bool:
         return viewer.is_sysop or self.member_role(viewer, slug) in (
-            MemberRole.MODERATOR, MemberRole.OWNER,
+            MemberRole.MODERATOR,
+            MemberRole.OWNER,
         )
 
     def _require_moderator(self, viewer: Person, slug: str) -> Row:
@@ -112,6 +121,13 @@ class ForumBase:
     def _require_person(self, viewer: Person) -> None:
         if viewer.is_guest:
             raise Forbidden("Guests can only read. Sign up with a key to do that.")
+
+    # hooks the posting mixins chain through super() ---------------------------
+    def _before_write(self, viewer: Person, action: str, body: str) -> None:
+        """Refuse a write that comes too soon (see bbs.actions.limits)."""
+
+    def _after_write(self, viewer: Person, action: str, body: str) -> None:
+        """Record a write that was made (see bbs.actions.limits)."""
 
     # live -------------------------------------------------------------------
     def _publish(self, kind: str, **fields: Any) -> None:

@@ -40,12 +40,15 @@ class CultureActions(ForumBase):
         since = row["previous_seen"] if row else 0.0
         return sum(
             self.store(m["community"]).count_since(since, viewer.id)
-            for m in self.hub.memberships_of(viewer.id) if m["status"] == "active"
+            for m in self.hub.memberships_of(viewer.id)
+            if m["status"] == "active"
         )
 
     def oneliners(self, limit: int = 20) -> list[OneLiner]:
-        return [OneLiner(r["id"], r["handle"], r["text"], r["posted"])
-                for r in self.hub.oneliners(limit)]
+        return [
+            OneLiner(r["id"], r["handle"], r["text"], r["posted"])
+            for r in self.hub.oneliners(limit)
+        ]
 
     def last_callers(self, limit: int = 10) -> list[Caller]:
         return [Caller(r["handle"], r["at"]) for r in self.hub.callers(limit)]

@@ -15,8 +15,13 @@ RESERVED_HANDLES = frozenset({"guest", "new", "root", "admin", "sysop", "anonymo
 
 class PeopleActions(ForumBase):
     def register(
-        self, handle: str, display_name: str = "", *, password: str | None = None,
-        public_key: tuple[str, str] | None = None, role: Role = Role.USER,
+        self,
+        handle: str,
+        display_name: str = "",
+        *,
+        password: str | None = None,
+        public_key: tuple[str, str] | None = None,
+        role: Role = Role.USER,
     ) -> Person:
         """Create a person; `public_key` is (fingerprint, OpenSSH text). Returns the Person."""
         handle = clean_handle(handle)
@@ -26,7 +31,10 @@ class PeopleActions(ForumBase):
         password_hash = hash_password(password) if password else None
         try:
             person_id = self.hub.add_person(
-                handle, display, role=str(role), password_hash=password_hash,
+                handle,
+                display,
+                role=str(role),
+                password_hash=password_hash,
                 created=self.clock(),
             )
         except sqlite3.IntegrityError:
@@ -86,7 +94,11 @@ class PeopleActions(ForumBase):
         return self._person_by_id(person.id)
 
     def update_profile(
-        self, viewer: Person, *, display_name: str | None = None, bio: str | None = None,
+        self,
+        viewer: Person,
+        *,
+        display_name: str | None = None,
+        bio: str | None = None,
         interests: str | None = None,
     ) -> Person:
         """Change one's own display name, bio or interests."""

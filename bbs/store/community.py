@@ -111,8 +111,14 @@ class CommunityStore(Store):
         return self.row("SELECT * FROM posts WHERE id = ?", (post_id,))
 
     def add_thread(
-        self, board_id: int, title: str, author_id: int, author: str, body: str,
-        at: float | None = None, origin: str = "",
+        self,
+        board_id: int,
+        title: str,
+        author_id: int,
+        author: str,
+        body: str,
+        at: float | None = None,
+        origin: str = "",
     ) -> tuple[int, int]:
         """Create a thread with its first post; return (thread id, post id)."""
         at = at or time.time()
@@ -140,15 +146,29 @@ class CommunityStore(Store):
             )
 
     def _insert_post(
-        self, thread_id: int, board_id: int, parent: Row | None, author_id: int,
-        author: str, body: str, at: float,
+        self,
+        thread_id: int,
+        board_id: int,
+        parent: Row | None,
+        author_id: int,
+        author: str,
+        body: str,
+        at: float,
     ) -> int:
         conn = self.db.conn
         cur = conn.execute(
             "INSERT INTO posts(thread_id, board_id, parent_id, depth, author_id, author, body,"
             " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (thread_id, board_id, parent["id"] if parent else None,
-             parent["depth"] + 1 if parent else 0, author_id, author, body, at),
+            (
+                thread_id,
+                board_id,
+                parent["id"] if parent else None,
+                parent["depth"] + 1 if parent else 0,
+                author_id,
+                author,
+                body,
+                at,
+            ),
         )
         post_id = int(cur.lastrowid or 0)
         path = (parent["path"] + "." if parent else "") + path_segment(post_id)
@@ -255,3 +275,84 @@ class CommunityStore(Store):
                 " at = excluded.at",
                 (event_id, person_id, handle, answer, at),
             )
+
+    def events(self, since: float, limit: int = 20) -> list[Row]:
+        """Events starting after `since`, soonest first, with RSVP counts."""
+        return self.rows(
+            "SELECT e.*,"
+            " (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.answer = 'going')"
+            "   AS going,"
+            " (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.answer = 'maybe')"
+            "   AS maybe"
+            " FROM events e WHERE e.starts_at >= ? ORDER BY e.starts_at LIMIT ?",
+            (since, limit),
+        )
+
+    def event(self, event_id: int) -> Row | None:
+        return self.row("SELECT * FROM events WHERE id = ?", (event_id,))
+
+    def rsvps(self, event_id: int) -> list[Row]:
+        return self.rows(
+            "SELECT * FROM rsvps WHERE event_id = ? ORDER BY answer, handle", (event_id,)
+        )
+
+    # moderation -------------------------------------------------------------
+    def set_thread(self, thread_id: int, **fields: Any) -> None:
+        """Change a thread's pinned, locked or board_id (moving its posts along)."""
+        sets = ", ".join(f"{name} = ?" for name in fields)
+        with self.write() as db:
+            db.execute(f"UPDATE threads SET {sets} WHERE id = ?", (*fields.values(), thread_id))
+            if "board_id" in fields:
+                db.execute(
+                    "UPDATE posts SET board_id = ? WHERE thread_id = ?",
+                    (fields["board_id"], thread_id),
+                )
+
+    def set_hidden(self, post_id: int, hidden: bool, reason: str) -> None:
+        with self.write() as db:
+            db.execute(
+                "UPDATE posts SET hidden = ?, hidden_reason = ? WHERE id = ?",
+                (int(hidden), reason if hidden else "", post_id),
+            )
+
+    def log(self, actor: str, action: str, target: str, reason: str, at: float) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO mod_log(at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)",
+                (at, actor, action, target, reason),
+            )
+
+    def mod_log(self, limit: int = 100) -> list[Row]:
+        return self.rows("SELECT * FROM mod_log ORDER BY id DESC LIMIT ?", (limit,))
+
+    def add_flag(self, post_id: int, flagger_id: int, flagger: str, reason: str, at: float) -> int:
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO flags(post_id, flagger_id, flagger, reason, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (post_id, flagger_id, flagger, reason, at),
+            )
+            return int(cur.lastrowid or 0)
+
+    def open_flags(self) -> list[Row]:
+        return self.rows(
+            "SELECT f.*, p.thread_id, p.author, p.body, p.hidden FROM flags f"
+            " JOIN posts p ON p.id = f.post_id WHERE f.resolved_at IS NULL ORDER BY f.id"
+        )
+
+    def flag(self, flag_id: int) -> Row | None:
+        return self.row("SELECT * FROM flags WHERE id = ?", (flag_id,))
+
+    def resolve_flag(self, flag_id: int, resolution: str, at: float) -> None:
+        with self.write() as db:
+            db.execute(
+                "UPDATE flags SET resolved_at = ?, resolution = ? WHERE id = ?",
+                (at, resolution, flag_id),
+            )
+
+    def active_threads(self, since: float, limit: int = 20) -> list[Row]:
+        return self.rows(
+            "SELECT t.*, b.slug AS board_slug FROM threads t JOIN boards b ON b.id = t.board_id"
+            " WHERE t.last_post_at > ? ORDER BY t.last_post_at DESC LIMIT ?",
+            (since, limit),
+        )

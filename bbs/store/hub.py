@@ -35,8 +35,14 @@ class HubStore(Store):
 
     # people ---------------------------------------------------------------
     def add_person(
-        self, handle: str, display_name: str, *, role: str = "user",
-        password_hash: str | None = None, bio: str = "", interests: str = "",
+        self,
+        handle: str,
+        display_name: str,
+        *,
+        role: str = "user",
+        password_hash: str | None = None,
+        bio: str = "",
+        interests: str = "",
         created: float | None = None,
     ) -> int:
         """Insert a person and return their id (IntegrityError if the handle is taken)."""
@@ -44,8 +50,7 @@ class HubStore(Store):
             cur = db.execute(
                 "INSERT INTO people(handle, display_name, role, password_hash, bio, interests,"
                 " created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (handle, display_name, role, password_hash, bio, interests,
-                 created or time.time()),
+                (handle, display_name, role, password_hash, bio, interests, created or time.time()),
             )
             return int(cur.lastrowid or 0)
 
@@ -173,4 +178,149 @@ class HubStore(Store):
                 (person_id,),
             )
             or 0
+        )
+
+    # mail -----------------------------------------------------------------
+    def add_mail(
+        self,
+        sender_id: int,
+        recipient_id: int,
+        subject: str,
+        body: str,
+        at: float,
+        conversation_id: int | None = None,
+        kind: str = "mail",
+    ) -> int:
+        """Store one message; a new conversation takes the first message's id."""
+        with self.write() as db:
+            cur = db.execute(
+                "INSERT INTO mail(conversation_id, sender_id, recipient_id, subject, body, sent,"
+                " kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (conversation_id or 0, sender_id, recipient_id, subject, body, at, kind),
+            )
+            mail_id = int(cur.lastrowid or 0)
+            if not conversation_id:
+                db.execute("UPDATE mail SET conversation_id = ? WHERE id = ?", (mail_id, mail_id))
+            return mail_id
+
+    def mail_by_id(self, mail_id: int) -> Row | None:
+        return self.row("SELECT * FROM mail WHERE id = ?", (mail_id,))
+
+    def inbox(self, person_id: int, limit: int = 100) -> list[Row]:
+        """The newest message of each conversation the person is in, newest first."""
+        return self.rows(
+            "SELECT m.*, s.handle AS sender, r.handle AS recipient,"
+            " (SELECT count(*) FROM mail u WHERE u.conversation_id = m.conversation_id"
+            "   AND u.recipient_id = :me AND u.read_at IS NULL) AS unread"
+            " FROM mail m JOIN people s ON s.id = m.sender_id"
+            " JOIN people r ON r.id = m.recipient_id"
+            " WHERE m.id IN (SELECT max(id) FROM mail WHERE sender_id = :me OR recipient_id = :me"
+            "   GROUP BY conversation_id)"
+            " ORDER BY m.id DESC LIMIT :limit",
+            {"me": person_id, "limit": limit},
+        )
+
+    def conversation(self, conversation_id: int) -> list[Row]:
+        return self.rows(
+            "SELECT m.*, s.handle AS sender, r.handle AS recipient FROM mail m"
+            " JOIN people s ON s.id = m.sender_id JOIN people r ON r.id = m.recipient_id"
+            " WHERE m.conversation_id = ? ORDER BY m.id",
+            (conversation_id,),
+        )
+
+    def mark_mail_read(self, person_id: int, conversation_id: int, at: float) -> None:
+        with self.write() as db:
+            db.execute(
+                "UPDATE mail SET read_at = ? WHERE conversation_id = ? AND recipient_id = ?"
+                " AND read_at IS NULL",
+                (at, conversation_id, person_id),
+            )
+
+    # invites --------------------------------------------------------------
+    def add_invite(
+        self, code: str, slug: str, created_by: int, for_person: int | None, uses: int, at: float
+    ) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO invites(code, community, created_by, for_person, uses_left, created)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (code, slug, created_by, for_person, uses, at),
+            )
+
+    def use_invite(self, code: str, slug: str) -> bool:
+        """Spend one use of an invite code for `slug`; False when it is not valid."""
+        with self.write() as db:
+            cur = db.execute(
+                "UPDATE invites SET uses_left = uses_left - 1"
+                " WHERE code = ? AND community = ? AND uses_left > 0",
+                (code, slug),
+            )
+            return cur.rowcount == 1
+
+    def invited(self, person_id: int, slug: str) -> bool:
+        return bool(
+            self.value(
+                "SELECT 1 FROM invites WHERE for_person = ? AND community = ? AND uses_left > 0",
+                (person_id, slug),
+            )
+        )
+
+    # blocks ---------------------------------------------------------------
+    def set_block(self, person_id: int, blocked_id: int, blocked: bool, at: float) -> None:
+        with self.write() as db:
+            if blocked:
+                db.execute(
+                    "INSERT OR IGNORE INTO blocks(person_id, blocked_id, at) VALUES (?, ?, ?)",
+                    (person_id, blocked_id, at),
+                )
+            else:
+                db.execute(
+                    "DELETE FROM blocks WHERE person_id = ? AND blocked_id = ?",
+                    (person_id, blocked_id),
+                )
+
+    def blocked_ids(self, person_id: int) -> set[int]:
+        return {
+            r["blocked_id"]
+            for r in self.rows("SELECT blocked_id FROM blocks WHERE person_id = ?", (person_id,))
+        }
+
+    # activity (rate limits, first-day limits, duplicates) -------------------
+    def record_activity(self, person_id: int, kind: str, at: float, digest: str = "") -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT INTO activity(person_id, kind, at, digest) VALUES (?, ?, ?, ?)",
+                (person_id, kind, at, digest),
+            )
+
+    def activity_since(self, person_id: int, kinds: tuple[str, ...], since: float) -> list[Row]:
+        marks = ",".join("?" * len(kinds))
+        return self.rows(
+            f"SELECT * FROM activity WHERE person_id = ? AND kind IN ({marks}) AND at > ?"
+            " ORDER BY at",
+            (person_id, *kinds, since),
+        )
+
+    # bans -----------------------------------------------------------------
+    def set_ban(self, kind: str, value: str, reason: str, at: float, banned: bool = True) -> None:
+        with self.write() as db:
+            if banned:
+                db.execute(
+                    "INSERT OR REPLACE INTO bans(kind, value, reason, at) VALUES (?, ?, ?, ?)",
+                    (kind, value, reason, at),
+                )
+            else:
+                db.execute("DELETE FROM bans WHERE kind = ? AND value = ?", (kind, value))
+
+    def is_banned(self, kind: str, value: str) -> bool:
+        return bool(self.value("SELECT 1 FROM bans WHERE kind = ? AND value = ?", (kind, value)))
+
+    def shared_members(self, slug: str) -> list[Row]:
+        """Other communities ranked by how many active members they share with `slug`."""
+        return self.rows(
+            "SELECT o.community AS slug, count(*) AS shared FROM memberships m"
+            " JOIN memberships o ON o.person_id = m.person_id AND o.community != m.community"
+            " WHERE m.community = ? AND m.status = 'active' AND o.status = 'active'"
+            " GROUP BY o.community ORDER BY shared DESC",
+            (slug,),
         )

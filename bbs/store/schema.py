@@ -192,3 +192,40 @@ def _community_initial(db: sqlite_utils.Database) -> None:
 def migrate(db: sqlite_utils.Database, migrations: Migrations) -> None:
     """Apply every pending migration of `migrations` to `db`."""
     migrations.apply(db)
+
+
+@hub_migrations(name="0002_belonging_and_safety")
+def _hub_belonging(db: sqlite_utils.Database) -> None:
+    db.executescript(
+        """
+        CREATE TABLE invites (
+            code TEXT PRIMARY KEY,
+            community TEXT NOT NULL REFERENCES communities(slug) ON DELETE CASCADE,
+            created_by INTEGER NOT NULL REFERENCES people(id),
+            for_person INTEGER REFERENCES people(id),
+            uses_left INTEGER NOT NULL DEFAULT 1,
+            created REAL NOT NULL
+        );
+        CREATE TABLE blocks (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            blocked_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            at REAL NOT NULL,
+            PRIMARY KEY (person_id, blocked_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE activity (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            at REAL NOT NULL,
+            digest TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX activity_person ON activity(person_id, kind, at);
+        CREATE TABLE bans (
+            kind TEXT NOT NULL,
+            value TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            at REAL NOT NULL,
+            PRIMARY KEY (kind, value)
+        ) WITHOUT ROWID;
+        """
+    )

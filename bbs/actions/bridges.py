@@ -1,0 +1,114 @@
+"""Bridges against echo chambers: cross-posting, discovering other communities, sisters."""
+
+from __future__ import annotations
+
+from bbs.actions.membership import MembershipActions
+from bbs.errors import Forbidden, NotFound
+from bbs.models import DiscoverThread, MemberRole, Person, RelatedCommunity, Visibility
+
+DISCOVER_DAYS = 30
+
+
+class BridgeActions(MembershipActions):
+    def cross_post(
+        self, viewer: Person, slug: str, thread_id: int, to_slug: str, board: str = "general"
+    ) -> int:
+        """Share a thread in another community one belongs to; replies stay in the original."""
+        source = self._require_read(viewer, slug)
+        target = self._require_post(viewer, to_slug)
+        if to_slug == slug:
+            raise Forbidden("Cross-post to another community.")
+        store = self.store(slug)
+        thread = store.thread(thread_id)
+        if thread is None:
+            raise NotFound(f"There is no thread {thread_id} in {slug}.")
+        first = store.rows(
+            "SELECT body FROM posts WHERE thread_id = ? AND parent_id IS NULL", (thread_id,)
+        )
+        quoted = "\n".join(f"> {line}" for line in (first[0]["body"] if first else "").splitlines())
+        body = (
+            f"Cross-posted by @{viewer.handle} from **{source['name']}** "
+            f"({slug}/{thread_id}). Replies stay in the original thread.\n\n{quoted}"
+        )
+        target_store = self.store(to_slug)
+        board_row = target_store.board(board)
+        if board_row is None:
+            raise NotFound(f"There is no board {board!r} in {target['name']}.")
+        new_id, post_id = target_store.add_thread(
+            board_row["id"],
+            thread["title"],
+            viewer.id,
+            viewer.handle,
+            body,
+            self.clock(),
+            origin=f"{slug}/{thread_id}",
+        )
+        target_store.set_thread(new_id, locked=1)
+        self._publish(
+            "thread",
+            community=to_slug,
+            board_id=board_row["id"],
+            thread_id=new_id,
+            post_id=post_id,
+            actor=viewer.handle,
+        )
+        return new_id
+
+    def discover(self, viewer: Person, limit: int = 20) -> list[DiscoverThread]:
+        """Active threads in open communities the viewer has not joined."""
+        since = self.clock() - DISCOVER_DAYS * 86_400
+        found: list[DiscoverThread] = []
+        for row in self.hub.communities():
+            if row["visibility"] != Visibility.OPEN or self.member_role(viewer, row["slug"]):
+                continue
+            for t in self.store(row["slug"]).active_threads(since, limit):
+                found.append(
+                    DiscoverThread(
+                        row["slug"],
+                        row["name"],
+                        t["id"],
+                        t["title"],
+                        t["post_count"],
+                        t["last_post_at"],
+                    )
+                )
+        return sorted(found, key=lambda d: -d.last_post_at)[:limit]
+
+    def related_communities(self, viewer: Person) -> list[RelatedCommunity]:
+        """Communities that share members with the viewer's, and their sisters, not yet joined."""
+        mine = (
+            {m["community"] for m in self.hub.memberships_of(viewer.id) if m["status"] == "active"}
+            if not viewer.is_guest
+            else set()
+        )
+        found: dict[str, RelatedCommunity] = {}
+        for slug in sorted(mine):
+            row = self.hub.community(slug)
+            for sister in row["sisters"].split(",") if row else []:
+                self._add_related(found, mine, sister, 0, f"sister of {slug}")
+            for shared in self.hub.shared_members(slug):
+                self._add_related(
+                    found,
+                    mine,
+                    shared["slug"],
+                    shared["shared"],
+                    f"shares {shared['shared']} members with {slug}",
+                )
+        return sorted(found.values(), key=lambda r: -r.shared_members)
+
+    def _add_related(
+        self, found: dict, mine: set[str], slug: str, shared: int, reason: str
+    ) -> None:
+        row = self.hub.community(slug) if slug else None
+        if row is None or slug in mine or row["status"] != "active":
+            return
+        if slug not in found or found[slug].shared_members < shared:
+            found[slug] = RelatedCommunity(slug, row["name"], row["description"], shared, reason)
+
+    def set_sisters(self, viewer: Person, slug: str, sisters: list[str]) -> None:
+        """The owner names sister communities, shown on the community's page."""
+        if self.member_role(viewer, slug) != MemberRole.OWNER and not viewer.is_sysop:
+            raise Forbidden("Only the owner names sister communities.")
+        for sister in sisters:
+            self._community_row(sister)
+        self.hub.update_community(slug, sisters=",".join(s for s in sisters if s != slug))

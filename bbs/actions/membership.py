@@ -1,0 +1,232 @@
+"""Belonging: founding a community, joining it (open, by request, by invite), its members."""
+
+from __future__ import annotations
+
+import secrets
+import sqlite3
+
+from bbs.actions.base import ForumBase
+from bbs.errors import Forbidden, NotFound, TextError
+from bbs.models import Member, MemberRole, Person, Visibility
+from bbs.text import clean_field, clean_handle
+
+SLUG_HELP = "A slug is 2 to 20 characters: a letter first, then letters, digits, _ or -."
+
+
+class MembershipActions(ForumBase):
+    def found_community(
+        self,
+        viewer: Person,
+        slug: str,
+        name: str,
+        *,
+        description: str = "",
+        rules: str = "",
+        visibility: str = "open",
+        boards: list[str] | None = None,
+        welcome: str = "",
+        member_cap: int | None = None,
+    ) -> str:
+        """Start a community with the viewer as owner; returns 'active' or 'pending' (approval)."""
+        self._require_person(viewer)
+        try:
+            slug = clean_handle(slug)
+        except TextError:
+            raise TextError(SLUG_HELP) from None
+        if self.hub.community(slug) is not None:
+            raise TextError(f"The slug {slug!r} is taken; pick another.")
+        try:
+            kind = Visibility(visibility)
+        except ValueError:
+            raise TextError("Visibility is one of: open, request, invite.") from None
+        board_slugs = [clean_handle(b) for b in boards or []] or ["general"]
+        status = "pending" if self._needs_approval(viewer) else "active"
+        # The community's own file first: a crash before the hub row leaves only
+        # an unlisted file, never a directory entry without its boards.
+        store = self.store(slug)
+        for position, board in enumerate(board_slugs):
+            store.add_board(board, board.replace("-", " ").title(), "", position)
+        row = {
+            "slug": slug,
+            "name": clean_field("name", name),
+            "description": clean_field("description", description, required=False),
+            "rules": clean_field("rules", rules, required=False, multiline=True),
+            "welcome": clean_field("description", welcome, required=False),
+            "visibility": str(kind),
+            "member_cap": member_cap,
+            "status": status,
+            "founder_id": viewer.id,
+            "created": self.clock(),
+            "sisters": "",
+        }
+        with self.hub.write() as db:
+            db["communities"].insert(row)
+            db.execute(
+                "INSERT INTO memberships(person_id, community, role, status, joined)"
+                " VALUES (?, ?, 'owner', 'active', ?)",
+                (viewer.id, slug, self.clock()),
+            )
+        self._publish("community", community=slug, actor=viewer.handle)
+        return status
+
+    def _needs_approval(self, viewer: Person) -> bool:
+        required = self.hub.setting("require_community_approval", "")
+        wanted = required == "1" if required else self.config.require_community_approval
+        return wanted and not viewer.is_sysop
+
+    def pending_communities(self, viewer: Person) -> list[str]:
+        self._require_sysop(viewer)
+        return [row["slug"] for row in self.hub.communities(status="pending")]
+
+    def approve_community(self, viewer: Person, slug: str) -> None:
+        self._require_sysop(viewer)
+        if self.hub.community(slug) is None:
+            raise NotFound(f"There is no community called {slug!r}.")
+        self.hub.update_community(slug, status="active")
+
+    def _require_sysop(self, viewer: Person) -> None:
+        if not viewer.is_sysop:
+            raise Forbidden("Only the sysop can do that.")
+
+    # joining ------------------------------------------------------------------
+    def join(
+        self, viewer: Person, slug: str, *, accept_rules: bool = False, code: str | None = None
+    ) -> str:
+        """Join after accepting the rules; returns 'active' or 'requested'."""
+        self._require_person(viewer)
+        row = self._community_row(slug)
+        found = self._membership(viewer, slug)
+        if found and found["status"] == "banned":
+            raise Forbidden(f"You are banned from {row['name']}.")
+        if found and found["status"] == "active":
+            return "active"
+        if not accept_rules:
+            raise Forbidden(f"Read and accept the rules of {row['name']} to join.")
+        cap = row["member_cap"]
+        if cap and row["members"] >= cap:
+            raise Forbidden(f"{row['name']} is full ({cap} members); ask a moderator.")
+        status = self._join_status(viewer, row, code)
+        self.hub.set_membership(viewer.id, slug, str(MemberRole.MEMBER), status)
+        self._publish("membership", community=slug, actor=viewer.handle, target=status)
+        return status
+
+    def _join_status(self, viewer: Person, row: dict, code: str | None) -> str:
+        kind = Visibility(row["visibility"])
+        if kind == Visibility.OPEN:
+            return "active"
+        if kind == Visibility.REQUEST:
+            return "requested"
+        if self.hub.invited(viewer.id, row["slug"]) and self.hub.use_invite(
+            self._personal_code(viewer, row["slug"]), row["slug"]
+        ):
+            return "active"
+        if code and self.hub.use_invite(code.strip(), row["slug"]):
+            return "active"
+        raise Forbidden(f"{row['name']} is invite-only: you need an invite code.")
+
+    def _personal_code(self, viewer: Person, slug: str) -> str:
+        found = self.hub.row(
+            "SELECT code FROM invites WHERE for_person = ? AND community = ? AND uses_left > 0",
+            (viewer.id, slug),
+        )
+        return found["code"] if found else ""
+
+    def leave(self, viewer: Person, slug: str) -> None:
+        self._require_person(viewer)
+        found = self._membership(viewer, slug)
+        if found is None or found["status"] == "banned":
+            return
+        if found["role"] == MemberRole.OWNER:
+            raise Forbidden("An owner cannot leave; hand the community to someone first.")
+        with self.hub.write() as db:
+            db.execute(
+                "DELETE FROM memberships WHERE person_id = ? AND community = ?", (viewer.id, slug)
+            )
+
+    def invite(self, viewer: Person, slug: str, handle: str | None = None, uses: int = 1) -> str:
+        """Make an invite code (moderators); naming a person invites them directly."""
+        self._require_moderator(viewer, slug)
+        target = self._someone(handle) if handle else None
+        code = secrets.token_urlsafe(6)
+        self.hub.add_invite(
+            code, slug, viewer.id, target.id if target else None, uses, self.clock()
+        )
+        self._log(slug, viewer, "invite", handle or f"code {code}", "")
+        if target is not None:
+            name = self._community_row(slug)["name"]
+            self._notify(
+                target,
+                viewer,
+                f"Invitation to {name}",
+                f"@{viewer.handle} invited you to join {name} ({slug}).",
+            )
+        return code
+
+    def join_requests(self, viewer: Person, slug: str) -> list[Member]:
+        self._require_moderator(viewer, slug)
+        return [self._member(r) for r in self.hub.members(slug, status="requested")]
+
+    def decide_request(self, viewer: Person, slug: str, handle: str, approve: bool) -> None:
+        """Approve (make a member) or decline a request to join."""
+        self._require_moderator(viewer, slug)
+        person = self._someone(handle)
+        found = self.hub.membership(person.id, slug)
+        if found is None or found["status"] != "requested":
+            raise NotFound(f"{handle} has not asked to join.")
+        if approve:
+            self.hub.set_membership(person.id, slug, str(MemberRole.MEMBER), "active")
+        else:
+            with self.hub.write() as db:
+                db.execute(
+                    "DELETE FROM memberships WHERE person_id = ? AND community = ?",
+                    (person.id, slug),
+                )
+        self._log(slug, viewer, "approve" if approve else "decline", handle, "")
+        name = self._community_row(slug)["name"]
+        word = "approved" if approve else "declined"
+        self._notify(
+            person,
+            viewer,
+            f"{name}: request {word}",
+            f"Your request to join {name} was {word} by @{viewer.handle}.",
+        )
+
+    def members(self, viewer: Person, slug: str) -> list[Member]:
+        self._require_read(viewer, slug)
+        return [self._member(r) for r in self.hub.members(slug)]
+
+    def set_member_role(self, viewer: Person, slug: str, handle: str, role: str) -> None:
+        """Owners make members moderators and back."""
+        if self.member_role(viewer, slug) != MemberRole.OWNER and not viewer.is_sysop:
+            raise Forbidden("Only the owner can appoint moderators.")
+        try:
+            new_role = MemberRole(role)
+        except ValueError:
+            raise TextError("A role is member, moderator or owner.") from None
+        person = self._someone(handle)
+        if self.member_role(person, slug) is None:
+            raise NotFound(f"{handle} is not a member.")
+        self.hub.set_membership(person.id, slug, str(new_role), "active")
+        self._log(slug, viewer, f"role:{new_role}", handle, "")
+
+    @staticmethod
+    def _member(row: dict) -> Member:
+        return Member(row["handle"], row["display_name"], row["role"], row["status"], row["joined"])
+
+    def _someone(self, handle: str) -> Person:
+        person = self.person(handle.lstrip("@"))
+        if person is None:
+            raise NotFound(f"There is nobody called {handle!r}.")
+        return person
+
+    def _log(self, slug: str, viewer: Person, action: str, target: str, reason: str) -> None:
+        self.store(slug).log(viewer.handle, action, target, reason, self.clock())
+        self._publish("moderation", community=slug, actor=viewer.handle)
+
+    def _notify(self, to: Person, sender: Person, subject: str, body: str) -> None:
+        """A notice in someone's inbox (kind 'notice')."""
+        try:
+            self.hub.add_mail(sender.id, to.id, subject, body, self.clock(), kind="notice")
+        except sqlite3.Error:
+            return
+        self._publish("mail", actor=sender.handle, target=to.handle)
