@@ -1,4 +1,4 @@
-"""Settings: data dir, network, limits. From flags, else $BBS_*, else DATA_DIR/bbs.toml, else defaults."""
+"""Settings: data dir, network, limits (flags, else $BBS_*, else DATA_DIR/bbs.toml, else defaults)."""
 
 from __future__ import annotations
 

@@ -17,6 +17,7 @@ from bbs.actions.moderation import ModerationActions
 from bbs.actions.people import PeopleActions
 from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
+from bbs.models import Person, Welcome
 
 
 class Forum(
@@ -31,3 +32,15 @@ class Forum(
     CultureActions,
 ):
     """The forum on one data dir: `Forum(data_dir, config, bus)`."""
+
+    def welcome(self, viewer: Person) -> Welcome:
+        """Everything the welcome screen shows, in one call."""
+        return Welcome(
+            board_name=self.board_name(),
+            bulletin=self.bulletin(),
+            new_posts=self.unread_count_since_last_visit(viewer),
+            unread_mail=self.unread_mail(viewer),
+            oneliners=tuple(self.oneliners()),
+            callers=tuple(self.last_callers()),
+            events=tuple(self.upcoming_events(viewer)),
+        )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.base import ForumBase
 from bbs.errors import Forbidden, RateLimited
-from bbs.models import Caller, OneLiner, Person, Welcome
+from bbs.models import Caller, OneLiner, Person
 from bbs.text import clean_field
 
 
@@ -20,17 +20,6 @@ class CultureActions(ForumBase):
         if not viewer.is_sysop:
             raise Forbidden("Only the sysop writes the bulletin.")
         self.hub.set_setting("bulletin", clean_field("body", text, multiline=True))
-
-    def welcome(self, viewer: Person) -> Welcome:
-        """Everything the welcome screen shows, in one call."""
-        return Welcome(
-            board_name=self.board_name(),
-            bulletin=self.bulletin(),
-            new_posts=self.unread_count_since_last_visit(viewer),
-            unread_mail=0 if viewer.is_guest else self.hub.unread_mail(viewer.id),
-            oneliners=tuple(self.oneliners()),
-            callers=tuple(self.last_callers()),
-        )
 
     def unread_count_since_last_visit(self, viewer: Person) -> int:
         """Posts by others in the viewer's communities since their previous visit."""
