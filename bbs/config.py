@@ -1,4 +1,4 @@
-"""Settings: data dir, network, limits (flags, else $BBS_*, else DATA_DIR/bbs.toml, else defaults)."""
+"""Settings: data dir, network, limits; flags beat $BBS_*, which beat DATA_DIR/bbs.toml."""
 
 from __future__ import annotations
 
