@@ -9,6 +9,7 @@ and their read mark for its thread, and someone else wrote it.
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,10 @@ _UNREAD = (
 )
 
 
+UNREAD_CAP = 1000
+"""Unread counts stop here: a screen shows '999+' rather than count a huge backlog."""
+
+
 def path_segment(post_id: int) -> str:
     """Fixed-width so that text order of paths is tree order."""
     return f"{post_id:010d}"
@@ -33,6 +38,17 @@ def fts_query(text: str) -> str:
     """Turn free text into an FTS5 query of quoted terms (all must match); never a syntax error."""
     terms = re.findall(r"\w+", text)
     return " ".join(f'"{term}"' for term in terms[:12])
+
+
+def recount_boards(conn: sqlite3.Connection) -> None:
+    """Recompute every board's kept totals from its threads (after a move or a bulk load)."""
+    conn.execute(
+        "UPDATE boards SET"
+        " thread_count = (SELECT count(*) FROM threads t WHERE t.board_id = boards.id),"
+        " post_count = (SELECT coalesce(sum(post_count), 0) FROM threads t"
+        "   WHERE t.board_id = boards.id),"
+        " last_post_at = (SELECT max(last_post_at) FROM threads t WHERE t.board_id = boards.id)"
+    )
 
 
 class CommunityStore(Store):
@@ -59,20 +75,31 @@ class CommunityStore(Store):
         return self.row("SELECT * FROM boards WHERE id = ?", (board_id,))
 
     def boards(self, me: int) -> list[Row]:
-        """Boards in order, each with thread and post totals and the unread count for `me`."""
-        return self.rows(
-            "SELECT b.*,"
-            " (SELECT count(*) FROM threads t WHERE t.board_id = b.id) AS threads,"
-            " (SELECT coalesce(sum(post_count), 0) FROM threads t WHERE t.board_id = b.id)"
-            "   AS posts,"
-            " (SELECT max(last_post_at) FROM threads t WHERE t.board_id = b.id) AS last_post_at,"
-            " (SELECT count(*) FROM posts p"
-            "   LEFT JOIN read_horizons h ON h.person_id = :me"
-            "   LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
-            f"  WHERE p.board_id = b.id AND p.id > coalesce(h.horizon_id, 0) AND {_UNREAD})"
-            "   AS unread"
-            " FROM boards b ORDER BY b.position, b.id",
-            {"me": me},
+        """Boards in order with their kept totals and the unread count for `me` (capped)."""
+        boards = self.rows("SELECT * FROM boards ORDER BY position, id")
+        horizon = self._horizon(me)
+        for board in boards:
+            board["threads"] = board["thread_count"]
+            board["posts"] = board["post_count"]
+            board["unread"] = self._count_unread(me, horizon, "p.board_id = :scope", board["id"])
+        return boards
+
+    def _horizon(self, me: int) -> int:
+        found = self.value("SELECT horizon_id FROM read_horizons WHERE person_id = ?", (me,))
+        return int(found or 0)
+
+    def _count_unread(self, me: int, horizon: int, scope: str, scope_id: int | None) -> int:
+        """Unread posts in a scope, counted no further than UNREAD_CAP (shown as 'N+')."""
+        return int(
+            self.value(
+                "SELECT count(*) FROM (SELECT 1 FROM posts p"
+                " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
+                f" WHERE {scope} AND p.id > :horizon AND p.author_id != :me AND p.hidden = 0"
+                "   AND p.id > coalesce(r.last_read_id, 0)"
+                " LIMIT :cap)",
+                {"me": me, "horizon": horizon, "scope": scope_id, "cap": UNREAD_CAP},
+            )
+            or 0
         )
 
     # threads --------------------------------------------------------------
@@ -178,6 +205,12 @@ class CommunityStore(Store):
             " WHERE id = ?",
             (at, thread_id),
         )
+        conn.execute(
+            "UPDATE boards SET post_count = post_count + 1,"
+            " thread_count = thread_count + (? IS NULL),"
+            " last_post_at = max(coalesce(last_post_at, 0), ?) WHERE id = ?",
+            (parent["id"] if parent else None, at, board_id),
+        )
         return post_id
 
     def edit_post(self, post_id: int, body: str, at: float) -> None:
@@ -206,15 +239,8 @@ class CommunityStore(Store):
             )
 
     def unread_count(self, me: int) -> int:
-        return int(
-            self.value(
-                "SELECT count(*) FROM posts p LEFT JOIN read_horizons h ON h.person_id = :me"
-                " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
-                f" WHERE p.id > coalesce(h.horizon_id, 0) AND {_UNREAD}",
-                {"me": me},
-            )
-            or 0
-        )
+        """Unread posts in the whole community for `me` (capped at UNREAD_CAP)."""
+        return self._count_unread(me, self._horizon(me), ":scope IS NULL", None)
 
     def posts_since(self, since: float, me: int, limit: int = 500) -> list[Row]:
         """Posts by others after `since`, thread by thread, in tree order (the new scan)."""
@@ -307,6 +333,7 @@ class CommunityStore(Store):
                     "UPDATE posts SET board_id = ? WHERE thread_id = ?",
                     (fields["board_id"], thread_id),
                 )
+                recount_boards(db.conn)
 
     def set_hidden(self, post_id: int, hidden: bool, reason: str) -> None:
         with self.write() as db:

@@ -14,9 +14,17 @@ hub_migrations = Migrations("bbs-hub")
 community_migrations = Migrations("bbs-community")
 
 
+def _run(db: sqlite_utils.Database, script: str) -> None:
+    """Run statements one by one: executescript() would COMMIT the migration's transaction."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 @hub_migrations(name="0001_initial")
 def _hub_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    _run(
+        db,
         """
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
         CREATE TABLE people (
@@ -86,13 +94,14 @@ def _hub_initial(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX mail_recipient ON mail(recipient_id, read_at);
         CREATE INDEX mail_conversation ON mail(conversation_id, id);
-        """
+        """,
     )
 
 
 @community_migrations(name="0001_initial")
 def _community_initial(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    _run(
+        db,
         """
         CREATE TABLE boards (
             id INTEGER PRIMARY KEY,
@@ -183,7 +192,7 @@ def _community_initial(db: sqlite_utils.Database) -> None:
             at REAL NOT NULL,
             PRIMARY KEY (event_id, person_id)
         ) WITHOUT ROWID;
-        """
+        """,
     )
     db["posts"].enable_fts(["body"], fts_version="FTS5", create_triggers=True)
     db["threads"].enable_fts(["title"], fts_version="FTS5", create_triggers=True)
@@ -196,7 +205,8 @@ def migrate(db: sqlite_utils.Database, migrations: Migrations) -> None:
 
 @hub_migrations(name="0002_belonging_and_safety")
 def _hub_belonging(db: sqlite_utils.Database) -> None:
-    db.executescript(
+    _run(
+        db,
         """
         CREATE TABLE invites (
             code TEXT PRIMARY KEY,
@@ -227,5 +237,23 @@ def _hub_belonging(db: sqlite_utils.Database) -> None:
             at REAL NOT NULL,
             PRIMARY KEY (kind, value)
         ) WITHOUT ROWID;
+        """,
+    )
+
+
+@community_migrations(name="0002_board_totals")
+def _community_board_totals(db: sqlite_utils.Database) -> None:
+    """Boards keep their thread and post totals, so a community page never sums a board."""
+    _run(
+        db,
         """
+        ALTER TABLE boards ADD COLUMN thread_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE boards ADD COLUMN post_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE boards ADD COLUMN last_post_at REAL;
+        UPDATE boards SET
+          thread_count = (SELECT count(*) FROM threads t WHERE t.board_id = boards.id),
+          post_count = (SELECT coalesce(sum(post_count), 0) FROM threads t
+                        WHERE t.board_id = boards.id),
+          last_post_at = (SELECT max(last_post_at) FROM threads t WHERE t.board_id = boards.id);
+        """,
     )
