@@ -18,7 +18,7 @@ class BBSApp(App[None]):
         Binding("f1", "help", "Help"),
         Binding("question_mark", "help", "Help", show=False),
         Binding("ctrl+t", "cycle_theme", "Theme"),
-        Binding("ctrl+q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False),
     ]
     ENABLE_COMMAND_PALETTE = False
 

@@ -1,16 +1,123 @@
-"""The welcome screen: the board's name, the sysop's bulletin, what is new."""
+"""The welcome screen: the board's name, the sysop's bulletin, what is new, who is around."""
 
 from __future__ import annotations
 
+from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
-from textual.screen import Screen
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Header, Static
 
+from bbs.live import LiveEvent
+from bbs.models import Welcome
+from bbs.presence import OnlineEntry
+from screens.directory import DirectoryScreen
+from screens.online import OnlineScreen, online_line
+from screens.search import SearchScreen
+from screens.widgets.body import PostBody
+from screens.widgets.live import LiveScreen
+from screens.widgets.oneliner import OneLinerScreen
+from screens.widgets.safe import ago, safe
+from screens.widgets.session import session_of
 
-class WelcomeScreen(Screen[None]):
-    """First screen after signing in."""
+LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread", "mail")
+ONELINERS = 10
+
+
+def _oneliners(welcome: Welcome) -> Text:
+    text = Text()
+    text.append("One-liners (newest first)", style="bold underline")
+    text.append("  o to add\n", style="dim")
+    for line in welcome.oneliners[:ONELINERS]:
+        text.append_text(safe(line.handle, "bold"))
+        text.append(": ")
+        text.append_text(safe(line.text))
+        text.append(f"  {ago(line.posted)}\n", style="dim")
+    if not welcome.oneliners:
+        text.append("Nobody has written one yet.\n", style="italic")
+    return text
+
+
+def _people(welcome: Welcome, online: list[OnlineEntry]) -> Text:
+    text = Text()
+    text.append("Last callers\n", style="bold underline")
+    for caller in welcome.callers[:5]:
+        text.append_text(Text.assemble(safe(caller.handle), (f"  {ago(caller.at)}\n", "dim")))
+    text.append(f"Online now ({len(online)})\n", style="bold underline")
+    for entry in online[:8]:
+        text.append_text(online_line(entry))
+        text.append("\n")
+    return text
+
+
+class WelcomeScreen(LiveScreen[None]):
+    """First screen after signing in; one-liners and presence follow the live bus."""
+
+    CSS_PATH = "welcome.tcss"
+    REFRESH_ON_RESUME = True
+    BINDINGS = [
+        Binding("d,enter", "directory", "Directory"),
+        Binding("s", "search", "Search"),
+        Binding("w", "online", "Online"),
+        Binding("o", "oneliner", "One-liner"),
+        Binding("q", "app.quit", "Quit"),
+    ]
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static("Welcome", id="welcome")
+        with VerticalScroll(id="welcome"):
+            yield Static(id="board-name")
+            yield Static(id="news")
+            with VerticalScroll(id="bulletin-box"):
+                yield PostBody(id="bulletin")
+            with Horizontal(id="columns"):
+                yield Static(id="oneliners")
+                with Vertical(id="side"):
+                    yield Static(id="people")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def where(self) -> str | None:
+        return "welcome"
+
+    def relevant(self, event: LiveEvent) -> bool:
+        return event.kind in LIVE_KINDS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "oneliner" and session_of(self).person.is_guest)
+
+    @work(thread=True, exclusive=True, group="welcome")
+    def reload(self) -> None:
+        session = session_of(self)
+        welcome = session.forum.welcome(session.person)
+        self.app.call_from_thread(self._show, welcome, session.presence.online())
+
+    def _show(self, welcome: Welcome, online: list[OnlineEntry]) -> None:
+        person = session_of(self).person
+        name = Text.assemble(
+            safe(welcome.board_name, "bold reverse"),
+            "  welcome, ",
+            safe(person.display_name or person.handle, "bold"),
+        )
+        self.query_one("#board-name", Static).update(name)
+        news = Text(f"● {welcome.new_posts} new posts since your last visit", style="bold")
+        news.append(f"   ✉ {welcome.unread_mail} unread mail")
+        self.query_one("#news", Static).update(news)
+        self.query_one("#bulletin", PostBody).show(welcome.bulletin or "*No bulletin today.*")
+        self.query_one("#oneliners", Static).update(_oneliners(welcome))
+        self.query_one("#people", Static).update(_people(welcome, online))
+
+    def action_directory(self) -> None:
+        self.app.push_screen(DirectoryScreen())
+
+    def action_search(self) -> None:
+        self.app.push_screen(SearchScreen())
+
+    def action_online(self) -> None:
+        self.app.push_screen(OnlineScreen())
+
+    def action_oneliner(self) -> None:
+        self.app.push_screen(OneLinerScreen())

@@ -1,0 +1,180 @@
+"""A community: its welcome text, its boards, and the selected board's threads."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from bbs.errors import ForumError
+from bbs.live import LiveEvent
+from bbs.models import BoardSummary, Community, ThreadSummary
+from screens.composer import ComposerScreen
+from screens.thread import ThreadScreen
+from screens.widgets.live import LiveScreen
+from screens.widgets.rules import RulesScreen
+from screens.widgets.safe import ago, one_line, safe, unread_cell
+from screens.widgets.session import session_of
+
+LIVE_KINDS = ("post", "thread", "edit", "moderation")
+
+
+class CommunityScreen(LiveScreen[None]):
+    """Boards on top, threads of the highlighted board below (newest activity first)."""
+
+    CSS_PATH = "community.tcss"
+    REFRESH_ON_RESUME = True
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("t", "new_thread", "New thread"),
+        Binding("i", "rules", "Rules"),
+        Binding("b", "focus_boards", "Boards"),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+        self.board = ""
+        self.board_id = 0
+        self.info: Community | None = None
+        self._boards: dict[str, BoardSummary] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading…"), id="community-info")
+        yield DataTable(id="boards", cursor_type="row", zebra_stripes=True)
+        yield DataTable(id="threads", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        boards = self.query_one("#boards", DataTable)
+        boards.add_columns("Board", "Threads", "Posts", "Unread", "Last post")
+        threads = self.query_one("#threads", DataTable)
+        threads.add_columns("Thread", "By", "Posts", "Unread", "Active")
+        self.reload()
+
+    def where(self) -> str | None:
+        return f"{self.slug}/{self.board}" if self.board else self.slug
+
+    def relevant(self, event: LiveEvent) -> bool:
+        return event.community == self.slug and event.kind in LIVE_KINDS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "new_thread" and session_of(self).person.is_guest)
+
+    # loading ----------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="community")
+    def reload(self) -> None:
+        session = session_of(self)
+        try:
+            info = session.forum.community(session.person, self.slug)
+            boards = session.forum.boards(session.person, self.slug)
+        except ForumError as error:
+            self.app.call_from_thread(self._refused, str(error))
+            return
+        self.app.call_from_thread(self._show, info, boards)
+
+    def _refused(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        self.dismiss()
+
+    def _show(self, info: Community, boards: list[BoardSummary]) -> None:
+        self.info = info
+        text = Text.assemble(safe(info.name, "bold"), f"  · {info.members} members")
+        if info.welcome:
+            text.append("\n")
+            text.append_text(safe(one_line(info.welcome, 200), "italic"))
+        self.query_one("#community-info", Static).update(text)
+        table = self.query_one("#boards", DataTable)
+        keep = self.board
+        table.clear()
+        for b in boards:
+            table.add_row(
+                safe(b.name),
+                str(b.threads),
+                str(b.posts),
+                unread_cell(b.unread),
+                ago(b.last_post_at),
+                key=b.slug,
+            )
+        self._boards = {b.slug: b for b in boards}
+        if keep in self._boards:
+            table.move_cursor(row=table.get_row_index(keep))
+        if not self.query_one("#threads", DataTable).has_focus:
+            table.focus()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id != "boards" or event.row_key.value is None:
+            return
+        board = self._boards.get(event.row_key.value)
+        if board is not None:
+            self.board, self.board_id = board.slug, board.id
+            session_of(self).move(self.where() or self.slug)
+            self.load_threads(board.slug)
+
+    @work(thread=True, exclusive=True, group="threads")
+    def load_threads(self, board: str) -> None:
+        session = session_of(self)
+        try:
+            threads = session.forum.threads(session.person, self.slug, board)
+        except ForumError as error:
+            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            return
+        self.app.call_from_thread(self._show_threads, board, threads)
+
+    def _show_threads(self, board: str, threads: list[ThreadSummary]) -> None:
+        if board != self.board:
+            return
+        table = self.query_one("#threads", DataTable)
+        keep = (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            if table.row_count
+            else None
+        )
+        table.clear()
+        for t in threads:
+            table.add_row(
+                self._title_cell(t),
+                safe(t.author),
+                str(t.posts),
+                unread_cell(t.unread),
+                ago(t.last_post_at),
+                key=str(t.id),
+            )
+        if keep is not None and keep in {str(t.id) for t in threads}:
+            table.move_cursor(row=table.get_row_index(keep))
+
+    @staticmethod
+    def _title_cell(thread: ThreadSummary) -> Text:
+        marks = ("^ " if thread.pinned else "") + ("# " if thread.locked else "")
+        return Text.assemble((marks, "bold"), safe(one_line(thread.title, 36)))
+
+    # actions --------------------------------------------------------------------------
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.data_table.id == "boards":
+            self.query_one("#threads", DataTable).focus()
+        elif event.row_key.value is not None:
+            self.app.push_screen(ThreadScreen(self.slug, int(event.row_key.value)))
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_focus_boards(self) -> None:
+        self.query_one("#boards", DataTable).focus()
+
+    def action_rules(self) -> None:
+        if self.info is not None:
+            self.app.push_screen(RulesScreen(self.info))
+
+    def action_new_thread(self) -> None:
+        if self.board:
+            self.app.push_screen(
+                ComposerScreen.new_thread(self.slug, self.board), self._after_compose
+            )
+
+    def _after_compose(self, post_id: int | None) -> None:
+        if post_id is not None:
+            self.reload()
+            self.load_threads(self.board)

@@ -1,0 +1,87 @@
+"""The community directory: every community, what it is about, members and new posts."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from bbs.live import LiveEvent
+from bbs.models import CommunitySummary
+from screens.community import CommunityScreen
+from screens.widgets.live import LiveScreen
+from screens.widgets.safe import one_line, safe, unread_cell
+from screens.widgets.session import session_of
+
+
+def _access(c: CommunitySummary) -> str:
+    if c.my_role is not None:
+        return str(c.my_role)
+    return "open" if c.can_read else f"{c.visibility} only"
+
+
+class DirectoryScreen(LiveScreen[None]):
+    """A table of communities; Enter opens one."""
+
+    CSS_PATH = "directory.tcss"
+    REFRESH_ON_RESUME = True
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.communities: dict[str, CommunitySummary] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Communities  (● = new posts; Enter to open)"), id="directory-help")
+        yield DataTable(id="communities", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("Community", "About", "Members", "New", "You")
+        table.focus()
+        self.reload()
+
+    def where(self) -> str | None:
+        return "directory"
+
+    def relevant(self, event: LiveEvent) -> bool:
+        return event.kind in ("post", "thread")
+
+    @work(thread=True, exclusive=True, group="directory")
+    def reload(self) -> None:
+        session = session_of(self)
+        found = session.forum.list_communities(session.person)
+        self.app.call_from_thread(self._show, found)
+
+    def _show(self, found: list[CommunitySummary]) -> None:
+        table = self.query_one(DataTable)
+        row = table.cursor_row
+        table.clear()
+        self.communities = {c.slug: c for c in found}
+        for c in found:
+            table.add_row(
+                safe(one_line(c.name, 22)),
+                safe(one_line(c.description, 30)),
+                str(c.members),
+                unread_cell(c.new_posts),
+                Text(_access(c)),
+                key=c.slug,
+            )
+        if found:
+            table.move_cursor(row=min(row, len(found) - 1))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        c = self.communities.get(str(event.row_key.value))
+        if c is None:
+            return
+        if not c.can_read:
+            self.notify(f"{c.name} is only readable by its members.", markup=False)
+            return
+        self.app.push_screen(CommunityScreen(c.slug))
+
+    def action_back(self) -> None:
+        self.dismiss()

@@ -1,0 +1,57 @@
+"""Who's online, and where in the forum each person is."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header, Static
+
+from bbs.live import LiveEvent
+from bbs.presence import OnlineEntry
+from screens.widgets.live import LiveScreen
+from screens.widgets.safe import ago, safe
+from screens.widgets.session import session_of
+
+PRESENCE_KINDS = ("presence", "presence-gone")
+
+
+def online_line(entry: OnlineEntry) -> Text:
+    """'handle (where)' for lists of who is online."""
+    return Text.assemble(safe(entry.handle, "bold"), " (", safe(entry.where), ")")
+
+
+class OnlineScreen(LiveScreen[None]):
+    """A table of sessions: who, where, since when; it follows arrivals and moves live."""
+
+    CSS_PATH = "online.tcss"
+    BINDINGS = [Binding("escape", "back", "Back")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Who's online"), id="online-title")
+        yield DataTable(id="online", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).add_columns("Who", "Where", "Since")
+        self.query_one(DataTable).focus()
+        self.reload()
+
+    def where(self) -> str | None:
+        return "who's online"
+
+    def relevant(self, event: LiveEvent) -> bool:
+        return event.kind in PRESENCE_KINDS
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in session_of(self).presence.online():
+            table.add_row(safe(e.handle), safe(e.where), ago(e.since), key=e.session_id)
+        count = table.row_count
+        title = f"Who's online: {count} session{'s' if count != 1 else ''}"
+        self.query_one("#online-title", Static).update(Text(title))
+
+    def action_back(self) -> None:
+        self.dismiss()

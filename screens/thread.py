@@ -1,0 +1,184 @@
+"""A thread: its posts as a collapsible tree on top, the selected post's body below."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets.tree import TreeNode
+
+from bbs.errors import ForumError
+from bbs.live import LiveEvent
+from bbs.models import Post, ThreadView
+from screens.composer import ComposerScreen
+from screens.widgets.body import PostBody
+from screens.widgets.live import LiveScreen
+from screens.widgets.post_tree import PostTree
+from screens.widgets.safe import ago, safe
+from screens.widgets.session import session_of
+
+POSTING = ("reply", "edit")
+
+
+class ThreadScreen(LiveScreen[None]):
+    """One thread; new posts from anyone appear in place without a key press."""
+
+    CSS_PATH = "thread.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "next_unread", "Next unread"),
+        Binding("r", "reply", "Reply"),
+        Binding("e", "edit", "Edit"),
+    ]
+
+    def __init__(self, slug: str, thread_id: int, focus_post: int | None = None) -> None:
+        super().__init__()
+        self.slug = slug
+        self.thread_id = thread_id
+        self.focus_post = focus_post
+        self.view: ThreadView | None = None
+        self.shown: Post | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(Text("Loading…"), id="thread-title")
+        yield PostTree(id="posts")
+        with VerticalScroll(id="body-pane"):
+            yield Static(id="post-meta")
+            yield PostBody(id="post-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def where(self) -> str | None:
+        board = self.view.thread.board if self.view else ""
+        return f"{self.slug}/{board}" if board else self.slug
+
+    def relevant(self, event: LiveEvent) -> bool:
+        return event.community == self.slug and event.thread_id == self.thread_id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action in POSTING and session_of(self).person.is_guest)
+
+    # loading ------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="thread")
+    def reload(self) -> None:
+        session = session_of(self)
+        try:
+            view = session.forum.read_thread(session.person, self.slug, self.thread_id)
+        except ForumError as error:
+            self.app.call_from_thread(self._refused, str(error))
+            return
+        self.app.call_from_thread(self._show, view)
+
+    def _refused(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        self.dismiss()
+
+    def _show(self, view: ThreadView) -> None:
+        first = self.view is None
+        self.view = view
+        tree = self.query_one(PostTree)
+        keep, scroll = tree.selected, tree.scroll_y
+        tree.add_posts(view.posts)
+        self._show_title(view)
+        if first:
+            session_of(self).move(self.where())
+        target = self._target(tree, first)
+        if target is not None:
+            tree.reveal(target)
+            tree.focus()
+        elif keep is not None:
+            tree.keep(keep, scroll)
+
+    def _target(self, tree: PostTree, first: bool) -> TreeNode[Post] | None:
+        wanted = self.focus_post
+        self.focus_post = None
+        if wanted in tree.nodes_by_post:
+            return tree.nodes_by_post[wanted]
+        if not first:
+            return None
+        return tree.next_unread() or next(iter(tree.nodes_by_post.values()), None)
+
+    def _show_title(self, view: ThreadView) -> None:
+        t = view.thread
+        title = Text.assemble(safe(t.title, "bold"), (f"  {self.slug}/{t.board}", "dim"))
+        flags = [f for f, on in (("pinned", t.pinned), ("locked", t.locked)) if on]
+        if flags:
+            title.append(f"  [{', '.join(flags)}]")
+        title.append(f"  · {len(view.posts)} posts", style="dim")
+        self.query_one("#thread-title", Static).update(title)
+
+    # the selected post -----------------------------------------------------------
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Post]) -> None:
+        post = event.node.data
+        if post is None:
+            return
+        if self.shown != post:
+            self.shown = post
+            self._show_post(post)
+        tree = self.query_one(PostTree)
+        if any(pid <= post.id for pid in tree.unread):
+            tree.mark_read_up_to(post.id)
+            self._mark_read(post.id)
+
+    def _show_post(self, post: Post) -> None:
+        meta = Text.assemble(safe(post.author, "bold"), f" · {ago(post.created)}")
+        if post.edited_at:
+            meta.append(f" · edited {ago(post.edited_at)}")
+        body = post.body
+        if post.hidden:
+            meta.append_text(safe(f" · hidden by a moderator: {post.hidden_reason}", "italic"))
+            body = body or "*This post is hidden.*"
+        self.query_one("#post-meta", Static).update(meta)
+        self.query_one(PostBody).show(body)
+        self.query_one("#body-pane").scroll_home(animate=False)
+
+    @work(thread=True, group="mark-read")
+    def _mark_read(self, post_id: int) -> None:
+        session = session_of(self)
+        with suppress(ForumError):
+            session.forum.mark_read(session.person, self.slug, self.thread_id, post_id)
+
+    # actions ----------------------------------------------------------------------
+    def _selected(self) -> Post | None:
+        node = self.query_one(PostTree).selected
+        return node.data if node is not None else None
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    def action_next_unread(self) -> None:
+        tree = self.query_one(PostTree)
+        node = tree.next_unread()
+        if node is None:
+            self.notify("No unread posts in this thread.", timeout=2)
+            return
+        tree.reveal(node)
+
+    def action_reply(self) -> None:
+        post = self._selected()
+        if post is not None:
+            composer = ComposerScreen.reply(self.slug, post)
+            self.app.push_screen(composer, self._after_compose)
+
+    def action_edit(self) -> None:
+        post = self._selected()
+        if post is None:
+            return
+        if post.author != session_of(self).person.handle:
+            self.notify("You can only edit your own posts.", severity="warning")
+            return
+        self.app.push_screen(ComposerScreen.edit(self.slug, post), self._after_compose)
+
+    def _after_compose(self, post_id: int | None) -> None:
+        if post_id is not None:
+            self.focus_post = post_id
+            self.shown = None
+            self.reload()

@@ -1,0 +1,61 @@
+"""Helpers for the Pilot screen tests: an app on the test forum, settling, the visible text."""
+
+from __future__ import annotations
+
+import io
+from contextlib import suppress
+
+from rich.console import Console
+from textual.app import App
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Tree
+from textual.worker import WorkerCancelled
+
+from bbs.forum import Forum
+from bbs.models import Person
+from bbs.presence import Presence
+from bbs.session import Session
+from screens.app import BBSApp, make_app
+
+
+def app_for(forum: Forum, person: Person) -> BBSApp:
+    """A BBSApp for `person` on the test forum, present in who's online."""
+    session = Session(forum=forum, person=person, presence=Presence(forum.bus))
+    session.presence.arrive(session.id, person.handle)
+    return make_app(session)
+
+
+async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
+    """Let workers finish and the screen catch up with what they posted back."""
+    for _ in range(rounds):
+        with suppress(WorkerCancelled):
+            await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def screen_text(app: App[None]) -> str:
+    """Everything the current screen shows, as plain text (rendered at its real size)."""
+    console = Console(width=app.size.width, record=True, file=io.StringIO())
+    lines = app.screen._compositor.render_update(full=True)  # type: ignore[union-attr]
+    console.print(lines)
+    return console.export_text()
+
+
+def tree_labels(app: App[None]) -> list[str]:
+    """The plain labels of every post in the open thread's tree."""
+    tree = app.screen.query_one(Tree)
+    found: list[str] = []
+
+    def walk(node) -> None:  # noqa: ANN001 - a TreeNode
+        for child in node.children:
+            found.append(str(child.label))
+            walk(child)
+
+    walk(tree.root)
+    return found
+
+
+def table_column(app: App[None], selector: str, column: int = 0) -> list[str]:
+    """One column of a DataTable as plain strings."""
+    table = app.screen.query_one(selector, DataTable)
+    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
