@@ -5,16 +5,18 @@ from __future__ import annotations
 from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
-KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+Section = tuple[str, tuple[tuple[str, str], ...]]
+
+LEFT: tuple[Section, ...] = (
     (
         "Everywhere",
         (
             ("F1 / ?", "this help"),
-            ("Ctrl+T", "next theme (incl. high contrast)"),
+            ("Ctrl+T", "next theme"),
             ("Escape", "back / cancel"),
             ("Tab", "next pane"),
             ("Ctrl+Q", "quit"),
@@ -23,57 +25,50 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Welcome",
         (
-            ("d / Enter", "community directory"),
+            ("d / Enter", "communities"),
             ("s", "search"),
             ("w", "who's online"),
             ("o", "write a one-liner"),
             ("q", "quit"),
         ),
     ),
-    (
-        "Directory",
-        (
-            ("Up/Down", "choose"),
-            ("Enter", "open the community"),
-        ),
-    ),
+    ("Directory", (("Enter", "open a community"),)),
     (
         "Community",
         (
-            ("Enter", "open board / thread"),
-            ("b", "back to the boards"),
+            ("Enter", "open board/thread"),
+            ("b", "back to boards"),
             ("t", "new thread"),
             ("i", "welcome and rules"),
         ),
     ),
+)
+RIGHT: tuple[Section, ...] = (
     (
         "Thread",
         (
-            ("Up/Down", "move between posts"),
-            ("Enter / Space", "fold or unfold"),
+            ("Up / Down", "move between posts"),
+            ("Enter/Space", "fold or unfold"),
             ("n", "next unread post"),
-            ("r", "reply to the selected post"),
+            ("r", "reply to selected"),
             ("e", "edit your own post"),
         ),
     ),
     (
         "Composer",
-        (
-            ("Ctrl+S", "send"),
-            ("Ctrl+R", "preview / back to writing"),
-            ("Escape", "cancel (asks before dropping a draft)"),
-        ),
+        (("Ctrl+S", "send"), ("Ctrl+R", "preview / write"), ("Escape", "cancel (asks first)")),
     ),
-    ("Search", (("Enter", "search / open result"), ("Ctrl+L", "back to the query"))),
+    ("Search", (("Enter", "search / open"), ("Ctrl+L", "back to the query"))),
+    ("Marks", (("●", "unread / new"), ("^  #", "pinned  locked"))),
 )
 
 
-def keys_table() -> Table:
-    """All keys as a plain table (no colour needed to read it)."""
-    table = Table(box=None, show_header=False, padding=(0, 1))
+def keys_table(sections: tuple[Section, ...]) -> Table:
+    """Keys as a plain table (no colour needed to read it)."""
+    table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
     table.add_column("Key", style="bold", no_wrap=True)
-    table.add_column("Does")
-    for place, keys in KEYS:
+    table.add_column("Does", no_wrap=True)
+    for place, keys in sections:
         table.add_row(f"— {place} —", "")
         for key, does in keys:
             table.add_row(key, does)
@@ -86,12 +81,15 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll {
-        width: 64; height: 90%; border: thick $primary; background: $surface; padding: 0 1;
+        width: 80; height: auto; max-height: 23; border: round $primary; background: $surface;
     }
+    HelpScreen Horizontal { height: auto; }
+    HelpScreen Static { width: 1fr; height: auto; }
     """
     BINDINGS = [Binding("escape,q,f1,question_mark", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(keys_table(), id="help")
+        with VerticalScroll(), Horizontal():
+            yield Static(keys_table(LEFT), id="help-left")
+            yield Static(keys_table(RIGHT), id="help-right")
         yield Footer()

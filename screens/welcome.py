@@ -25,10 +25,10 @@ LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread
 ONELINERS = 10
 
 
-def _oneliners(welcome: Welcome) -> Text:
+def _oneliners(welcome: Welcome, guest: bool) -> Text:
     text = Text()
     text.append("One-liners (newest first)", style="bold underline")
-    text.append("  o to add\n", style="dim")
+    text.append("\n" if guest else "  o to add\n", style="dim")
     for line in welcome.oneliners[:ONELINERS]:
         text.append_text(safe(line.handle, "bold"))
         text.append(": ")
@@ -107,7 +107,7 @@ class WelcomeScreen(LiveScreen[None]):
         news.append(f"   ✉ {welcome.unread_mail} unread mail")
         self.query_one("#news", Static).update(news)
         self.query_one("#bulletin", PostBody).show(welcome.bulletin or "*No bulletin today.*")
-        self.query_one("#oneliners", Static).update(_oneliners(welcome))
+        self.query_one("#oneliners", Static).update(_oneliners(welcome, person.is_guest))
         self.query_one("#people", Static).update(_people(welcome, online))
 
     def action_directory(self) -> None:

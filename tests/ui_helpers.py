@@ -59,3 +59,8 @@ def table_column(app: App[None], selector: str, column: int = 0) -> list[str]:
     """One column of a DataTable as plain strings."""
     table = app.screen.query_one(selector, DataTable)
     return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+
+
+def notices(app: App[None]) -> str:
+    """The text of every notification currently shown (toasts)."""
+    return "\n".join(n.message for n in app._notifications)  # pinned Textual: stable

@@ -1,0 +1,193 @@
+"""Pilot tests: welcome, who's online, help, themes, NO_COLOR, and every screen at 80x24."""
+
+from __future__ import annotations
+
+import pytest
+from textual.filter import Monochrome
+from textual.widgets import Footer
+
+from bbs.forum import Forum
+from bbs.models import GUEST
+from screens.app import BBSApp
+from screens.community import CommunityScreen
+from screens.composer import ComposerScreen
+from screens.directory import DirectoryScreen
+from screens.help import HelpScreen
+from screens.online import OnlineScreen
+from screens.search import SearchScreen
+from screens.thread import ThreadScreen
+from screens.welcome import WelcomeScreen
+from screens.widgets.oneliner import OneLinerScreen
+from tests.conftest import who
+from tests.ui_helpers import app_for, screen_text, settle, table_column
+
+
+async def test_welcome_shows_board_news_and_oneliners_live(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    forum.set_bulletin(ada, "Seed swap on **Saturday**")
+    forum.add_oneliner(ada, "first line")
+    forum.start_thread(ada, "garden", "general", "Hello", "hi")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert forum.board_name() in text and "Seed swap on Saturday" in text
+        assert "1 new posts since your last visit" in text and "0 unread mail" in text
+        assert "ada: first line" in text and "bob (welcome)" in text
+        forum.add_oneliner(ada, "[red]second[/red] line")  # another session writes
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[red]second[/red] line" in text
+        assert text.index("second") < text.index("first line")  # newest first
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, OneLinerScreen)
+        await pilot.press(*"bob was here", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        assert "bob: bob was here" in screen_text(app)
+        await pilot.press("o", *"too soon", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, OneLinerScreen)
+        assert "try again in" in screen_text(app)
+
+
+async def test_who_is_online_follows_people_around(forum: Forum) -> None:
+    ada = who(forum, "ada")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.session.presence.arrive("other", "cy", "welcome")
+        await pilot.press("w")
+        await settle(pilot)
+        assert isinstance(app.screen, OnlineScreen)
+        assert table_column(app, "#online", 0) == ["ada", "cy"]
+        assert table_column(app, "#online", 1) == ["who's online", "welcome"]
+        app.session.presence.move("other", "garden/swaps")
+        await settle(pilot)
+        assert table_column(app, "#online", 1) == ["who's online", "garden/swaps"]
+        app.session.presence.leave("other")
+        await settle(pilot)
+        assert table_column(app, "#online", 0) == ["ada"]
+
+
+async def test_help_and_theme_cycle_to_high_contrast(forum: Forum) -> None:
+    app = app_for(forum, who(forum, "ada"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "bbs-high-contrast" in app.available_themes
+        assert "^t Theme" in screen_text(app) and "f1 Help" in screen_text(app)
+        seen = []
+        for _ in range(len(app.available_themes)):
+            await pilot.press("ctrl+t")
+            seen.append(app.theme)
+            if app.theme == "bbs-high-contrast":
+                break
+        assert app.theme == "bbs-high-contrast", seen
+        assert app.current_theme.background == "#000000"
+        assert app.current_theme.foreground == "#ffffff"
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "next unread post" in text and "Ctrl+T" in text and "Ctrl+S" in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, WelcomeScreen)
+
+
+async def test_no_color_gives_a_monochrome_app(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for(forum, who(forum, "ada"))
+    assert app.no_color
+    assert any(isinstance(f, Monochrome) for f in app._filters)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "new posts since your last visit" in screen_text(app)
+
+
+async def test_every_screen_renders_at_80x24_with_its_keys(forum: Forum) -> None:
+    bob = who(forum, "bob")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Tour", "a tour " * 200)
+    post = forum.read_thread(bob, "garden", thread_id).posts[0]
+    app = app_for(forum, bob)
+    expected: list[tuple[object, tuple[str, ...]]] = [
+        (DirectoryScreen(), ("Garden", "Back")),
+        (CommunityScreen("garden"), ("General", "Tour", "New thread", "Rules")),
+        (ThreadScreen("garden", thread_id), ("Tour", "a tour", "Reply", "Next unread")),
+        (ComposerScreen.reply("garden", post), ("Reply to", "Send", "Preview", "Cancel")),
+        (ComposerScreen.new_thread("garden", "general"), ("New thread in", "Title", "Send")),
+        (SearchScreen(), ("Search posts", "Back")),
+        (OnlineScreen(), ("Who's online", "bob")),
+        (HelpScreen(), ("Composer", "Ctrl+S")),
+    ]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "Directory" in screen_text(app) and "One-liner" in screen_text(app)
+        for screen, words in expected:
+            await app.push_screen(screen)  # type: ignore[arg-type]
+            await settle(pilot)
+            text = screen_text(app)
+            assert len(text.splitlines()) == 24
+            for word in words:
+                assert word in text, (type(screen).__name__, word, text)
+            if not isinstance(screen, HelpScreen):
+                assert app.screen.query(Footer)
+            await app.pop_screen()
+            await settle(pilot)
+
+
+async def test_guest_browses_but_is_not_offered_posting(forum: Forum) -> None:
+    forum.start_thread(who(forum, "bob"), "garden", "general", "Open", "hello")
+    app = app_for(forum, GUEST)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "o One-liner" not in screen_text(app) and "o to add" not in screen_text(app)
+        await pilot.press("d", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, CommunityScreen)
+        assert "New thread" not in screen_text(app)
+        await pilot.press("t")
+        assert isinstance(app.screen, CommunityScreen)
+
+
+async def test_members_only_community_is_refused_in_words(forum: Forum) -> None:
+    from bbs.seed import create_community
+
+    ada = who(forum, "ada")
+    create_community(
+        forum,
+        {
+            "slug": "club",
+            "name": "Club",
+            "description": "Secret",
+            "visibility": "invite",
+            "boards": [{"slug": "g", "name": "G"}],
+        },
+        ada.id,
+        0.0,
+    )
+    app = app_for(forum, who(forum, "cy"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert "invite only" in screen_text(app)
+        names = table_column(app, "#communities")
+        await pilot.press(*["down"] * names.index("Club"), "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DirectoryScreen)
+
+
+def test_make_app_passes_the_driver_class(forum: Forum) -> None:
+    from textual.drivers.headless_driver import HeadlessDriver
+
+    from bbs.presence import Presence
+    from bbs.session import Session
+    from screens.app import make_app
+
+    session = Session(forum=forum, person=who(forum, "ada"), presence=Presence(forum.bus))
+    app = make_app(session, driver_class=HeadlessDriver)
+    assert isinstance(app, BBSApp) and app.driver_class is HeadlessDriver
+    assert app.session is session

@@ -1,0 +1,205 @@
+"""Pilot tests of the thread screen and composer: live replies, next unread, refusals, safety."""
+
+from __future__ import annotations
+
+import asyncio
+
+from textual.widgets import Static
+from textual.widgets.markdown import MarkdownBlock
+
+from bbs.forum import Forum
+from bbs.models import GUEST
+from screens.composer import ComposerScreen
+from screens.thread import ThreadScreen
+from screens.widgets.body import PostBody
+from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.post_tree import PostTree
+from screens.widgets.quiet import QuietTextArea
+from tests.conftest import who
+from tests.ui_helpers import app_for, notices, screen_text, settle, tree_labels
+
+
+def cursor_post_id(app: object) -> int:
+    node = app.screen.query_one(PostTree).cursor_node  # type: ignore[attr-defined]
+    assert node is not None and node.data is not None
+    return node.data.id
+
+
+async def test_reply_from_another_session_appears_without_a_key(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Peas", "Sweet peas")
+    first = forum.reply(ada, "garden", root, "Mine climb")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        tree = app.screen.query_one(PostTree)
+        tree.move_cursor(tree.nodes_by_post[first])
+        await pilot.pause()
+        assert cursor_post_id(app) == first
+        await asyncio.to_thread(forum.reply, bob, "garden", root, "Try netting, from bob")
+        for _ in range(5):
+            await pilot.pause(0.05)
+        await settle(pilot)
+        labels = tree_labels(app)
+        assert len(labels) == 3
+        assert "Try netting, from bob" in labels[2] and labels[2].lstrip().startswith("●")
+        assert cursor_post_id(app) == first  # the person's selection is kept
+        assert "Try netting" in screen_text(app)
+
+
+async def test_next_unread_key_moves_to_the_unread_post(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Kale", "Kale")
+    own = forum.reply(ada, "garden", root, "my own reply")
+    later = forum.reply(bob, "garden", own, "an unread answer")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        assert cursor_post_id(app) == root  # opens at the first unread post
+        labels = tree_labels(app)
+        assert not labels[0].lstrip().startswith("●") and not labels[1].lstrip().startswith("●")
+        assert labels[2].lstrip().startswith("●")
+        await pilot.press("n")
+        await settle(pilot)
+        assert cursor_post_id(app) == later
+        assert forum.unread_count(ada, "garden") == 0
+        assert not tree_labels(app)[2].lstrip().startswith("●")
+        await pilot.press("n")
+        await settle(pilot)
+        assert "No unread posts" in notices(app)
+
+
+async def test_unread_marker_and_collapse(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Figs", "Figs")
+    child = forum.reply(bob, "garden", root, "child")
+    forum.reply(bob, "garden", child, "grandchild")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        assert "● bob" in screen_text(app)  # unread is told by a sign, not only a colour
+        tree = app.screen.query_one(PostTree)
+        tree.move_cursor(tree.nodes_by_post[child])
+        await pilot.pause()
+        await pilot.press("space")
+        await pilot.pause()
+        assert not tree.nodes_by_post[child].is_expanded
+        assert "grandchild" not in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "grandchild" in screen_text(app)
+
+
+async def test_composer_refuses_an_overlong_post_and_keeps_the_draft(forum: Forum) -> None:
+    bob = who(forum, "bob")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Long", "short")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        area = app.screen.query_one(QuietTextArea)
+        area.load_text("x" * 20_001)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen)
+        error = str(app.screen.query_one("#error", Static).render())
+        assert "20,000" in error and "20,001" in error
+        assert area.text == "x" * 20_001
+        assert len(forum.read_thread(bob, "garden", thread_id).posts) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposerScreen) and area.text == "x" * 20_001
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+
+
+async def test_empty_composer_cancels_at_once_and_preview_renders(forum: Forum) -> None:
+    bob = who(forum, "bob")
+    thread_id, _ = forum.start_thread(bob, "garden", "general", "Prev", "body")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        await pilot.press("r", *"**loud** words", "ctrl+r")
+        await settle(pilot)
+        preview = app.screen.query_one("#preview-body", PostBody)
+        assert preview.source == "**loud** words" and "loud words" in screen_text(app)
+        await pilot.press("ctrl+r")
+        app.screen.query_one(QuietTextArea).load_text("")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+
+
+async def test_edit_own_post_only(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Edit", "typo hree")
+    forum.reply(ada, "garden", root, "ada's words")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id, focus_post=root))
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        area = app.screen.query_one(QuietTextArea)
+        assert area.text == "typo hree"
+        area.load_text("typo here")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert forum.read_thread(bob, "garden", thread_id).posts[0].body == "typo here"
+        assert "(edited)" in tree_labels(app)[0]
+        await pilot.press("down", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        assert "only edit your own" in notices(app)
+
+
+HOSTILE = "[@click=app.quit]Quit now[/] [bold]x[/bold] [link](action:quit) \x1b]0;pwned\x07 end"
+
+
+async def test_markup_and_escapes_in_posts_stay_inert(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "[b]T[/b]", "plain")
+    store = forum.store("garden")  # bypass the forum's cleaning: the UI must not trust the store
+    raw = store.add_reply(root, bob.id, "bob", HOSTILE, forum.clock())
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id, focus_post=raw))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[@click=app.quit]Quit now[/]" in text
+        assert "[bold]x[/bold]" in text
+        assert "[b]T[/b]" in text
+        assert "\x1b" not in text and "pwned" not in text
+        body = app.screen.query_one(PostBody)
+        assert "\x1b" not in body.source and "[@click=app.quit]" in body.source
+        await pilot.click(PostTree, offset=(12, 1))
+        for block in body.query(MarkdownBlock):
+            await block.action_link("action:quit")
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert isinstance(app.screen, ThreadScreen)
+        assert "Link: action:quit" in notices(app)
+
+
+async def test_guest_is_not_offered_posting(forum: Forum) -> None:
+    bob = who(forum, "bob")
+    thread_id, _ = forum.start_thread(bob, "garden", "general", "Open", "anyone can read")
+    app = app_for(forum, GUEST)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "anyone can read" in text and "Reply" not in text and "Next unread" in text
+        await pilot.press("r", "e")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
