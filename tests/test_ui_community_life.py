@@ -2,39 +2,16 @@
 
 from __future__ import annotations
 
-from textual.pilot import Pilot
-from textual.widgets import DataTable, Static
-
 from bbs.forum import Forum
-from bbs.presence import Presence
-from bbs.session import Session
 from screens.app import BBSApp
 from tests.conftest import who
+from tests.ui_helpers import app_for as app_of
+from tests.ui_helpers import screen_text, settle
 
 
 def app_for(forum: Forum, handle: str) -> BBSApp:
     """The app as `handle` would see it, on its own session."""
-    return BBSApp(Session(forum=forum, person=who(forum, handle), presence=Presence(forum.bus)))
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let key presses land, workers finish and their results reach the screen."""
-    for _ in range(3):
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def screen_text(app: BBSApp) -> str:
-    """Everything visible on the current screen, as plain text."""
-    parts = []
-    for widget in app.screen.query("*"):
-        if isinstance(widget, DataTable):
-            for row in range(widget.row_count):
-                parts.append(" | ".join(str(c) for c in widget.get_row_at(row)))
-        elif isinstance(widget, Static):
-            parts.append(str(widget.render()))
-    return "\n".join(parts)
+    return app_of(forum, who(forum, handle))
 
 
 def found_circle(forum: Forum, visibility: str = "request") -> None:
@@ -171,3 +148,68 @@ async def test_inbox_follows_new_mail_live(forum: Forum) -> None:
         forum.send_mail(who(forum, "bob"), "ada", "live one", subject="Live")
         await settle(pilot)
         assert "Live" in screen_text(app) and "1 unread" in screen_text(app)
+
+
+async def test_rsvp_going_shows_in_the_going_list(forum: Forum) -> None:
+    from screens.events import EventScreen, EventsScreen
+
+    event_id = forum.create_event(
+        who(forum, "ada"), "garden", "Seed swap", "2026-12-05 19:30", "Europe/London", "The shed"
+    )
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(EventsScreen("garden"))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Sat 05 Dec 19:30 Europe/London" in text and "Seed swap" in text
+        assert "no answer yet" in text
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, EventScreen)
+        assert "Going (0): -" in screen_text(app)
+        await pilot.press("g")
+        await settle(pilot)
+        assert "Going (1): bob" in screen_text(app)
+        assert "You:   you are going" in screen_text(app)
+        await pilot.press("m")
+        await settle(pilot)
+        assert "Going (0)" in screen_text(app) and "Maybe (1): bob" in screen_text(app)
+    assert forum.event(who(forum, "ada"), "garden", event_id).answered("maybe") == ["bob"]
+
+
+async def test_export_shows_and_saves_the_ics(forum: Forum) -> None:
+    from screens.events import EventScreen
+
+    event_id = forum.create_event(
+        who(forum, "ada"), "garden", "Seed swap", "2026-12-05 19:30", "Europe/London", "Shed"
+    )
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(EventScreen("garden", event_id))
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "BEGIN:VCALENDAR" in text and "Saved to" in text
+    saved = forum.data_dir / "exports" / f"garden-event-{event_id}.ics"
+    assert "DTSTART:20261205T193000Z" in saved.read_text()
+
+
+async def test_new_event_refused_in_words_then_saved(forum: Forum) -> None:
+    from screens.events import NewEventScreen
+
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(NewEventScreen("garden"))
+        await settle(pilot)
+        await pilot.press(*"Bee walk", "enter", *"next tuesday", "enter")
+        await pilot.press("ctrl+a", "ctrl+k", *"Europe/Paris", "enter", *"The meadow", "ctrl+s")
+        await settle(pilot)
+        assert "YYYY-MM-DD HH:MM" in screen_text(app)
+        assert isinstance(app.screen, NewEventScreen)
+        app.screen.query_one("#when").value = "2026-12-12 10:00"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, NewEventScreen)
+    (event,) = forum.events(who(forum, "bob"), "garden")
+    assert (event.title, event.tz, event.place) == ("Bee walk", "Europe/Paris", "The meadow")

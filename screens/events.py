@@ -1,0 +1,285 @@
+"""Meetups: a community's upcoming events, one event with its RSVPs, and a new event."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import DataTable, Footer, Header, Label, Static
+
+from bbs.live import LiveEvent
+from bbs.models import Event, EventDetail
+from bbs.session import Session
+from screens.widgets.body import PostBody
+from screens.widgets.forum_call import ErrorLine, forum_call
+from screens.widgets.live import LiveScreen
+from screens.widgets.quiet import QuietInput, QuietTextArea
+from screens.widgets.safe import one_line, safe
+from screens.widgets.session import session_of
+
+EVENT_KINDS = ("event", "rsvp")
+ANSWER_WORDS = {"going": "you are going", "maybe": "you might go", "no": "you are not going"}
+
+# The forum keeps no "last used time zone"; remember it per person while the server runs.
+_LAST_TZ: dict[int, str] = {}
+
+
+def local_when(event: Event, now: datetime | None = None) -> str:
+    """When, in the event's own zone: 'Sat 05 Dec 19:30 Europe/London' (year if not this one)."""
+    local = datetime.fromtimestamp(event.starts_at, ZoneInfo(event.tz))
+    year = "" if local.year == (now or datetime.now(local.tzinfo)).year else f" {local.year}"
+    return f"{local:%a %d %b}{year} {local:%H:%M} {event.tz}"
+
+
+def my_answer(event: Event) -> str:
+    return ANSWER_WORDS.get(event.my_rsvp or "", "no answer yet")
+
+
+class EventsScreen(LiveScreen[None]):
+    """Upcoming events of a community, soonest first; Enter opens one, n plans a new one."""
+
+    CSS_PATH = "events.tcss"
+    REFRESH_ON_RESUME = True
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("n", "new_event", "New event"),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(safe(f"Upcoming events in {self.slug}", "bold"), id="events-title")
+        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("When", "What", "Where", "Going/maybe", "You")
+        table.focus()
+        self.reload()
+
+    def where(self) -> str | None:
+        return f"{self.slug} (events)"
+
+    def relevant(self, event: LiveEvent) -> bool:
+        return event.community == self.slug and event.kind in EVENT_KINDS
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "new_event" and session_of(self).person.is_guest)
+
+    def reload(self) -> None:
+        forum_call(self, lambda s: s.forum.events(s.person, self.slug), self._show, self._refused)
+
+    def _refused(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        self.dismiss()
+
+    def _show(self, events: list[Event]) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for e in events:
+            table.add_row(
+                local_when(e),
+                safe(one_line(e.title, 24)),
+                safe(one_line(e.place, 16)),
+                f"{e.going} / {e.maybe}",
+                my_answer(e),
+                key=str(e.id),
+            )
+        if not events:
+            self.query_one("#events-title", Static).update(
+                safe(f"No upcoming events in {self.slug}. Press n to plan one.")
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key.value is not None:
+            self.app.push_screen(EventScreen(self.slug, int(event.row_key.value)))
+
+    def action_new_event(self) -> None:
+        self.app.push_screen(NewEventScreen(self.slug), self._created)
+
+    def _created(self, event_id: int | None) -> None:
+        if event_id is not None:
+            self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def detail_text(detail: EventDetail) -> Text:
+    """The event's heading and who answered what, plain text throughout."""
+    e = detail.event
+    text = Text.assemble(safe(e.title, "bold"), "\n")
+    text.append(f"When:  {local_when(e)}\n")
+    text.append("Where: ")
+    text.append_text(safe(e.place))
+    text.append(f"\nYou:   {my_answer(e)}\n")
+    for answer, label in (("going", "Going"), ("maybe", "Maybe"), ("no", "Not going")):
+        who = detail.answered(answer)
+        text.append(f"{label} ({len(who)}): ", style="bold")
+        text.append_text(safe(", ".join(who) or "-"))
+        text.append("\n")
+    return text
+
+
+class EventScreen(LiveScreen[None]):
+    """One event: details and RSVPs; g going, m maybe, n no; x the iCalendar file."""
+
+    CSS_PATH = "events.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("g", "rsvp('going')", "Going"),
+        Binding("m", "rsvp('maybe')", "Maybe"),
+        Binding("n", "rsvp('no')", "Not going"),
+        Binding("x", "export", "Export .ics"),
+    ]
+
+    def __init__(self, slug: str, event_id: int) -> None:
+        super().__init__()
+        self.slug = slug
+        self.event_id = event_id
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="event"):
+            yield Static(Text("Loading…"), id="event-detail")
+            yield PostBody(id="event-description")
+        yield ErrorLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#event").focus()
+        self.reload()
+
+    def where(self) -> str | None:
+        return f"{self.slug} (events)"
+
+    def relevant(self, event: LiveEvent) -> bool:
+        return event.community == self.slug and event.post_id == self.event_id
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "rsvp" and session_of(self).person.is_guest)
+
+    def reload(self) -> None:
+        forum_call(self, lambda s: s.forum.event(s.person, self.slug, self.event_id), self._show)
+
+    def _show(self, detail: EventDetail) -> None:
+        self.query_one("#event-detail", Static).update(detail_text(detail))
+        self.query_one(PostBody).show(detail.event.description or "*No description.*")
+
+    def action_rsvp(self, answer: str) -> None:
+        forum_call(
+            self,
+            lambda s: s.forum.rsvp(s.person, self.slug, self.event_id, answer),
+            lambda _: self._answered(answer),
+            self.query_one(ErrorLine).say,
+        )
+
+    def _answered(self, answer: str) -> None:
+        self.query_one(ErrorLine).say("")
+        self.notify(f"Noted: {ANSWER_WORDS[answer]}.", timeout=2)
+        self.reload()
+
+    def action_export(self) -> None:
+        forum_call(self, self._export, lambda found: self.app.push_screen(IcsScreen(*found)))
+
+    def _export(self, session: Session) -> tuple[str, str]:
+        """The iCalendar text, and where it was saved (local sessions only)."""
+        ics = session.forum.event_ics(session.person, self.slug, self.event_id)
+        if session.remote != "local":
+            return ics, ""
+        folder = Path(session.forum.data_dir) / "exports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.slug}-event-{self.event_id}.ics"
+        path.write_text(ics, encoding="utf-8", newline="")
+        return ics, str(path)
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class IcsScreen(ModalScreen[None]):
+    """The event as iCalendar text to copy (read-only), and where it was saved if it was."""
+
+    CSS_PATH = "events.tcss"
+    BINDINGS = [Binding("escape", "dismiss", "Close")]
+
+    def __init__(self, ics: str, saved_to: str = "") -> None:
+        super().__init__()
+        self.ics, self.saved_to = ics, saved_to
+
+    def compose(self) -> ComposeResult:
+        where = f"Saved to {self.saved_to}" if self.saved_to else "Copy this into your calendar:"
+        with Vertical(id="ics-box"):
+            yield Label(safe(where))
+            yield QuietTextArea(self.ics.replace("\r\n", "\n"), read_only=True, id="ics")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#ics").focus()
+
+
+class NewEventScreen(Screen[int | None]):
+    """Plan a meetup: title, when, time zone, place, description; Ctrl+S saves."""
+
+    CSS_PATH = "events.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+
+    def compose(self) -> ComposeResult:
+        tz = _LAST_TZ.get(session_of(self).person.id, "UTC")
+        yield Header()
+        yield Static(safe(f"New event in {self.slug} (Ctrl+S saves)", "bold"))
+        with VerticalScroll(id="event-form"):
+            yield QuietInput(placeholder="Title", id="title", max_length=200)
+            yield QuietInput(placeholder="When: YYYY-MM-DD HH:MM", id="when", max_length=16)
+            yield QuietInput(tz, placeholder="Time zone, e.g. Europe/London", id="tz")
+            yield QuietInput(placeholder="Where", id="place", max_length=200)
+            yield QuietTextArea(id="description", soft_wrap=True, show_line_numbers=False)
+        yield ErrorLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#description", QuietTextArea).border_title = "Description"
+        self.query_one("#title").focus()
+
+    def on_input_submitted(self, event: QuietInput.Submitted) -> None:
+        self.focus_next()
+
+    def _value(self, field: str) -> str:
+        return self.query_one(f"#{field}", QuietInput).value
+
+    def action_save(self) -> None:
+        title, when, tz, place = (self._value(f) for f in ("title", "when", "tz", "place"))
+        tz = tz.strip() or "UTC"
+        description = self.query_one("#description", QuietTextArea).text
+        forum_call(
+            self,
+            lambda s: s.forum.create_event(
+                s.person, self.slug, title, when, tz, place, description
+            ),
+            lambda event_id: self._saved(event_id, tz),
+            self.query_one(ErrorLine).say,
+        )
+
+    def _saved(self, event_id: int, tz: str) -> None:
+        _LAST_TZ[session_of(self).person.id] = tz
+        self.dismiss(event_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
