@@ -1,0 +1,308 @@
+"""One SSH session channel: a TUI with a pty, an exec command, or a polite refusal."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+import time
+from typing import TYPE_CHECKING, Any
+
+import asyncssh
+
+from bbs import commands
+from bbs.models import Person
+from bbs.session import Session
+from bbs.ssh.context import LiveSession, ServerContext
+from bbs.ssh.login import Login, LoginKind
+from bbs.ssh.terminal import Terminal
+
+if TYPE_CHECKING:
+    from bbs.ssh.auth import ForumServer
+
+log = logging.getLogger(__name__)
+
+NO_PTY = "This is a bulletin board: connect with a terminal (ssh -t) or give a command (help).\r\n"
+APP_EXIT_GRACE_S = 5.0
+FIRST_FRAME_WAIT_S = 20.0
+
+_REAL_STDOUT = sys.stdout
+_REAL_STDERR = sys.stderr
+
+
+class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+    """asyncssh session handler; the work happens in one task started with the session."""
+
+    def __init__(self, ctx: ServerContext, server: ForumServer) -> None:
+        self.ctx = ctx
+        self.server = server
+        self.login: Login = server.login  # type: ignore[assignment]
+        self.id = ctx.next_id("s")
+        self.chan: Any = None
+        self.pty: tuple[str, tuple[int, int]] | None = None
+        self.mode = ""
+        self.command = ""
+        self.terminal: Terminal | None = None
+        self.stdin = bytearray()
+        self.stdin_done = asyncio.Event()
+        self.task: asyncio.Task[None] | None = None
+
+    # asyncssh callbacks ----------------------------------------------------------
+    def connection_made(self, chan: Any) -> None:
+        self.chan = chan
+
+    def pty_requested(
+        self, term_type: str, term_size: tuple[int, int, int, int], term_modes: Any
+    ) -> bool:
+        self.pty = (term_type, (term_size[0], term_size[1]))
+        return True
+
+    def shell_requested(self) -> bool:
+        self.mode = "shell"
+        return True
+
+    def exec_requested(self, command: str) -> bool:
+        self.mode, self.command = "exec", command
+        return True
+
+    def subsystem_requested(self, subsystem: str) -> bool:
+        log.info("session %s: refused subsystem %r", self.id, subsystem)
+        return False
+
+    def break_received(self, msec: int) -> bool:
+        return True
+
+    def session_started(self) -> None:
+        self.task = asyncio.get_running_loop().create_task(self._run())
+
+    def data_received(self, data: bytes, datatype: Any) -> None:
+        if self.terminal is not None:
+            self.terminal.feed(data)
+        elif self.mode == "exec" and len(self.stdin) < commands.MAX_STDIN:
+            self.stdin += data
+
+    def eof_received(self) -> bool:
+        self.stdin_done.set()
+        return True
+
+    def terminal_size_changed(self, width: int, height: int, pixwidth: int, pixheight: int) -> None:
+        if self.pty is not None:
+            self.pty = (self.pty[0], (width, height))
+        if self.terminal is not None:
+            self.terminal.resize(width, height)
+
+    def pause_writing(self) -> None:
+        if self.terminal is not None:
+            self.terminal.pause()
+
+    def resume_writing(self) -> None:
+        if self.terminal is not None:
+            self.terminal.resume()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.stdin_done.set()
+        if self.terminal is not None:
+            self.terminal.close()
+
+    # the work -----------------------------------------------------------------------
+    async def _run(self) -> None:
+        try:
+            if self.mode == "exec":
+                await self._run_exec()
+            elif self.mode == "shell" and self.pty is not None:
+                await self._run_tui()
+            else:
+                self._write(NO_PTY)
+                self._exit(1)
+        except Exception:
+            log.exception("session %s failed", self.id)
+            self._write(f"\r\nSorry, something went wrong on our side (session {self.id}).\r\n")
+            self._exit(1)
+
+    def _write(self, text: str, stderr: bool = False) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionError, OSError):
+            if stderr:
+                self.chan.write_stderr(text.encode())
+            else:
+                self.chan.write(text.encode())
+
+    def _exit(self, status: int) -> None:
+        with contextlib.suppress(BrokenPipeError, ConnectionError, OSError):
+            self.chan.exit(status)
+
+    # exec ---------------------------------------------------------------------------
+    async def _run_exec(self) -> None:
+        log.info("session %s: %s runs %r", self.id, self.login.handle, self.command[:200])
+        if self.login.kind == LoginKind.REGISTER:
+            self._write("Sign up first: connect with a terminal to register this key.\n", True)
+            return self._exit(1)
+        try:
+            spec, args = commands.parse(self.command)
+        except commands.UsageError as error:
+            self._write(f"{error}\n", stderr=True)
+            return self._exit(2)
+        body = ""
+        if spec.reads_stdin:
+            await self.stdin_done.wait()
+            body = bytes(self.stdin).decode("utf-8", "replace")
+        ctx = commands.CommandContext(self.ctx.forum, self.login.person, body)
+        result = await asyncio.to_thread(commands.execute, spec, args, ctx)
+        self._write(result.stdout.replace("\n", "\r\n") if self.pty else result.stdout)
+        if result.stderr:
+            self._write(result.stderr, stderr=True)
+        self._exit(result.status)
+
+    # TUI ----------------------------------------------------------------------------
+    async def _run_tui(self) -> None:
+        assert self.pty is not None
+        term_type, size = self.pty
+        env = dict(self.chan.get_environment())
+        self.terminal = Terminal(self.chan, term=term_type, size=size, env=env, session_id=self.id)
+        person = self.login.person
+        if self.login.kind == LoginKind.REGISTER:
+            registered = await self._register()
+            if registered is None:
+                return self._exit(0)
+            person = registered
+        elif self.login.kind == LoginKind.PERSON:
+            limit = self.ctx.config.max_sessions_per_person
+            if self.ctx.sessions_of(person.handle) >= limit:
+                self._write(f"You already have {limit} sessions open here; close one first.\r\n")
+                return self._exit(1)
+        await self._run_forum(person)
+
+    def _session(self, person: Person) -> Session:
+        term = self.terminal
+        assert term is not None
+        return Session(
+            forum=self.ctx.forum,
+            person=person,
+            presence=self.ctx.presence,
+            id=self.id,
+            term=term.term,
+            color_depth=term.color_depth,
+            remote=self.server.address,
+        )
+
+    async def _register(self) -> Person | None:
+        factory = self.ctx.register_factory
+        if factory is None:
+            self._write("Registration is closed on this board.\r\n")
+            return None
+        from bbs.ssh.driver import driver_for
+
+        assert self.terminal is not None
+        app = factory(self._session(self.login.person), self.login, driver_for(self.terminal))
+        result = await self._run_app(app)
+        return result if isinstance(result, Person) else None
+
+    async def _run_forum(self, person: Person) -> None:
+        from bbs.ssh.driver import driver_for
+
+        ctx, term = self.ctx, self.terminal
+        assert term is not None
+        person = await asyncio.to_thread(ctx.forum.sign_in, person)
+        session = self._session(person)
+        live = ctx.sessions[self.id] = LiveSession(self.id, person.handle, self.server.address)
+        ctx.presence.arrive(session.id, person.handle)
+        try:
+            app = live.app = ctx.app_factory(session, driver_for(term))
+            ctx.idle.watch(self.id, lambda: term.last_input, self._idle_warn, self._idle_expire)
+            await self._run_app(app)
+        finally:
+            ctx.idle.unwatch(self.id)
+            ctx.presence.leave(session.id)
+            ctx.sessions.pop(self.id, None)
+            live.app = None
+        if term.idle_expired:
+            self._write("\r\nDisconnected: no key pressed for a while. Come back soon.\r\n")
+        self._exit(0)
+
+    def _idle_warn(self, seconds_left: float) -> None:
+        live = self.ctx.sessions.get(self.id)
+        if live is not None and live.app is not None:
+            live.app.notify(
+                f"Still there? You will be disconnected in {seconds_left:.0f} s "
+                "unless you press a key.",
+                title="Idle",
+                severity="warning",
+                timeout=max(1.0, seconds_left),
+            )
+
+    def _idle_expire(self) -> None:
+        live = self.ctx.sessions.get(self.id)
+        log.info("session %s: idle timeout", self.id)
+        if self.terminal is not None:
+            self.terminal.idle_expired = True
+        if live is not None and live.app is not None:
+            live.app.exit()
+
+    async def _run_app(self, app: Any) -> Any:
+        """Run one app on this channel; returns its result. Crashes are logged and shown."""
+        from bbs.ssh.driver import app_errors, prepare_app
+
+        term = self.terminal
+        assert term is not None
+        prepare_app(app, term)
+        term.first_frame = asyncio.Event()
+        started = time.monotonic()
+        await self.ctx.starts.acquire()
+        task = asyncio.get_running_loop().create_task(
+            app.run_async(mouse=True, size=(term.width, term.height))
+        )
+        try:
+            await self._until_first_frame(task, term)
+            log.info(
+                "session %s: first screen in %.0f ms", self.id, (time.monotonic() - started) * 1000
+            )
+        finally:
+            self.ctx.starts.release()
+        try:
+            result = await self._until_done(task, term, app)
+        finally:
+            sys.stdout, sys.stderr = _REAL_STDOUT, _REAL_STDERR
+        errors = app_errors(app)
+        if errors or getattr(app, "return_code", 0):
+            log.error(
+                "session %s: app crashed (return code %s)\n%s",
+                self.id,
+                getattr(app, "return_code", None),
+                errors,
+            )
+            self._write(
+                "\r\nSorry, something went wrong on our side and this session had "
+                f"to end (session {self.id}). It has been logged.\r\n"
+            )
+        return result
+
+    async def _until_first_frame(self, task: asyncio.Task[Any], term: Terminal) -> None:
+        first = asyncio.ensure_future(term.first_frame.wait())
+        gone = asyncio.ensure_future(term.gone.wait())
+        try:
+            await asyncio.wait(
+                {task, first, gone}, timeout=FIRST_FRAME_WAIT_S, return_when=asyncio.FIRST_COMPLETED
+            )
+        finally:
+            first.cancel()
+            gone.cancel()
+
+    async def _until_done(self, task: asyncio.Task[Any], term: Terminal, app: Any) -> Any:
+        gone = asyncio.ensure_future(term.gone.wait())
+        try:
+            await asyncio.wait({task, gone}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            gone.cancel()
+        if not task.done():
+            app.exit()
+            done, _ = await asyncio.wait({task}, timeout=APP_EXIT_GRACE_S)
+            if not done:
+                log.warning("session %s: app did not end, cancelling", self.id)
+                task.cancel()
+        try:
+            return await task
+        except asyncio.CancelledError:
+            return None
+        except Exception:
+            log.exception("session %s: app failed", self.id)
+            return None

@@ -1,0 +1,216 @@
+"""A Textual Driver that speaks over an SSH channel (the only module of bbs that imports Textual).
+
+Modelled on Textual's web and headless drivers, not LinuxDriver: no signal
+handlers, no termios, no threads, no suspend. Input arrives as bytes from
+asyncssh callbacks on the event loop and goes through Textual's XTermParser.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import contextlib
+import io
+import logging
+from typing import Any
+
+from rich.console import Console
+from textual import constants, events
+from textual.app import App, _NullFile
+from textual.driver import Driver
+from textual.filter import Monochrome
+from textual.geometry import Size
+from textual.message import Message
+
+from bbs.ssh.terminal import Terminal
+
+log = logging.getLogger(__name__)
+
+_COLOR_SYSTEMS = {
+    "truecolor": "truecolor",
+    "256": "256",
+    "standard": "standard",
+    "none": "standard",
+}
+
+# Sent when application mode starts and stops (alt screen, mouse, paste, focus).
+_START = (
+    "\x1b[?1049h"  # alternate screen
+    "\x1b[?25l"  # hide cursor
+    "\x1b[?1004h"  # focus in/out
+    "\x1b[?2004h"  # bracketed paste
+    "\x1b[?7l"  # no line wrap
+    "\x1b[?2026$p"  # ask: synchronized output?
+)
+_MOUSE_ON = "\x1b[?1000h\x1b[?1003h\x1b[?1015h\x1b[?1006h"
+_MOUSE_OFF = "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
+_STOP = "\x1b[?2004l\x1b[?7h\x1b[?1004l\x1b[?1049l\x1b[?25h"
+
+
+class SSHDriver(Driver):
+    """Drives one app over one `Terminal`; subclassed per session by `driver_for`."""
+
+    terminal: Terminal
+
+    def __init__(
+        self,
+        app: App[Any],
+        *,
+        debug: bool = False,
+        mouse: bool = True,
+        size: tuple[int, int] | None = None,
+    ) -> None:
+        term = self.terminal
+        super().__init__(app, debug=False, mouse=mouse, size=size or (term.width, term.height))
+        from textual._xterm_parser import XTermParser
+
+        self._parser = XTermParser(debug=False)
+        self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
+        self._tick_handle: asyncio.TimerHandle | None = None
+        self._started = False
+
+    # output -------------------------------------------------------------------
+    def write(self, data: str) -> None:
+        """Write to the person's terminal (never raises on a closed channel)."""
+        self.terminal.write(data)
+        if self._started and not self.terminal.first_frame.is_set():
+            self.terminal.first_frame.set()
+
+    def flush(self) -> None:
+        """Nothing is buffered here: asyncssh buffers per channel."""
+
+    def start_application_mode(self) -> None:
+        """Take over the terminal and send the first size."""
+        term = self.terminal
+        self.write(_START + (_MOUSE_ON if self._mouse else ""))
+        self._started = True
+        term.listener = self
+        size = Size(term.width, term.height)
+        self._app.post_message(events.Resize(size, size))
+
+    def disable_input(self) -> None:
+        """Stop listening to the terminal."""
+        if self.terminal.listener is self:
+            self.terminal.listener = None
+        self._cancel_tick()
+
+    def stop_application_mode(self) -> None:
+        """Give the terminal back (writes to a closed channel are swallowed)."""
+        self.disable_input()
+        with contextlib.suppress(BrokenPipeError, ConnectionError, OSError):
+            self.write((_MOUSE_OFF if self._mouse else "") + _STOP)
+
+    def send_message(self, message: Message) -> None:
+        """We are on the app's loop already: post directly."""
+        self._app.post_message(message)
+
+    # TerminalListener ------------------------------------------------------------
+    def on_input(self, data: bytes) -> None:
+        """Decode incrementally, parse, dispatch; schedule a tick if a sequence is pending."""
+        try:
+            for event in self._parser.feed(self._decode(data)):
+                self.process_message(event)
+        except Exception:
+            log.exception("session %s: input parse failed", self.terminal.session_id)
+            from textual._xterm_parser import XTermParser
+
+            self._parser = XTermParser(debug=False)
+        self._schedule_tick()
+
+    def _schedule_tick(self) -> None:
+        self._cancel_tick()
+        if self._parser._timeout_time is not None:
+            self._tick_handle = self._loop.call_later(constants.ESCAPE_DELAY + 0.01, self._tick)
+
+    def _cancel_tick(self) -> None:
+        if self._tick_handle is not None:
+            self._tick_handle.cancel()
+            self._tick_handle = None
+
+    def _tick(self) -> None:
+        self._tick_handle = None
+        try:
+            for event in self._parser.tick():
+                self.process_message(event)
+        except Exception:
+            log.exception("session %s: parser tick failed", self.terminal.session_id)
+        self._schedule_tick()
+
+    def on_resize(self, width: int, height: int) -> None:
+        """The client's window changed size."""
+        size = Size(width, height)
+        self._app.post_message(events.Resize(size, size))
+
+    def on_resume(self) -> None:
+        """The client reads again after frames were dropped: repaint everything."""
+        self._app.refresh(layout=True)
+
+    def on_close(self) -> None:
+        """The channel closed: end the app."""
+        self._cancel_tick()
+        self._app.exit()
+
+
+class _LogStream(io.TextIOBase):
+    """Stands in for sys.stdout/stderr while apps run: lines go to logging, no app is kept.
+
+    Textual redirects sys.stdout to the app; with many apps in one process the
+    redirections end out of order, and threads started meanwhile keep a copy of
+    sys.stderr. One shared stream that refers to no app makes both harmless.
+    """
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.name = name
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            log.debug("app %s: %s", self.name, text.rstrip())
+        return len(text)
+
+    def isatty(self) -> bool:
+        return False
+
+
+APP_STDOUT = _LogStream("stdout")
+APP_STDERR = _LogStream("stderr")
+
+
+def driver_for(terminal: Terminal) -> type[SSHDriver]:
+    """A driver class bound to one session's terminal (Textual instantiates it itself)."""
+    return type("SessionSSHDriver", (SSHDriver,), {"terminal": terminal})
+
+
+def prepare_app(app: App[Any], terminal: Terminal) -> None:
+    """Rebuild the app's console from the client's TERM and colour env (not the server's).
+
+    Errors from the app go to a buffer (read with `app_errors`) instead of the server's stderr.
+    """
+    env = {"TERM": terminal.term, **{k: v for k, v in terminal.env.items() if k == "COLORTERM"}}
+    depth = terminal.color_depth
+    app.console = Console(
+        color_system=_COLOR_SYSTEMS.get(depth, "standard"),  # type: ignore[arg-type]
+        file=_NullFile(),
+        markup=True,
+        highlight=False,
+        emoji=False,
+        legacy_windows=False,
+        _environ=env,
+        force_terminal=True,
+        safe_box=False,
+        soft_wrap=False,
+    )
+    if depth == "none" and not app.no_color:
+        app.no_color = True
+        app._filters.append(Monochrome())
+    app._capture_stdout = APP_STDOUT
+    app._capture_stderr = APP_STDERR
+    app.error_console = Console(
+        file=io.StringIO(), width=100, markup=False, highlight=False, color_system=None
+    )
+
+
+def app_errors(app: App[Any]) -> str:
+    """The error report the app wrote when it crashed ("" if none)."""
+    file = app.error_console.file
+    return file.getvalue() if isinstance(file, io.StringIO) else ""

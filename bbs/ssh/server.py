@@ -1,0 +1,178 @@
+"""The SSH server: asyncssh listener options, one worker's services, and `bbs serve` itself."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import contextvars
+import logging
+import signal
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import asyncssh
+
+from bbs.bootstrap import open_forum
+from bbs.config import Config
+from bbs.presence import Presence
+from bbs.ssh.auth import ForumServer
+from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
+from bbs.ssh.hostkey import load_or_create_host_key
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Factories:
+    """Where the apps come from: given by bbs.cli (or a test), so the core never imports screens."""
+
+    app: AppFactory
+    register: RegisterFactory | None = None
+
+
+class FreshContextExecutor(ThreadPoolExecutor):
+    """The loop's default executor, running each job in a context of its own.
+
+    Textual's thread workers set a context variable in the executor thread's own
+    context and never reset it, so each pool thread would keep its last app alive
+    after the session ended; a fresh context per job lets the app be freed.
+    """
+
+    def submit(
+        self, fn: Callable[..., object], /, *args: object, **kwargs: object
+    ) -> Future[object]:
+        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
+
+
+def install_executor(loop: asyncio.AbstractEventLoop) -> None:
+    """Give the loop a FreshContextExecutor (once)."""
+    if not getattr(loop, "_bbs_executor", False):
+        loop.set_default_executor(FreshContextExecutor(thread_name_prefix="bbs"))
+        loop._bbs_executor = True  # type: ignore[attr-defined]
+
+
+async def start_listener(
+    ctx: ServerContext,
+    host_key: asyncssh.SSHKey,
+    *,
+    host: str,
+    port: int,
+    reuse_port: bool = False,
+) -> asyncssh.SSHAcceptor:
+    """Listen for SSH on host:port for this worker; returns the acceptor (close() to stop)."""
+    c = ctx.config
+    install_executor(asyncio.get_running_loop())
+    return await asyncssh.create_server(
+        lambda: ForumServer(ctx),
+        host,
+        port,
+        server_host_keys=[host_key],
+        encoding=None,
+        line_editor=False,
+        allow_pty=True,
+        agent_forwarding=False,
+        x11_forwarding=False,
+        sftp_factory=None,
+        allow_scp=False,
+        login_timeout=c.login_grace_s,
+        keepalive_interval=c.keepalive_interval_s,
+        keepalive_count_max=c.keepalive_count_max,
+        reuse_port=reuse_port,
+        reuse_address=True,
+    )
+
+
+def listening_port(acceptor: asyncssh.SSHAcceptor) -> int:
+    """The port actually bound (useful with port 0)."""
+    return int(acceptor.sockets[0].getsockname()[1])
+
+
+def make_context(
+    config: Config, factories: Factories, *, empty: bool = False, worker: int = 0
+) -> ServerContext:
+    """One Forum (with its LiveBus) and one Presence for this worker."""
+    forum = open_forum(config, empty=empty)
+    return ServerContext(
+        config=config,
+        forum=forum,
+        presence=Presence(forum.bus),
+        app_factory=factories.app,
+        register_factory=factories.register,
+        worker=worker,
+    )
+
+
+async def run_worker(
+    config: Config,
+    factories: Factories,
+    *,
+    empty: bool = False,
+    worker: int = 0,
+    relay_path: Path | None = None,
+    reuse_port: bool = False,
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Serve until SIGINT/SIGTERM: this is one worker process (or the whole server)."""
+    ctx = make_context(config, factories, empty=empty, worker=worker)
+    host_key = load_or_create_host_key(config.data_dir)
+    relay = None
+    if relay_path is not None:
+        from bbs.relay import RelayClient
+
+        relay = RelayClient(relay_path, ctx.forum.bus, ctx.presence, lambda: ctx.sessions)
+        await relay.start()
+    acceptor = await start_listener(
+        ctx, host_key, host=config.host, port=config.port, reuse_port=reuse_port
+    )
+    log.info("worker %d listening on %s:%d", worker, config.host, listening_port(acceptor))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    if ready is not None:
+        ready.set()
+    try:
+        await stop.wait()
+    finally:
+        await shutdown(ctx, acceptor)
+        if relay is not None:
+            await relay.stop()
+        ctx.forum.close()
+
+
+async def shutdown(ctx: ServerContext, acceptor: asyncssh.SSHAcceptor) -> None:
+    """Stop listening, end every app politely, close connections."""
+    acceptor.close()
+    for live in list(ctx.sessions.values()):
+        if live.app is not None:
+            with contextlib.suppress(Exception):
+                live.app.exit()
+    for _ in range(50):
+        if not ctx.sessions:
+            break
+        await asyncio.sleep(0.05)
+    await ctx.idle.stop()
+    with contextlib.suppress(Exception):
+        await asyncio.wait_for(acceptor.wait_closed(), 2)
+
+
+def connect_hint(config: Config) -> str:
+    """The exact command people run to come in."""
+    host = config.host if config.host not in ("0.0.0.0", "::", "") else "localhost"
+    port = "" if config.port == 22 else f"-p {config.port} "
+    return f"ssh {port}guest@{host}    (or ssh {port}YOURNAME@{host} with your key to sign up)"
+
+
+def serve(config: Config, factories: Factories, *, empty: bool = False) -> None:
+    """`bbs serve`: one process, or a supervisor with N workers sharing the port."""
+    open_forum(config, empty=empty).close()  # seed once, before any worker starts
+    load_or_create_host_key(config.data_dir)
+    if config.workers <= 1:
+        asyncio.run(run_worker(config, factories, empty=empty))
+        return
+    from bbs.ssh.workers import supervise
+
+    supervise(config, factories)

@@ -1,0 +1,132 @@
+"""One SSH channel seen as a terminal: size, type, colours, input and backpressure-aware output.
+
+The driver (bbs.ssh.driver) listens to it; nothing here imports Textual.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Mapping
+from typing import Any, Protocol
+
+log = logging.getLogger(__name__)
+
+# A client that stops reading: past this many bytes waiting in the channel we
+# drop frames and repaint once it drains (memory per session stays bounded).
+WRITE_BUFFER_LIMIT = 256 * 1024
+
+MONOCHROME_TERMS = ("dumb", "vt52", "vt100", "vt102", "vt220", "vt320", "ansi-mono")
+
+
+def color_depth(term: str, env: Mapping[str, str]) -> str:
+    """The colour depth for a client: "truecolor", "256", "standard" or "none" (monochrome)."""
+    term = term.lower()
+    if "NO_COLOR" in env:
+        return "none"
+    if term in MONOCHROME_TERMS or term.endswith(("-m", "-mono")):
+        return "none"
+    if env.get("COLORTERM", "").lower() in ("truecolor", "24bit") or "direct" in term:
+        return "truecolor"
+    if "256" in term:
+        return "256"
+    return "standard"
+
+
+class TerminalListener(Protocol):
+    """What the driver implements to hear from the terminal."""
+
+    def on_input(self, data: bytes) -> None: ...
+
+    def on_resize(self, width: int, height: int) -> None: ...
+
+    def on_resume(self) -> None: ...
+
+    def on_close(self) -> None: ...
+
+
+class Terminal:
+    """The person's terminal at the end of an SSH channel (`chan` is an asyncssh channel)."""
+
+    def __init__(
+        self,
+        chan: Any,
+        *,
+        term: str,
+        size: tuple[int, int],
+        env: Mapping[str, str],
+        session_id: str,
+    ) -> None:
+        self.chan = chan
+        self.term = term or "xterm"
+        self.width, self.height = (size[0] or 80, size[1] or 24)
+        self.env = dict(env)
+        self.color_depth = color_depth(self.term, self.env)
+        self.session_id = session_id
+        self.listener: TerminalListener | None = None
+        self.closed = False
+        self.paused = False
+        self.dropping = False
+        self.frames_dropped = 0
+        self.last_input = time.monotonic()
+        self.idle_expired = False
+        self.first_frame = asyncio.Event()
+        self.gone = asyncio.Event()
+
+    # output -------------------------------------------------------------------
+    def write(self, data: str) -> None:
+        """Send text to the person; dropped (and repainted later) while they are not reading."""
+        if self.closed or not data:
+            return
+        if self.paused or self._buffered() > WRITE_BUFFER_LIMIT:
+            if not self.dropping:
+                log.info("session %s: client not reading, dropping frames", self.session_id)
+            self.dropping = True
+            self.frames_dropped += 1
+            return
+        try:
+            self.chan.write(data.encode("utf-8", "replace"))
+        except (BrokenPipeError, ConnectionError, OSError):
+            self.closed = True
+
+    def _buffered(self) -> int:
+        try:
+            return int(self.chan.get_write_buffer_size())
+        except Exception:
+            return 0
+
+    def pause(self) -> None:
+        """asyncssh says its send buffer is over the high-water mark."""
+        self.paused = True
+
+    def resume(self) -> None:
+        """The send buffer drained: repaint if frames were dropped meanwhile."""
+        self.paused = False
+        if self.dropping and not self.closed:
+            self.dropping = False
+            if self.listener is not None:
+                self.listener.on_resume()
+
+    # input --------------------------------------------------------------------
+    def feed(self, data: bytes) -> None:
+        """Bytes the person typed (or pasted, or their mouse sent)."""
+        self.last_input = time.monotonic()
+        if self.listener is not None and data:
+            self.listener.on_input(data)
+
+    def resize(self, width: int, height: int) -> None:
+        """The client's window changed size."""
+        self.width, self.height = max(width, 1), max(height, 1)
+        if self.listener is not None:
+            self.listener.on_resize(self.width, self.height)
+
+    def close(self) -> None:
+        """The channel is gone: tell the app to end."""
+        self.gone.set()
+        if self.closed and self.listener is None:
+            return
+        self.closed = True
+        listener, self.listener = self.listener, None
+        if listener is not None:
+            listener.on_close()

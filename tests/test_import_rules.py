@@ -1,0 +1,27 @@
+"""The one-way rule: nothing in bbs imports Textual except bbs.ssh.driver."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+SCRIPT = """
+import importlib, pkgutil, sys
+import bbs
+names = [m.name for m in pkgutil.walk_packages(bbs.__path__, "bbs.")]
+for name in names:
+    if name != "bbs.ssh.driver":
+        importlib.import_module(name)
+loaded = sorted(m for m in sys.modules if m == "textual" or m.startswith("textual."))
+print(len(names), loaded[:5])
+assert "textual" not in sys.modules, loaded[:5]
+assert "screens" not in sys.modules
+"""
+
+
+def test_bbs_does_not_import_textual() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert int(done.stdout.split()[0]) > 10
