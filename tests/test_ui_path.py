@@ -93,3 +93,17 @@ async def test_community_shows_welcome_and_unread(forum: Forum) -> None:
         assert "Hello gardeners" in text
         threads = app.screen.query_one("#threads", DataTable)
         assert str(threads.get_row_at(0)[3]) == "● 1"
+
+
+async def test_new_thread_from_another_session_appears_in_the_open_board(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    forum.start_thread(bob, "garden", "general", "Older", "first")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CommunityScreen("garden"))
+        await settle(pilot)
+        assert table_column(app, "#threads") == ["Older"]
+        forum.start_thread(bob, "garden", "general", "Newer", "second")
+        await settle(pilot)
+        assert table_column(app, "#threads") == ["Newer", "Older"]
+        assert table_column(app, "#boards", 1) == ["2", "0"]

@@ -191,3 +191,32 @@ def test_make_app_passes_the_driver_class(forum: Forum) -> None:
     app = make_app(session, driver_class=HeadlessDriver)
     assert isinstance(app, BBSApp) and app.driver_class is HeadlessDriver
     assert app.session is session
+
+
+def running_repeat_timers(app: BBSApp) -> list[str]:
+    """Repeating timers that are not paused, anywhere in the app (an idle app has none)."""
+    nodes = [app, *app.screen_stack, *(w for s in app.screen_stack for w in s.walk_children())]
+    return [
+        f"{type(node).__name__}:{timer.name}"
+        for node in nodes
+        for timer in list(node._timers)
+        if timer._repeat is None and timer._active.is_set()
+    ]
+
+
+async def test_an_idle_app_runs_no_timers(forum: Forum) -> None:
+    bob = who(forum, "bob")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Idle", "quiet")
+    post = forum.read_thread(bob, "garden", thread_id).posts[0]
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for screen in (
+            SearchScreen(),
+            ThreadScreen("garden", thread_id),
+            ComposerScreen.reply("garden", post),
+        ):
+            await app.push_screen(screen)
+            await settle(pilot)
+            assert app.focused is not None
+            assert running_repeat_timers(app) == [], type(screen).__name__
