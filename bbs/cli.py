@@ -41,5 +41,120 @@ def local(data_dir: Path | None, empty: bool) -> None:
         forum.close()
 
 
+def _app_factories():  # noqa: ANN202 - bbs.ssh.server.Factories, imported late
+    """The UI's app factories, handed to the server so the core never imports screens."""
+    from bbs.ssh.server import Factories
+    from screens.app import make_app
+    from screens.register import make_register_app
+
+    return Factories(app=make_app, register=make_register_app)
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 2222).")
+@click.option("--workers", type=int, help="Worker processes sharing the port (default 1).")
+@click.option("--empty", is_flag=True, help="On first start, do not seed the demo communities.")
+@click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+def serve(
+    data_dir: Path | None,
+    host: str | None,
+    port: int | None,
+    workers: int | None,
+    empty: bool,
+    verbose: bool,
+) -> None:
+    """Serve the forum over SSH to many people at once."""
+    from bbs.ssh.hostkey import HostKeyError
+    from bbs.ssh.server import connect_hint
+    from bbs.ssh.server import serve as run_server
+
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    config = load_config(data_dir, host=host, port=port, workers=workers)
+    click.echo(f"bbs: serving {config.data_dir} on {config.host}:{config.port}")
+    click.echo(f"Connect with: {connect_hint(config)}")
+    try:
+        run_server(config, _app_factories(), empty=empty)
+    except HostKeyError as error:
+        raise click.ClickException(str(error)) from None
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot listen on {config.host}:{config.port}: {error}"
+        ) from None
+
+
+@main.group()
+def admin() -> None:
+    """Sysop tools: people and their keys and passwords."""
+
+
+@admin.command("add-user")
+@click.argument("name")
+@click.option("--key-file", type=click.File("r"), required=True, help="An OpenSSH public key.")
+@click.option("--sysop", is_flag=True, help="Make them a sysop.")
+@click.option("--display-name", help="Display name (default: NAME).")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+def add_user(
+    name: str,
+    key_file: click.utils.LazyFile,
+    sysop: bool,
+    display_name: str | None,
+    data_dir: Path | None,
+) -> None:
+    """Add a person who signs in with the key in --key-file."""
+    import asyncssh
+
+    from bbs.errors import ForumError
+    from bbs.models import Role
+
+    text = key_file.read().strip()
+    try:
+        key = asyncssh.import_public_key(text)
+    except (asyncssh.KeyImportError, ValueError) as error:
+        raise click.ClickException(f"Not an OpenSSH public key: {error}") from None
+    forum = open_forum(load_config(data_dir))
+    try:
+        person = forum.register(
+            name,
+            display_name or name,
+            role=Role.SYSOP if sysop else Role.USER,
+            public_key=(key.get_fingerprint("sha256"), key.export_public_key().decode().strip()),
+        )
+    except ForumError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        forum.close()
+    click.echo(f"Added {person.handle} ({person.role}) with key {key.get_fingerprint('sha256')}")
+
+
+@admin.command("set-password")
+@click.argument("name")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+def set_password(name: str, data_dir: Path | None) -> None:
+    """Set NAME's password (read from stdin, or prompted on a terminal)."""
+    from bbs.errors import ForumError
+
+    if sys.stdin.isatty():
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    forum = open_forum(load_config(data_dir))
+    try:
+        person = forum.person(name)
+        if person is None:
+            raise click.ClickException(f"Nobody is called {name!r}.")
+        forum.set_password(person, password)
+    except ForumError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        forum.close()
+    click.echo(f"Password set for {name}.")
+
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,0 +1,112 @@
+"""`bbs serve --workers N`: a supervisor that runs the relay broker and N workers on one port."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import multiprocessing
+import signal
+import tempfile
+import time
+from multiprocessing.process import BaseProcess
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bbs.config import Config
+from bbs.relay import Broker
+
+if TYPE_CHECKING:
+    from bbs.ssh.server import Factories
+
+log = logging.getLogger(__name__)
+
+RESTART_BACKOFF_S = (0.5, 1, 2, 5, 10)
+
+
+def relay_path(data_dir: Path) -> Path:
+    """The broker's unix socket: in the data dir, unless that path is too long for a socket."""
+    path = Path(data_dir).resolve() / "relay.sock"
+    if len(str(path)) < 100:
+        return path
+    return Path(tempfile.mkdtemp(prefix="bbs-relay-")) / "relay.sock"
+
+
+def _worker_main(config: Config, factories: Factories, index: int, relay: Path) -> None:
+    """Entry point of one worker process (spawned: a fresh interpreter)."""
+    from bbs.ssh.server import run_worker
+
+    logging.basicConfig(
+        level=logging.INFO, format=f"%(asctime)s %(levelname)s w{index} %(name)s: %(message)s"
+    )
+    logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    asyncio.run(run_worker(config, factories, worker=index, relay_path=relay, reuse_port=True))
+
+
+class Supervisor:
+    """Starts the workers, restarts one that dies, stops them all on SIGINT/SIGTERM."""
+
+    def __init__(self, config: Config, factories: Factories) -> None:
+        self.config = config
+        self.factories = factories
+        self.relay = relay_path(config.data_dir)
+        self.context = multiprocessing.get_context("spawn")
+        self.procs: dict[int, BaseProcess] = {}
+        self.restarts: dict[int, int] = {}
+        self.stopping = asyncio.Event()
+
+    def _spawn(self, index: int) -> None:
+        proc = self.context.Process(
+            target=_worker_main,
+            args=(self.config, self.factories, index, self.relay),
+            name=f"bbs-worker-{index}",
+            daemon=False,
+        )
+        proc.start()
+        self.procs[index] = proc
+        log.info("worker %d started (pid %s)", index, proc.pid)
+
+    async def run(self) -> None:
+        broker = Broker(self.relay)
+        await broker.start()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, self.stopping.set)
+        for index in range(self.config.workers):
+            self._spawn(index)
+        try:
+            while not self.stopping.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self.stopping.wait(), 1.0)
+                self._restart_dead()
+        finally:
+            await self._stop_all()
+            await broker.stop()
+
+    def _restart_dead(self) -> None:
+        for index, proc in list(self.procs.items()):
+            if proc.is_alive() or self.stopping.is_set():
+                continue
+            count = self.restarts.get(index, 0)
+            delay = RESTART_BACKOFF_S[min(count, len(RESTART_BACKOFF_S) - 1)]
+            log.error("worker %d exited with %s; restarting in %s s", index, proc.exitcode, delay)
+            self.restarts[index] = count + 1
+            time.sleep(delay)
+            self._spawn(index)
+
+    async def _stop_all(self) -> None:
+        for proc in self.procs.values():
+            if proc.is_alive():
+                proc.terminate()
+        deadline = time.monotonic() + 10
+        for proc in self.procs.values():
+            while proc.is_alive() and time.monotonic() < deadline:
+                await asyncio.sleep(0.1)
+            if proc.is_alive():
+                proc.kill()
+            proc.join(1)
+
+
+def supervise(config: Config, factories: Factories) -> None:
+    """Run the supervisor until SIGINT/SIGTERM."""
+    asyncio.run(Supervisor(config, factories).run())
