@@ -40,9 +40,9 @@ class ComposerScreen(Screen[int | None]):
 
     CSS_PATH = "composer.tcss"
     BINDINGS = [
-        Binding("ctrl+s", "send", "Send", priority=True),
-        Binding("ctrl+r", "preview", "Preview", priority=True),
-        Binding("escape", "cancel", "Cancel", priority=True),
+        Binding("ctrl+s", "send", "Send"),
+        Binding("ctrl+r", "preview", "Preview"),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     def __init__(self, draft: Draft) -> None:

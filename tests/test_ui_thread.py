@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
+from textual import events
 from textual.widgets import Static
 from textual.widgets.markdown import MarkdownBlock
 
@@ -203,3 +204,21 @@ async def test_guest_is_not_offered_posting(forum: Forum) -> None:
         await pilot.press("r", "e")
         await settle(pilot)
         assert isinstance(app.screen, ThreadScreen)
+
+
+async def test_a_burst_of_keys_ending_in_ctrl_s_sends_all_the_text(forum: Forum) -> None:
+    """Over SSH a paste and Ctrl+S can arrive in one read: the send must see the whole text."""
+    bob = who(forum, "bob")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Burst", "first")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        for char in "pasted":
+            app.post_message(events.Key(char, char))
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+        assert forum.read_thread(bob, "garden", thread_id).posts[-1].body == "pasted"

@@ -52,11 +52,12 @@ class PostTree(Tree[Post]):
             parent = self.nodes_by_post.get(post.parent_id or -1, self.root)
             if post.unread:
                 self.unread.add(post.id)
+            parent.allow_expand = True
             self.nodes_by_post[post.id] = parent.add(
                 post_label(post, post.id in self.unread),
                 data=post,
                 expand=True,
-                allow_expand=True,
+                allow_expand=False,
             )
             added.append(post.id)
         return added
