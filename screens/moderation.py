@@ -95,6 +95,12 @@ class BoardPrompt(ModalScreen[str | None]):
             )
         yield Footer()
 
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.focus()
+        if self.boards:
+            options.highlighted = 0
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
 

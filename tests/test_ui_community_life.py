@@ -213,3 +213,156 @@ async def test_new_event_refused_in_words_then_saved(forum: Forum) -> None:
         assert not isinstance(app.screen, NewEventScreen)
     (event,) = forum.events(who(forum, "bob"), "garden")
     assert (event.title, event.tz, event.place) == ("Bee walk", "Europe/Paris", "The meadow")
+
+
+async def test_cross_post_shows_its_origin_in_the_other_community(forum: Forum) -> None:
+    from screens.discover import CrossPostScreen
+    from screens.thread import ThreadScreen
+
+    found_circle(forum, "open")
+    bob = who(forum, "bob")
+    thread_id, _ = forum.start_thread(bob, "garden", "general", "Bees", "Bees love borage")
+    app = app_for(forum, "ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        results: list[int | None] = []
+        app.push_screen(CrossPostScreen("garden", thread_id), results.append)
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Circle / general" in text and "Circle / meets" in text and "Garden" not in text
+        await pilot.press("down", "enter")  # Circle / meets
+        await settle(pilot)
+        (new_id,) = results
+        assert new_id is not None
+        app.push_screen(ThreadScreen("circle", new_id))
+        await settle(pilot)
+        text = screen_text(app)
+        assert f"garden/{thread_id}" in text and "Cross-posted by @ada" in text
+    assert forum.threads(bob, "circle", "meets")[0].origin == f"garden/{thread_id}"
+
+
+async def test_moderation_log_lists_actor_and_reason(forum: Forum) -> None:
+    from screens.modlog import ModLogScreen
+
+    ada = who(forum, "ada")
+    thread_id, root = forum.start_thread(ada, "garden", "general", "Rules", "be kind")
+    forum.pin_thread(ada, "garden", thread_id, reason="read me first")
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ModLogScreen("garden"))
+        await settle(pilot)
+        text = screen_text(app)
+        assert "1 entries" in text and "ada" in text and "pin" in text
+        assert "Why: read me first" in text
+        forum.hide_post(ada, "garden", root, "testing the log")  # arrives live
+        await settle(pilot)
+        text = screen_text(app)
+        assert "2 entries" in text and "hide" in text
+    cy_app = app_for(forum, "cy")  # not a member: refused in words
+    async with cy_app.run_test(size=(80, 24)) as pilot:
+        cy_app.push_screen(ModLogScreen("garden"))
+        await settle(pilot)
+        assert not isinstance(cy_app.screen, ModLogScreen)
+
+
+async def test_thread_moderator_menu_locks_with_a_reason(forum: Forum) -> None:
+    from screens.moderation import ThreadModMenu
+
+    ada = who(forum, "ada")
+    thread_id, _ = forum.start_thread(who(forum, "bob"), "garden", "general", "Heated", "argh")
+    view = forum.read_thread(ada, "garden", thread_id)
+    app = app_for(forum, "ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadModMenu("garden", view.thread, view.posts[0]))
+        await settle(pilot)
+        assert "lock the thread" in screen_text(app)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press(*"cooling off", "enter")
+        await settle(pilot)
+        await pilot.press("m")  # the menu has closed: m is not 'move' any more
+        assert not isinstance(app.screen, ThreadModMenu)
+    log = forum.moderation_log(ada, "garden")
+    assert (log[0].action, log[0].reason) == ("lock", "cooling off")
+    assert forum.read_thread(ada, "garden", thread_id).thread.locked
+
+
+async def test_discover_opens_a_thread_elsewhere(forum: Forum) -> None:
+    from screens.discover import DiscoverScreen
+    from screens.thread import ThreadScreen
+
+    found_circle(forum, "open")
+    forum.start_thread(who(forum, "ada"), "circle", "general", "Knitting circle", "yarn")
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(DiscoverScreen())
+        await settle(pilot)
+        assert "Knitting circle" in screen_text(app) and "Circle" in screen_text(app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen) and "yarn" in screen_text(app)
+
+
+async def test_profile_edit_and_add_key(forum: Forum) -> None:
+    from screens.profile import ProfileScreen
+
+    key = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFk3V1Tj2sQe+jJB2dZkFpYI+sDpm3gNy3tBs8uOwY8O me@home"
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ProfileScreen("bob"))
+        await settle(pilot)
+        assert "Bob  @bob" in screen_text(app) and "garden" in screen_text(app)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("tab", *"beans, bees", "tab", *"I grow [red]beans[/red]", "ctrl+s")
+        await settle(pilot)
+        assert "Interests: beans, bees" in screen_text(app)
+        assert "I grow [red]beans[/red]" in screen_text(app)
+        await pilot.press("k")
+        await settle(pilot)
+        await pilot.press(*"not a key", "ctrl+s")
+        await settle(pilot)
+        assert "not an SSH public key" in screen_text(app)
+        app.screen.query_one("#key").text = key
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "SSH keys on file: 1" in screen_text(app)
+        assert "SHA256:USiNrzl1LA+Kc6oSlPsCjYCMfgPNKm+wfDQBn/PxKog" in screen_text(app)
+    assert forum.person_by_key("SHA256:USiNrzl1LA+Kc6oSlPsCjYCMfgPNKm+wfDQBn/PxKog") is not None
+
+
+async def test_others_profile_mail_and_block(forum: Forum) -> None:
+    from screens.mail import ComposeMailScreen
+    from screens.profile import ProfileScreen
+
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ProfileScreen("cy"))
+        await settle(pilot)
+        await pilot.press("b")
+        await settle(pilot)
+        assert "[blocked by you]" in screen_text(app)
+        assert forum.blocked(who(forum, "bob")) == ["cy"]
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, ComposeMailScreen)
+        assert app.screen.query_one("#to").value == "cy"
+
+
+async def test_found_a_community_keeps_the_draft_on_refusal(forum: Forum) -> None:
+    from screens.found import FoundCommunityScreen
+
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(FoundCommunityScreen())
+        await settle(pilot)
+        await pilot.press(*"Seed Savers", "enter", *"garden", "enter", *"Saving seeds", "enter")
+        await pilot.press(*"Share freely.", "ctrl+s")
+        await settle(pilot)
+        assert "is taken" in screen_text(app)
+        assert app.screen.query_one("#name").value == "Seed Savers"
+        app.screen.query_one("#slug").value = "seeds"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert not isinstance(app.screen, FoundCommunityScreen)
+    community = forum.community(who(forum, "bob"), "seeds")
+    assert (community.rules, community.my_role) == ("Share freely.", "owner")

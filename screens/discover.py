@@ -1,0 +1,160 @@
+"""Bridges: active threads in open communities one has not joined, related ones, cross-posting."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bbs.models import DiscoverThread, RelatedCommunity
+from bbs.session import Session
+from screens.widgets.forum_call import ErrorLine, forum_call
+from screens.widgets.live import LiveScreen
+from screens.widgets.safe import ago, one_line, safe
+
+Loaded = tuple[list[DiscoverThread], list[RelatedCommunity]]
+
+
+class DiscoverScreen(LiveScreen[None]):
+    """Enter opens the thread or the community; j asks to join a related community."""
+
+    CSS_PATH = "discover.tcss"
+    REFRESH_ON_RESUME = True
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("j", "join", "Join"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(
+            Text("Lively elsewhere (open communities you have not joined)"), classes="section"
+        )
+        yield DataTable(id="discover", cursor_type="row", zebra_stripes=True)
+        yield Static(Text("Related communities"), classes="section")
+        yield DataTable(id="related", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#discover", DataTable).add_columns("Community", "Thread", "Posts", "Active")
+        self.query_one("#related", DataTable).add_columns("Community", "Why", "About")
+        self.query_one("#discover", DataTable).focus()
+        self.reload()
+
+    def where(self) -> str | None:
+        return "discover"
+
+    def reload(self) -> None:
+        forum_call(self, _load, self._show)
+
+    def _show(self, loaded: Loaded) -> None:
+        threads, related = loaded
+        table = self.query_one("#discover", DataTable)
+        table.clear()
+        for t in threads:
+            table.add_row(
+                safe(one_line(t.community_name, 16)),
+                safe(one_line(t.title, 34)),
+                str(t.posts),
+                ago(t.last_post_at),
+                key=f"{t.community}/{t.thread_id}",
+            )
+        table = self.query_one("#related", DataTable)
+        table.clear()
+        for r in related:
+            table.add_row(
+                safe(one_line(r.name, 16)),
+                safe(one_line(r.reason, 30)),
+                safe(one_line(r.description, 24)),
+                key=r.slug,
+            )
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value or ""
+        if event.data_table.id == "discover":
+            from screens.thread import ThreadScreen
+
+            slug, thread_id = key.split("/")
+            self.app.push_screen(ThreadScreen(slug, int(thread_id)))
+        else:
+            from screens.community import CommunityScreen
+
+            self.app.push_screen(CommunityScreen(key))
+
+    def action_join(self) -> None:
+        from screens.join import JoinScreen
+
+        table = self.query_one("#related", DataTable)
+        if table.row_count:
+            slug = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.push_screen(JoinScreen(slug or ""), lambda _: self.reload())
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+def _load(s: Session) -> Loaded:
+    return s.forum.discover(s.person), s.forum.related_communities(s.person)
+
+
+def _targets(s: Session, slug: str) -> list[tuple[str, str, str]]:
+    """(community slug, community name, board slug) where the viewer may cross-post."""
+    found = []
+    for c in s.forum.list_communities(s.person):
+        if c.slug == slug or c.my_role is None:
+            continue
+        for b in s.forum.boards(s.person, c.slug):
+            found.append((c.slug, c.name, b.slug))
+    return found
+
+
+class CrossPostScreen(ModalScreen[int | None]):
+    """Pick 'community / board' among one's own; dismisses with the new thread's id."""
+
+    CSS_PATH = "discover.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, slug: str, thread_id: int) -> None:
+        super().__init__()
+        self.slug, self.thread_id = slug, thread_id
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cross-post"):
+            yield Label("Cross-post this thread to (replies stay in the original):")
+            yield OptionList(id="targets")
+            yield ErrorLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+        forum_call(self, lambda s: _targets(s, self.slug), self._show)
+
+    def _show(self, targets: list[tuple[str, str, str]]) -> None:
+        options = self.query_one(OptionList)
+        for slug, name, board in targets:
+            label = Text.assemble(safe(name, "bold"), " / ", safe(board))
+            options.add_option(Option(label, id=f"{slug}/{board}"))
+        if targets:
+            options.highlighted = 0
+        else:
+            self.query_one(ErrorLine).say("You belong to no other community to share it in.")
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        to_slug, board = (event.option.id or "/").split("/")
+        forum_call(
+            self,
+            lambda s: s.forum.cross_post(s.person, self.slug, self.thread_id, to_slug, board),
+            lambda new_id: self._posted(to_slug, new_id),
+            self.query_one(ErrorLine).say,
+        )
+
+    def _posted(self, to_slug: str, new_id: int) -> None:
+        self.notify(f"Cross-posted to {to_slug}.", timeout=3, markup=False)
+        self.dismiss(new_id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

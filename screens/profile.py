@@ -1,0 +1,277 @@
+"""A person's profile; one's own can be edited (name, bio, interests, SSH keys, password)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Label, Static
+
+from bbs.errors import TextError
+from bbs.models import Person, Profile
+from bbs.session import Session
+from screens.widgets.forum_call import ErrorLine, forum_call
+from screens.widgets.quiet import QuietInput, QuietTextArea
+from screens.widgets.safe import safe
+from screens.widgets.session import session_of
+
+
+def key_fingerprint(text: str) -> tuple[str, str]:
+    """('SHA256:...', the key in OpenSSH form) for a pasted public key, or a TextError."""
+    import asyncssh  # the one place the UI reads a key; the forum stores what we give it
+
+    try:
+        key = asyncssh.import_public_key(text.strip())
+    except (asyncssh.KeyImportError, ValueError):
+        raise TextError(
+            "That is not an SSH public key: paste one line like 'ssh-ed25519 AAAA... you@home'."
+        ) from None
+    return key.get_fingerprint("sha256"), key.export_public_key().decode().strip()
+
+
+def profile_text(p: Profile, blocked: bool) -> Text:
+    """The profile as plain text: every value from people goes through safe()."""
+    text = Text.assemble(safe(p.display_name, "bold"), "  @", safe(p.handle))
+    if p.role != "user":
+        text.append(f"  ({p.role})")
+    if blocked:
+        text.append("  [blocked by you]", style="bold")
+    text.append(f"\nJoined: {datetime.fromtimestamp(p.joined):%d %b %Y}\n" if p.joined else "\n")
+    text.append("Interests: ", style="bold")
+    text.append_text(safe(p.interests or "-"))
+    text.append("\nCommunities: ", style="bold")
+    text.append_text(safe(", ".join(p.communities) or "-"))
+    text.append("\n\n")
+    text.append_text(safe(p.bio or "No bio yet."))
+    return text
+
+
+class ProfileScreen(Screen[None]):
+    """Own profile: e edit, k add a key, p password. Others: m mail, b block/unblock."""
+
+    CSS_PATH = "profile.tcss"
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "edit", "Edit"),
+        Binding("k", "add_key", "Add SSH key"),
+        Binding("p", "password", "Password"),
+        Binding("m", "mail", "Mail"),
+        Binding("b", "block", "Block/unblock"),
+    ]
+
+    def __init__(self, handle: str) -> None:
+        super().__init__()
+        self.handle = handle.lstrip("@")
+        self.profile: Profile | None = None
+        self.blocked = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="profile"):
+            yield Static(Text("Loading…"), id="profile-text")
+            yield Static(id="profile-keys")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#profile").focus()
+        self.reload()
+
+    @property
+    def own(self) -> bool:
+        return session_of(self).person.handle == self.handle
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        guest = session_of(self).person.is_guest
+        if action in ("edit", "add_key", "password"):
+            return self.own and not guest
+        if action in ("mail", "block"):
+            return not self.own and not guest
+        return True
+
+    def reload(self) -> None:
+        forum_call(self, self._load, self._show, self._refused)
+
+    def _load(self, s: Session) -> tuple[Profile, bool, list[str]]:
+        profile = s.forum.profile(s.person, self.handle)
+        blocked = profile.handle in s.forum.blocked(s.person)
+        keys = s.forum.keys(s.person) if s.person.handle == profile.handle else []
+        return profile, blocked, keys
+
+    def _refused(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        self.dismiss()
+
+    def _show(self, loaded: tuple[Profile, bool, list[str]]) -> None:
+        self.profile, self.blocked, keys = loaded
+        self.query_one("#profile-text", Static).update(profile_text(self.profile, self.blocked))
+        keys_text = Text()
+        if self.own:
+            keys_text.append(f"\nSSH keys on file: {len(keys)}\n", style="bold")
+            for fingerprint in keys:
+                keys_text.append_text(safe(f"  {fingerprint}\n"))
+        self.query_one("#profile-keys", Static).update(keys_text)
+
+    def action_edit(self) -> None:
+        self.app.push_screen(EditProfileScreen(session_of(self).person), self._edited)
+
+    def _edited(self, person: Person | None) -> None:
+        if person is not None:
+            session_of(self).person = person
+            self.reload()
+
+    def action_add_key(self) -> None:
+        self.app.push_screen(AddKeyScreen(), lambda fp: fp and self.reload())
+
+    def action_password(self) -> None:
+        self.app.push_screen(PasswordScreen())
+
+    def action_mail(self) -> None:
+        from screens.mail import ComposeMailScreen
+
+        self.app.push_screen(ComposeMailScreen(self.handle))
+
+    def action_block(self) -> None:
+        block = not self.blocked
+        forum_call(
+            self,
+            lambda s: s.forum.block(s.person, self.handle, block),
+            lambda _: self._blocked(block),
+        )
+
+    def _blocked(self, block: bool) -> None:
+        word = "Blocked: you will not see their posts or mail." if block else "Unblocked."
+        self.notify(word, timeout=3)
+        self.reload()
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+
+class EditProfileScreen(Screen[Person | None]):
+    """Display name, interests and bio; Ctrl+S saves and dismisses with the fresh Person."""
+
+    CSS_PATH = "profile.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, person: Person) -> None:
+        super().__init__()
+        self.person = person
+
+    def compose(self) -> ComposeResult:
+        p = self.person
+        yield Header()
+        yield Static(Text("Your profile (Ctrl+S saves)", style="bold"))
+        yield QuietInput(p.display_name, placeholder="Display name", id="display-name")
+        yield QuietInput(p.interests, placeholder="Interests, e.g. beans, bees", id="interests")
+        yield QuietTextArea(p.bio, id="bio", soft_wrap=True, show_line_numbers=False)
+        yield ErrorLine()
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#bio", QuietTextArea).border_title = "Bio"
+        self.query_one("#display-name").focus()
+
+    def on_input_submitted(self, event: QuietInput.Submitted) -> None:
+        self.focus_next()
+
+    def action_save(self) -> None:
+        name = self.query_one("#display-name", QuietInput).value
+        interests = self.query_one("#interests", QuietInput).value
+        bio = self.query_one("#bio", QuietTextArea).text
+        forum_call(
+            self,
+            lambda s: s.forum.update_profile(
+                s.person, display_name=name, bio=bio, interests=interests
+            ),
+            self.dismiss,
+            self.query_one(ErrorLine).say,
+        )
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AddKeyScreen(ModalScreen[str | None]):
+    """Paste an SSH public key; dismisses with its fingerprint once it is on file."""
+
+    CSS_PATH = "profile.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Add key", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="profile-prompt"):
+            yield Label("Paste your public key (one line: ssh-ed25519 AAAA... comment):")
+            yield QuietTextArea(id="key", soft_wrap=True, show_line_numbers=False)
+            yield ErrorLine()
+            yield Label(Text("Ctrl+S: add   Escape: cancel", style="dim"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#key").focus()
+
+    def action_save(self) -> None:
+        text = " ".join(self.query_one("#key", QuietTextArea).text.split())
+        forum_call(self, lambda s: _add_key(s, text), self._added, self.query_one(ErrorLine).say)
+
+    def _added(self, fingerprint: str) -> None:
+        self.notify(f"Key added: {fingerprint}", timeout=4, markup=False)
+        self.dismiss(fingerprint)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _add_key(session: Session, text: str) -> str:
+    fingerprint, public_key = key_fingerprint(text)
+    session.forum.add_key(session.person, fingerprint, public_key)
+    return fingerprint
+
+
+class PasswordScreen(ModalScreen[bool]):
+    """Set a password (typed twice); dismisses True once it is set."""
+
+    CSS_PATH = "profile.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="profile-prompt"):
+            yield Label("A password lets you sign in without your key (8+ characters).")
+            yield QuietInput(placeholder="New password", password=True, id="first")
+            yield QuietInput(placeholder="Again", password=True, id="second")
+            yield ErrorLine()
+            yield Label(Text("Enter: next / set   Escape: cancel", style="dim"))
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#first").focus()
+
+    def on_input_submitted(self, event: QuietInput.Submitted) -> None:
+        if event.input.id == "first":
+            self.focus_next()
+            return
+        first = self.query_one("#first", QuietInput).value
+        if first != event.value:
+            self.query_one(ErrorLine).say("The two passwords differ; type them again.")
+            return
+        forum_call(
+            self,
+            lambda s: s.forum.set_password(s.person, first),
+            lambda _: self._set(),
+            self.query_one(ErrorLine).say,
+        )
+
+    def _set(self) -> None:
+        self.notify("Password set.", timeout=3)
+        self.dismiss(True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
