@@ -10,7 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
-from bbs.models import BoardSummary, Community, ThreadSummary
+from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
 from screens.composer import ComposerScreen
 from screens.thread import ThreadScreen
 from screens.widgets.live import LiveScreen
@@ -19,6 +19,7 @@ from screens.widgets.safe import ago, one_line, safe, unread_cell
 from screens.widgets.session import session_of
 
 LIVE_KINDS = ("post", "thread", "edit", "moderation")
+MODERATORS = (MemberRole.MODERATOR, MemberRole.OWNER)
 
 
 class CommunityScreen(LiveScreen[None]):
@@ -30,7 +31,10 @@ class CommunityScreen(LiveScreen[None]):
         Binding("escape", "back", "Back"),
         Binding("t", "new_thread", "New thread"),
         Binding("i", "rules", "Rules"),
-        Binding("b", "focus_boards", "Boards"),
+        Binding("b", "focus_boards", "Boards", show=False),
+        Binding("j", "join", "Join/leave"),
+        Binding("v", "events", "Events"),
+        Binding("x", "moderate", "Moderate"),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -62,7 +66,12 @@ class CommunityScreen(LiveScreen[None]):
         return event.community == self.slug and event.kind in LIVE_KINDS
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "new_thread" and session_of(self).person.is_guest)
+        person = session_of(self).person
+        if action in ("new_thread", "join"):
+            return not person.is_guest
+        if action == "moderate":
+            return person.is_sysop or (self.info is not None and self.info.my_role in MODERATORS)
+        return True
 
     # loading ----------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="community")
@@ -82,6 +91,7 @@ class CommunityScreen(LiveScreen[None]):
 
     def _show(self, info: Community, boards: list[BoardSummary]) -> None:
         self.info = info
+        self.refresh_bindings()
         text = Text.assemble(safe(info.name, "bold"), f"  · {info.members} members")
         if info.welcome:
             text.append("\n")
@@ -167,6 +177,21 @@ class CommunityScreen(LiveScreen[None]):
     def action_rules(self) -> None:
         if self.info is not None:
             self.app.push_screen(RulesScreen(self.info))
+
+    def action_join(self) -> None:
+        from screens.join import JoinScreen
+
+        self.app.push_screen(JoinScreen(self.slug), lambda _: self.reload())
+
+    def action_events(self) -> None:
+        from screens.events import EventsScreen
+
+        self.app.push_screen(EventsScreen(self.slug))
+
+    def action_moderate(self) -> None:
+        from screens.moderation import ModerationScreen
+
+        self.app.push_screen(ModerationScreen(self.slug))
 
     def action_new_thread(self) -> None:
         if self.board:

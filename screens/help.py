@@ -14,13 +14,7 @@ Section = tuple[str, tuple[tuple[str, str], ...]]
 LEFT: tuple[Section, ...] = (
     (
         "Everywhere",
-        (
-            ("F1 / ?", "this help"),
-            ("Ctrl+T", "next theme"),
-            ("Escape", "back / cancel"),
-            ("Tab", "next pane"),
-            ("Ctrl+Q", "quit"),
-        ),
+        (("F1 / ?", "this help"), ("Ctrl+T", "next theme"), ("Escape", "back / cancel")),
     ),
     (
         "Welcome",
@@ -29,10 +23,15 @@ LEFT: tuple[Section, ...] = (
             ("s", "search"),
             ("w", "who's online"),
             ("o", "write a one-liner"),
+            ("m", "mail"),
             ("q", "quit"),
         ),
     ),
     ("Directory", (("Enter", "open a community"),)),
+    ("Search", (("Enter", "search / open"), ("Ctrl+L", "back to the query"))),
+    ("Marks", (("●", "unread / new"), ("^  #", "pinned  locked"))),
+)
+RIGHT: tuple[Section, ...] = (
     (
         "Community",
         (
@@ -40,26 +39,26 @@ LEFT: tuple[Section, ...] = (
             ("b", "back to boards"),
             ("t", "new thread"),
             ("i", "welcome and rules"),
+            ("j", "join / leave"),
+            ("v", "events"),
+            ("x", "moderate"),
         ),
     ),
-)
-RIGHT: tuple[Section, ...] = (
     (
         "Thread",
         (
-            ("Up / Down", "move between posts"),
             ("Enter/Space", "fold or unfold"),
             ("n", "next unread post"),
             ("r", "reply to selected"),
             ("e", "edit your own post"),
+            ("f", "flag for moderators"),
+            ("x", "moderate"),
         ),
     ),
     (
         "Composer",
         (("Ctrl+S", "send"), ("Ctrl+R", "preview / write"), ("Escape", "cancel (asks first)")),
     ),
-    ("Search", (("Enter", "search / open"), ("Ctrl+L", "back to the query"))),
-    ("Marks", (("●", "unread / new"), ("^  #", "pinned  locked"))),
 )
 
 

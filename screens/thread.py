@@ -22,7 +22,7 @@ from screens.widgets.post_tree import PostTree
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
-POSTING = ("reply", "edit")
+POSTING = ("reply", "edit", "flag")
 
 
 class ThreadScreen(LiveScreen[None]):
@@ -34,6 +34,8 @@ class ThreadScreen(LiveScreen[None]):
         Binding("n", "next_unread", "Next unread"),
         Binding("r", "reply", "Reply"),
         Binding("e", "edit", "Edit"),
+        Binding("f", "flag", "Flag"),
+        Binding("x", "moderate", "Moderate"),
     ]
 
     def __init__(self, slug: str, thread_id: int, focus_post: int | None = None) -> None:
@@ -43,6 +45,7 @@ class ThreadScreen(LiveScreen[None]):
         self.focus_post = focus_post
         self.view: ThreadView | None = None
         self.shown: Post | None = None
+        self.moderator = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -64,6 +67,8 @@ class ThreadScreen(LiveScreen[None]):
         return event.community == self.slug and event.thread_id == self.thread_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "moderate":
+            return self.moderator
         return not (action in POSTING and session_of(self).person.is_guest)
 
     # loading ------------------------------------------------------------------
@@ -72,6 +77,7 @@ class ThreadScreen(LiveScreen[None]):
         session = session_of(self)
         try:
             view = session.forum.read_thread(session.person, self.slug, self.thread_id)
+            self.moderator = session.forum.can_moderate(session.person, self.slug)
         except ForumError as error:
             self.app.call_from_thread(self._refused, str(error))
             return
@@ -84,6 +90,7 @@ class ThreadScreen(LiveScreen[None]):
     def _show(self, view: ThreadView) -> None:
         first = self.view is None
         self.view = view
+        self.refresh_bindings()
         tree = self.query_one(PostTree)
         keep, scroll = tree.selected, tree.scroll_y
         tree.add_posts(view.posts)
@@ -176,6 +183,20 @@ class ThreadScreen(LiveScreen[None]):
             self.notify("You can only edit your own posts.", severity="warning")
             return
         self.app.push_screen(ComposerScreen.edit(self.slug, post), self._after_compose)
+
+    def action_flag(self) -> None:
+        from screens.moderation import FlagPrompt
+
+        post = self._selected()
+        if post is not None:
+            self.app.push_screen(FlagPrompt(self.slug, post))
+
+    def action_moderate(self) -> None:
+        from screens.moderation import ThreadModMenu
+
+        if self.view is not None:
+            menu = ThreadModMenu(self.slug, self.view.thread, self._selected())
+            self.app.push_screen(menu, lambda _: self.reload())
 
     def _after_compose(self, post_id: int | None) -> None:
         if post_id is not None:

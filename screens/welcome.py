@@ -61,6 +61,7 @@ class WelcomeScreen(LiveScreen[None]):
         Binding("s", "search", "Search"),
         Binding("w", "online", "Online"),
         Binding("o", "oneliner", "One-liner"),
+        Binding("m", "mail", "Mail"),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -87,7 +88,7 @@ class WelcomeScreen(LiveScreen[None]):
         return event.kind in LIVE_KINDS
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "oneliner" and session_of(self).person.is_guest)
+        return not (action in ("oneliner", "mail") and session_of(self).person.is_guest)
 
     @work(thread=True, exclusive=True, group="welcome")
     def reload(self) -> None:
@@ -118,6 +119,11 @@ class WelcomeScreen(LiveScreen[None]):
 
     def action_online(self) -> None:
         self.app.push_screen(OnlineScreen())
+
+    def action_mail(self) -> None:
+        from screens.mail import InboxScreen
+
+        self.app.push_screen(InboxScreen())
 
     def action_oneliner(self) -> None:
         self.app.push_screen(OneLinerScreen())

@@ -133,3 +133,12 @@ def test_oneliners_are_rate_limited(forum: Forum) -> None:
     with pytest.raises(Exception, match="try again in"):
         forum.add_oneliner(bob, "again")
     assert [o.text for o in forum.oneliners()] == ["hello wall"]
+
+
+def test_can_moderate_is_for_moderators_owners_and_the_sysop(forum: Forum) -> None:
+    bob, ada, cy = who(forum, "bob"), who(forum, "ada"), who(forum, "cy")
+    assert forum.can_moderate(ada, "garden")  # owner and sysop
+    assert not forum.can_moderate(bob, "garden")  # a member
+    assert not forum.can_moderate(cy, "garden") and not forum.can_moderate(GUEST, "garden")
+    forum.hub.set_membership(bob.id, "garden", "moderator", "active")
+    assert forum.can_moderate(bob, "garden")

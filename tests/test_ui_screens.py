@@ -220,3 +220,23 @@ async def test_an_idle_app_runs_no_timers(forum: Forum) -> None:
             await settle(pilot)
             assert app.focused is not None
             assert running_repeat_timers(app) == [], type(screen).__name__
+
+
+async def test_moderation_keys_only_for_moderators_and_mail_from_welcome(forum: Forum) -> None:
+    from screens.mail import InboxScreen
+
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, _ = forum.start_thread(bob, "garden", "general", "Mods", "hello")
+    for person, moderates in ((ada, True), (bob, False)):
+        app = app_for(forum, person)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("m")
+            await settle(pilot)
+            assert isinstance(app.screen, InboxScreen)
+            await app.pop_screen()
+            await app.push_screen(ThreadScreen("garden", thread_id))
+            await settle(pilot)
+            text = screen_text(app)
+            assert "f Flag" in text
+            assert ("x Moderate" in text) is moderates, text.splitlines()[-1]

@@ -172,3 +172,7 @@ class ReadingActions(ForumBase):
                 hits.append((r["rank"], hit))
         hits.sort(key=lambda pair: pair[0])
         return [hit for _, hit in hits[:limit]]
+
+    def can_moderate(self, viewer: Person, slug: str) -> bool:
+        """Whether the viewer may moderate this community (its moderators, owner, the sysop)."""
+        return self._is_moderator(viewer, slug)
