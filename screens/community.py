@@ -32,7 +32,7 @@ class CommunityScreen(LiveScreen[None]):
         Binding("t", "new_thread", "New thread"),
         Binding("i", "rules", "Rules"),
         Binding("b", "focus_boards", "Boards", show=False),
-        Binding("j", "join", "Join/leave"),
+        Binding("j", "join", "Join"),
         Binding("v", "events", "Events"),
         Binding("x", "moderate", "Moderate"),
     ]
