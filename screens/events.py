@@ -17,6 +17,7 @@ from bbs.live import LiveEvent
 from bbs.models import Event, EventDetail
 from bbs.session import Session
 from screens.widgets.body import PostBody
+from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.quiet import QuietInput, QuietTextArea
@@ -246,10 +247,12 @@ class NewEventScreen(Screen[int | None]):
         yield Header()
         yield Static(safe(f"New event in {self.slug} (Ctrl+S saves)", "bold"))
         with VerticalScroll(id="event-form"):
-            yield QuietInput(placeholder="Title", id="title", max_length=200)
-            yield QuietInput(placeholder="When: YYYY-MM-DD HH:MM", id="when", max_length=16)
-            yield QuietInput(tz, placeholder="Time zone, e.g. Europe/London", id="tz")
-            yield QuietInput(placeholder="Where", id="place", max_length=200)
+            yield Field("Title", QuietInput(id="title", max_length=200, compact=True))
+            yield Field("When", QuietInput(placeholder="YYYY-MM-DD HH:MM", id="when", compact=True))
+            yield Field(
+                "Time zone", QuietInput(tz, placeholder="e.g. Europe/London", id="tz", compact=True)
+            )
+            yield Field("Where", QuietInput(id="place", max_length=200, compact=True))
             yield QuietTextArea(id="description", soft_wrap=True, show_line_numbers=False)
         yield ErrorLine()
         yield Footer()

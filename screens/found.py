@@ -9,6 +9,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Label, Select, Static
 
+from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.quiet import QuietInput, QuietTextArea
 
@@ -32,14 +33,28 @@ class FoundCommunityScreen(Screen[str | None]):
         yield Header()
         yield Static(Text("Found a community (Ctrl+S when ready)", style="bold"), id="found-title")
         with VerticalScroll(id="found-form"):
-            yield QuietInput(placeholder="Name, e.g. Seed Savers", id="name", max_length=80)
-            yield QuietInput(placeholder="Slug: 2-20 letters, digits, - or _", id="slug")
-            yield QuietInput(placeholder="One-line description", id="description")
+            yield Field("Name", QuietInput(placeholder="e.g. Seed Savers", id="name", compact=True))
+            yield Field(
+                "Slug",
+                QuietInput(placeholder="2-20 letters, digits, - or _", id="slug", compact=True),
+            )
+            yield Field(
+                "Description", QuietInput(placeholder="one line", id="description", compact=True)
+            )
             yield Label("Rules (Markdown; shown before anyone joins):")
             yield QuietTextArea(id="rules", soft_wrap=True, show_line_numbers=False)
-            yield Label("Who may join:")
-            yield Select(VISIBILITIES, value="open", allow_blank=False, id="visibility")
-            yield QuietInput(placeholder="Boards, comma-separated (default: general)", id="boards")
+            yield Field(
+                "Who joins",
+                Select(
+                    VISIBILITIES, value="open", allow_blank=False, id="visibility", compact=True
+                ),
+            )
+            yield Field(
+                "Boards",
+                QuietInput(
+                    placeholder="comma-separated; default: general", id="boards", compact=True
+                ),
+            )
         yield ErrorLine()
         yield Footer()
 

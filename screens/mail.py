@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from bbs.live import LiveEvent
 from bbs.models import ConversationSummary, MailMessage
+from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.quiet import QuietInput, QuietTextArea
@@ -211,13 +212,14 @@ class ComposeMailScreen(Screen[int | None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(Text("New mail (Ctrl+S sends, Escape cancels)", style="bold"))
-        yield QuietInput(self.to, placeholder="To (a handle)", id="to", max_length=40)
-        yield QuietInput(placeholder="Subject", id="subject", max_length=200)
+        yield Field("To", QuietInput(self.to, placeholder="a handle", id="to", compact=True))
+        yield Field("Subject", QuietInput(id="subject", max_length=200, compact=True))
         yield QuietTextArea(id="body", soft_wrap=True, show_line_numbers=False)
         yield ErrorLine()
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#body", QuietTextArea).border_title = "Message"
         self.query_one("#subject" if self.to else "#to").focus()
 
     def on_input_submitted(self, event: QuietInput.Submitted) -> None:

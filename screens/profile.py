@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Label, Static
 from bbs.errors import TextError
 from bbs.models import Person, Profile
 from bbs.session import Session
+from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.safe import safe
@@ -168,8 +169,11 @@ class EditProfileScreen(Screen[Person | None]):
         p = self.person
         yield Header()
         yield Static(Text("Your profile (Ctrl+S saves)", style="bold"))
-        yield QuietInput(p.display_name, placeholder="Display name", id="display-name")
-        yield QuietInput(p.interests, placeholder="Interests, e.g. beans, bees", id="interests")
+        yield Field("Name", QuietInput(p.display_name, id="display-name", compact=True))
+        yield Field(
+            "Interests",
+            QuietInput(p.interests, placeholder="e.g. beans, bees", id="interests", compact=True),
+        )
         yield QuietTextArea(p.bio, id="bio", soft_wrap=True, show_line_numbers=False)
         yield ErrorLine()
         yield Footer()
