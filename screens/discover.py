@@ -31,11 +31,9 @@ class DiscoverScreen(LiveScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(
-            Text("Lively elsewhere (open communities you have not joined)"), classes="section"
-        )
+        yield Static(Text("Lively elsewhere"), id="discover-title", classes="section")
         yield DataTable(id="discover", cursor_type="row", zebra_stripes=True)
-        yield Static(Text("Related communities"), classes="section")
+        yield Static(Text("Related communities"), id="related-title", classes="section")
         yield DataTable(id="related", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -53,6 +51,10 @@ class DiscoverScreen(LiveScreen[None]):
 
     def _show(self, loaded: Loaded) -> None:
         threads, related = loaded
+        lively = "Lively elsewhere: open communities you have not joined"
+        self._title("#discover-title", lively if threads else "Nothing lively elsewhere just now.")
+        kin = "Related communities (j to join)" if related else "No related communities yet."
+        self._title("#related-title", kin)
         table = self.query_one("#discover", DataTable)
         table.clear()
         for t in threads:
@@ -72,6 +74,9 @@ class DiscoverScreen(LiveScreen[None]):
                 safe(one_line(r.description, 24)),
                 key=r.slug,
             )
+
+    def _title(self, selector: str, text: str) -> None:
+        self.query_one(selector, Static).update(Text(text))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value or ""

@@ -366,3 +366,45 @@ async def test_found_a_community_keeps_the_draft_on_refusal(forum: Forum) -> Non
         assert not isinstance(app.screen, FoundCommunityScreen)
     community = forum.community(who(forum, "bob"), "seeds")
     assert (community.rules, community.my_role) == ("Share freely.", "owner")
+
+
+async def test_join_invite_only_with_a_code_then_leave(forum: Forum) -> None:
+    from screens.join import JoinScreen
+
+    found_circle(forum, "invite")
+    code = forum.invite(who(forum, "ada"), "circle")
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        results: list[str | None] = []
+        app.push_screen(JoinScreen("circle"), results.append)
+        await settle(pilot)
+        assert "Invite only" in screen_text(app)
+        await pilot.press(*"wrong-code", "enter")
+        await settle(pilot)
+        assert "invite code" in screen_text(app) and isinstance(app.screen, JoinScreen)
+        app.screen.query_one("#code").value = code
+        await pilot.press("enter")
+        await settle(pilot)
+        assert results == ["active"]
+        app.push_screen(JoinScreen("circle"), results.append)
+        await settle(pilot)
+        assert "You are a member here (member)" in screen_text(app)
+        await pilot.press("l")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert results == ["active", "left"]
+    assert forum.member_role(who(forum, "bob"), "circle") is None
+
+
+async def test_text_from_people_is_never_markup(forum: Forum) -> None:
+    from screens.join import JoinScreen
+
+    forum.found_community(
+        who(forum, "bob"), "evil", "[@click=app.quit]Evil[/]", rules="[b]bold?[/b]"
+    )
+    app = app_for(forum, "cy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(JoinScreen("evil"))
+        await settle(pilot)
+        assert "[@click=app.quit]Evil[/]" in screen_text(app)
