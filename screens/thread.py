@@ -22,7 +22,7 @@ from screens.widgets.post_tree import PostTree
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
-POSTING = ("reply", "edit", "flag")
+POSTING = ("reply", "edit", "flag", "cross_post")
 
 
 class ThreadScreen(LiveScreen[None]):
@@ -36,6 +36,8 @@ class ThreadScreen(LiveScreen[None]):
         Binding("e", "edit", "Edit"),
         Binding("f", "flag", "Flag"),
         Binding("x", "moderate", "Moderate"),
+        Binding("c", "cross_post", "Cross-post", show=False),
+        Binding("a", "author", "Author's profile", show=False),
     ]
 
     def __init__(self, slug: str, thread_id: int, focus_post: int | None = None) -> None:
@@ -119,6 +121,8 @@ class ThreadScreen(LiveScreen[None]):
         flags = [f for f, on in (("pinned", t.pinned), ("locked", t.locked)) if on]
         if flags:
             title.append(f"  [{', '.join(flags)}]")
+        if t.origin:
+            title.append_text(safe(f"  cross-posted from {t.origin}", "italic"))
         title.append(f"  · {len(view.posts)} posts", style="dim")
         self.query_one("#thread-title", Static).update(title)
 
@@ -131,8 +135,8 @@ class ThreadScreen(LiveScreen[None]):
             self.shown = post
             self._show_post(post)
         tree = self.query_one(PostTree)
-        if any(pid <= post.id for pid in tree.unread):
-            tree.mark_read_up_to(post.id)
+        if post.id in tree.unread:
+            tree.mark_read(post.id)
             self._mark_read(post.id)
 
     def _show_post(self, post: Post) -> None:
@@ -197,6 +201,18 @@ class ThreadScreen(LiveScreen[None]):
         if self.view is not None:
             menu = ThreadModMenu(self.slug, self.view.thread, self._selected())
             self.app.push_screen(menu, lambda _: self.reload())
+
+    def action_cross_post(self) -> None:
+        from screens.discover import CrossPostScreen
+
+        self.app.push_screen(CrossPostScreen(self.slug, self.thread_id))
+
+    def action_author(self) -> None:
+        from screens.profile import ProfileScreen
+
+        post = self._selected()
+        if post is not None:
+            self.app.push_screen(ProfileScreen(post.author))
 
     def _after_compose(self, post_id: int | None) -> None:
         if post_id is not None:

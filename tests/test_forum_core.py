@@ -39,6 +39,29 @@ def test_unread_counts_follow_read_marks(forum: Forum) -> None:
     assert forum.threads(ada, "garden", "general")[0].unread == 0
 
 
+def test_reading_a_tree_out_of_order_leaves_other_branches_unread(forum: Forum) -> None:
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Tree", "root")
+    a = forum.reply(bob, "garden", root, "branch a")
+    b = forum.reply(bob, "garden", root, "branch b")
+    a1 = forum.reply(bob, "garden", a, "under a")
+    forum.mark_read(ada, "garden", thread_id, a1)  # the newest first
+    unread = {p.id for p in forum.read_thread(ada, "garden", thread_id).posts if p.unread}
+    assert unread == {root, a, b}
+    for post_id in (root, a):
+        forum.mark_read(ada, "garden", thread_id, post_id)
+    assert forum.unread_count(ada, "garden") == 1
+    mark = forum.store("garden").value("SELECT last_read_id FROM read_marks")
+    assert mark == a  # the mark covers root and a; a1 is still kept one by one
+    forum.mark_read(ada, "garden", thread_id, b)
+    assert forum.unread_count(ada, "garden") == 0
+    assert forum.store("garden").value("SELECT count(*) FROM read_posts") == 0  # compacted
+    forum.mark_read_through(bob, "garden", thread_id, b)  # bob wrote them all: no-op
+    c = forum.reply(bob, "garden", b, "later")
+    forum.mark_read_through(ada, "garden", thread_id, c)
+    assert forum.unread_count(ada, "garden") == 0
+
+
 def test_edit_own_post_only_and_marked_edited(forum: Forum) -> None:
     bob, ada = who(forum, "bob"), who(forum, "ada")
     thread_id, root = forum.start_thread(bob, "garden", "general", "Kale", "kale is fine")
@@ -101,7 +124,7 @@ def test_search_finds_body_and_title_and_ignores_fts_syntax(forum: Forum) -> Non
     assert [h.post_id for h in forum.search(bob, "chutney")] == [reply]
     assert [h.post_id for h in forum.search(bob, "courgette")] == [root]
     assert [h.post_id for h in forum.search(bob, 'chutney)" OR')] == []  # OR is a term here
-    assert [h.post_id for h in forum.search(bob, '(chutney*')] == [reply]
+    assert [h.post_id for h in forum.search(bob, "(chutney*")] == [reply]
     assert forum.search(bob, '"*') == []
 
 

@@ -23,10 +23,18 @@ THREADS_PAGE = 50
 
 def _thread_summary(slug: str, row: Row) -> ThreadSummary:
     return ThreadSummary(
-        id=row["id"], community=slug, board=row.get("board_slug", ""), title=row["title"],
-        author=row["author"], created=row["created"], last_post_at=row["last_post_at"],
-        posts=row["post_count"], unread=int(row.get("unread") or 0),
-        pinned=bool(row["pinned"]), locked=bool(row["locked"]), origin=row["origin"],
+        id=row["id"],
+        community=slug,
+        board=row.get("board_slug", ""),
+        title=row["title"],
+        author=row["author"],
+        created=row["created"],
+        last_post_at=row["last_post_at"],
+        posts=row["post_count"],
+        unread=int(row.get("unread") or 0),
+        pinned=bool(row["pinned"]),
+        locked=bool(row["locked"]),
+        origin=row["origin"],
     )
 
 
@@ -40,9 +48,14 @@ class ReadingActions(ForumBase):
             new = self.store(row["slug"]).unread_count(viewer.id) if role else 0
             found.append(
                 CommunitySummary(
-                    slug=row["slug"], name=row["name"], description=row["description"],
-                    visibility=Visibility(row["visibility"]), members=row["members"],
-                    new_posts=new, my_role=role, can_read=readable,
+                    slug=row["slug"],
+                    name=row["name"],
+                    description=row["description"],
+                    visibility=Visibility(row["visibility"]),
+                    members=row["members"],
+                    new_posts=new,
+                    my_role=role,
+                    can_read=readable,
                 )
             )
         return found
@@ -51,9 +64,14 @@ class ReadingActions(ForumBase):
         """A community's page header: rules and welcome are shown even before joining."""
         row = self._community_row(slug)
         return Community(
-            slug=row["slug"], name=row["name"], description=row["description"],
-            visibility=Visibility(row["visibility"]), rules=row["rules"],
-            welcome=row["welcome"], members=row["members"], member_cap=row["member_cap"],
+            slug=row["slug"],
+            name=row["name"],
+            description=row["description"],
+            visibility=Visibility(row["visibility"]),
+            rules=row["rules"],
+            welcome=row["welcome"],
+            members=row["members"],
+            member_cap=row["member_cap"],
             my_role=self.member_role(viewer, slug),
             sisters=tuple(s for s in row["sisters"].split(",") if s),
         )
@@ -63,8 +81,12 @@ class ReadingActions(ForumBase):
         self._require_read(viewer, slug)
         return [
             BoardSummary(
-                id=row["id"], slug=row["slug"], name=row["name"],
-                description=row["description"], threads=row["threads"], posts=row["posts"],
+                id=row["id"],
+                slug=row["slug"],
+                name=row["name"],
+                description=row["description"],
+                threads=row["threads"],
+                posts=row["posts"],
                 unread=row["unread"] if not viewer.is_guest else 0,
                 last_post_at=row["last_post_at"],
             )
@@ -102,18 +124,34 @@ class ReadingActions(ForumBase):
         if hidden and not moderator:
             body = ""
         return Post(
-            id=row["id"], thread_id=row["thread_id"], parent_id=row["parent_id"],
-            depth=row["depth"], author=row["author"], body=body, created=row["created"],
-            edited_at=row["edited_at"], hidden=hidden, hidden_reason=row["hidden_reason"],
+            id=row["id"],
+            thread_id=row["thread_id"],
+            parent_id=row["parent_id"],
+            depth=row["depth"],
+            author=row["author"],
+            body=body,
+            created=row["created"],
+            edited_at=row["edited_at"],
+            hidden=hidden,
+            hidden_reason=row["hidden_reason"],
             unread=bool(row["unread"]) and not viewer.is_guest,
         )
 
-    def mark_read(self, viewer: Person, slug: str, thread_id: int, up_to_post_id: int) -> None:
+    def mark_read(self, viewer: Person, slug: str, thread_id: int, post_id: int) -> None:
+        """This one post has been read (others in the thread stay as they were)."""
+        if viewer.is_guest:
+            return
+        self._require_read(viewer, slug)
+        self.store(slug).mark_read(viewer.id, thread_id, post_id)
+
+    def mark_read_through(
+        self, viewer: Person, slug: str, thread_id: int, up_to_post_id: int
+    ) -> None:
         """Everything in the thread up to this post id counts as read."""
         if viewer.is_guest:
             return
         self._require_read(viewer, slug)
-        self.store(slug).mark_read(viewer.id, thread_id, up_to_post_id)
+        self.store(slug).mark_read_through(viewer.id, thread_id, up_to_post_id)
 
     def mark_all_read(self, viewer: Person, slug: str) -> None:
         if viewer.is_guest:
@@ -130,7 +168,8 @@ class ReadingActions(ForumBase):
             return self.store(slug).unread_count(viewer.id)
         return sum(
             self.store(m["community"]).unread_count(viewer.id)
-            for m in self.hub.memberships_of(viewer.id) if m["status"] == "active"
+            for m in self.hub.memberships_of(viewer.id)
+            if m["status"] == "active"
         )
 
     def new_since_last_visit(self, viewer: Person, limit: int = 500) -> list[NewPost]:
@@ -146,8 +185,12 @@ class ReadingActions(ForumBase):
             for p in self.store(m["community"]).posts_since(since, viewer.id, limit):
                 found.append(
                     NewPost(
-                        community=m["community"], thread_id=p["thread_id"], post_id=p["id"],
-                        title=p["title"], author=p["author"], created=p["created"],
+                        community=m["community"],
+                        thread_id=p["thread_id"],
+                        post_id=p["id"],
+                        title=p["title"],
+                        author=p["author"],
+                        created=p["created"],
                     )
                 )
         return found[:limit]
@@ -165,9 +208,14 @@ class ReadingActions(ForumBase):
                     continue
                 seen.add(r["id"])
                 hit = SearchHit(
-                    community=row["slug"], community_name=row["name"], thread_id=r["thread_id"],
-                    post_id=r["id"], title=r["title"], author=r["author"],
-                    snippet=r["snippet"], created=r["created"],
+                    community=row["slug"],
+                    community_name=row["name"],
+                    thread_id=r["thread_id"],
+                    post_id=r["id"],
+                    title=r["title"],
+                    author=r["author"],
+                    snippet=r["snippet"],
+                    created=r["created"],
                 )
                 hits.append((r["rank"], hit))
         hits.sort(key=lambda pair: pair[0])

@@ -19,9 +19,13 @@ from bbs.store.schema import community_migrations, migrate
 
 Row = dict[str, Any]
 
+_NOT_READ_ONE_BY_ONE = (
+    "NOT EXISTS (SELECT 1 FROM read_posts rp WHERE rp.person_id = :me"
+    " AND rp.thread_id = p.thread_id AND rp.post_id = p.id)"
+)
 _UNREAD = (
     "p.id > max(coalesce(h.horizon_id, 0), coalesce(r.last_read_id, 0))"
-    " AND p.author_id != :me AND p.hidden = 0"
+    f" AND p.author_id != :me AND p.hidden = 0 AND {_NOT_READ_ONE_BY_ONE}"
 )
 
 
@@ -95,7 +99,7 @@ class CommunityStore(Store):
                 "SELECT count(*) FROM (SELECT 1 FROM posts p"
                 " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
                 f" WHERE {scope} AND p.id > :horizon AND p.author_id != :me AND p.hidden = 0"
-                "   AND p.id > coalesce(r.last_read_id, 0)"
+                f"   AND p.id > coalesce(r.last_read_id, 0) AND {_NOT_READ_ONE_BY_ONE}"
                 " LIMIT :cap)",
                 {"me": me, "horizon": horizon, "scope": scope_id, "cap": UNREAD_CAP},
             )
@@ -218,8 +222,19 @@ class CommunityStore(Store):
             db.execute("UPDATE posts SET body = ?, edited_at = ? WHERE id = ?", (body, at, post_id))
 
     # reading --------------------------------------------------------------
-    def mark_read(self, me: int, thread_id: int, up_to: int) -> None:
-        """Advance `me`'s read mark in a thread (never moves it back)."""
+    def mark_read(self, me: int, thread_id: int, post_id: int) -> None:
+        """One post is read. Like a newsreader's ranges: the thread's mark covers every
+        post up to the first unread one, and only posts read out of order past it are
+        kept one by one (so reading a tree out of order never marks a branch read)."""
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO read_posts(person_id, thread_id, post_id) VALUES (?, ?, ?)",
+                (me, thread_id, post_id),
+            )
+            self._compact_mark(db.conn, me, thread_id)
+
+    def mark_read_through(self, me: int, thread_id: int, up_to: int) -> None:
+        """Every post of the thread up to `up_to` is read (never moves the mark back)."""
         with self.write() as db:
             db.execute(
                 "INSERT INTO read_marks(person_id, thread_id, last_read_id) VALUES (?, ?, ?)"
@@ -227,6 +242,39 @@ class CommunityStore(Store):
                 " last_read_id = max(last_read_id, excluded.last_read_id)",
                 (me, thread_id, up_to),
             )
+            self._compact_mark(db.conn, me, thread_id)
+
+    @staticmethod
+    def _compact_mark(conn: sqlite3.Connection, me: int, thread_id: int) -> None:
+        params = {"me": me, "thread": thread_id}
+        mark = conn.execute(
+            "SELECT coalesce(max(last_read_id), 0) FROM read_marks"
+            " WHERE person_id = :me AND thread_id = :thread",
+            params,
+        ).fetchone()[0]
+        first_unread = conn.execute(
+            "SELECT min(p.id) FROM posts p WHERE p.thread_id = :thread AND p.id > :mark"
+            f" AND p.author_id != :me AND p.hidden = 0 AND {_NOT_READ_ONE_BY_ONE}",
+            {**params, "mark": mark},
+        ).fetchone()[0]
+        if first_unread is None:
+            first_unread = (
+                1
+                + conn.execute(
+                    "SELECT coalesce(max(id), 0) FROM posts WHERE thread_id = ?", (thread_id,)
+                ).fetchone()[0]
+            )
+        if first_unread - 1 > mark:
+            conn.execute(
+                "INSERT INTO read_marks(person_id, thread_id, last_read_id) VALUES (?, ?, ?)"
+                " ON CONFLICT(person_id, thread_id) DO UPDATE SET"
+                " last_read_id = excluded.last_read_id",
+                (me, thread_id, first_unread - 1),
+            )
+        conn.execute(
+            "DELETE FROM read_posts WHERE person_id = ? AND thread_id = ? AND post_id < ?",
+            (me, thread_id, first_unread),
+        )
 
     def mark_all_read(self, me: int) -> None:
         """Everything up to now counts as read for `me`."""

@@ -257,3 +257,19 @@ def _community_board_totals(db: sqlite_utils.Database) -> None:
           last_post_at = (SELECT max(last_post_at) FROM threads t WHERE t.board_id = boards.id);
         """,
     )
+
+
+@community_migrations(name="0003_read_posts")
+def _community_read_posts(db: sqlite_utils.Database) -> None:
+    """Posts read out of order past a thread's read mark, one row each."""
+    _run(
+        db,
+        """
+        CREATE TABLE read_posts (
+            person_id INTEGER NOT NULL,
+            thread_id INTEGER NOT NULL,
+            post_id INTEGER NOT NULL,
+            PRIMARY KEY (person_id, thread_id, post_id)
+        ) WITHOUT ROWID
+        """,
+    )

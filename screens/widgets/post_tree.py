@@ -67,13 +67,12 @@ class PostTree(Tree[Post]):
             node.data = post
             node.set_label(post_label(post, post.id in self.unread))
 
-    def mark_read_up_to(self, post_id: int) -> None:
-        """Read marks are a high-water mark: every post up to this id is read."""
-        for pid in [p for p in self.unread if p <= post_id]:
-            self.unread.discard(pid)
-            node = self.nodes_by_post[pid]
-            if node.data is not None:
-                node.set_label(post_label(node.data, False))
+    def mark_read(self, post_id: int) -> None:
+        """This post has been read: its unread marker goes (the rest stay as they are)."""
+        self.unread.discard(post_id)
+        node = self.nodes_by_post.get(post_id)
+        if node is not None and node.data is not None:
+            node.set_label(post_label(node.data, False))
 
     def next_unread(self) -> TreeNode[Post] | None:
         """The first unread post after the cursor in display order, wrapping around."""
