@@ -288,7 +288,7 @@ def new(ctx: CommandContext, args: argparse.Namespace) -> Reply:
         key = (item.community, item.thread_id)
         latest[key] = max(latest.get(key, 0), item.post_id)
     for (slug, thread_id), post_id in latest.items():
-        forum.mark_read(viewer, slug, thread_id, post_id)
+        forum.mark_read_through(viewer, slug, thread_id, post_id)
     lines = [
         f"{n.community}/{n.post_id:<6} {_line(n.title)[:50]:<50} {_line(n.author)}"
         f"  {_when(n.created)}"
@@ -315,3 +315,7 @@ __all__ = [
     "resolve_ref",
     "usage",
 ]
+
+
+# Community life (found, join, mail, inbox, events, rsvp, ics, oneliner) registers here.
+from bbs import commands_life  # noqa: E402, F401
