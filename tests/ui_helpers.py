@@ -16,6 +16,7 @@ from bbs.models import Person
 from bbs.presence import Presence
 from bbs.session import Session
 from screens.app import BBSApp, make_app
+from screens.widgets.live import LiveScreen
 
 
 def app_for(forum: Forum, person: Person) -> BBSApp:
@@ -27,6 +28,8 @@ def app_for(forum: Forum, person: Person) -> BBSApp:
 
 async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
     """Let workers finish and the screen catch up with what they posted back."""
+    # Live events reach a screen through one debounced reload (LiveScreen.RELOAD_DELAY).
+    await pilot.pause(LiveScreen.RELOAD_DELAY * 1.5)
     for _ in range(rounds):
         with suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()

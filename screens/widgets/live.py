@@ -6,6 +6,7 @@ import asyncio
 from typing import TypeVar
 
 from textual import events, on
+from textual.message import Message
 from textual.screen import Screen
 
 from bbs.live import LiveEvent
@@ -24,8 +25,12 @@ class LiveScreen(Screen[ResultT]):
     REFRESH_ON_RESUME = False
     """Reload whenever the screen comes back (counts change while a person reads elsewhere)."""
 
+    RELOAD_DELAY = 0.1
+    """Seconds to gather live events before one reload (a one-shot timer, never polling)."""
+
     _live_token: int | None = None
     _stale: bool = False
+    _reload_pending: bool = False
 
     def relevant(self, event: LiveEvent) -> bool:
         """Whether this event changes what the screen shows."""
@@ -63,10 +68,34 @@ class LiveScreen(Screen[ResultT]):
         if self.REFRESH_ON_RESUME:
             self._stale = True
 
+    def quick_update(self, event: LiveEvent) -> bool:
+        """Show `event` without a reload (cheap, in memory); True when that was enough."""
+        return False
+
+    class Arrived(Message):
+        """A live event, handed from the bus's loop callback into the app's own context."""
+
+        def __init__(self, event: LiveEvent) -> None:
+            super().__init__()
+            self.event = event
+
     def _live_event(self, event: LiveEvent) -> None:
+        if self.is_mounted:
+            self.post_message(self.Arrived(event))
+
+    @on(Arrived)
+    def _live_arrived(self, message: Arrived) -> None:
+        event = message.event
         if not self.is_mounted or not self.relevant(event):
             return
-        if self.is_current:
-            self.reload()
-        else:
+        if not self.is_current:
             self._stale = True
+        elif not self.quick_update(event) and not self._reload_pending:
+            # A burst of events (a busy board, many people arriving) costs one reload.
+            self._reload_pending = True
+            self.set_timer(self.RELOAD_DELAY, self._debounced_reload)
+
+    def _debounced_reload(self) -> None:
+        self._reload_pending = False
+        if self.is_mounted:
+            self.reload()
