@@ -20,8 +20,12 @@ class Config:
     board_name: str = "The Commons BBS"
     # SSH limits
     login_grace_s: float = 30.0
-    max_unauthenticated: int = 30
+    max_unauthenticated: int = 60  # a hard cap; max_startups drops early below it
+    max_startups: str = "10:30:60"  # OpenSSH's MaxStartups start:rate:full
     max_unauthenticated_per_address: int = 10
+    penalty_authfail_s: float = 5.0  # OpenSSH's PerSourcePenalties authfail
+    penalty_max_s: float = 600.0
+    penalty_exempt: str = "127.0.0.0/8,::1/128"  # comma-separated networks
     max_auth_tries: int = 3
     max_sessions_per_person: int = 5
     idle_timeout_s: float = 1800.0

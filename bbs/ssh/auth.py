@@ -27,6 +27,7 @@ class ForumServer(asyncssh.SSHServer):
         self.address = "?"
         self.counted = False
         self.failures = 0
+        self.banned_name = False
         self.candidate: Login | None = None
         self.login: Login | None = None
 
@@ -35,6 +36,18 @@ class ForumServer(asyncssh.SSHServer):
         self.conn = conn
         peer = conn.get_extra_info("peername") or ("?", 0)
         self.address = str(peer[0])
+        if self.ctx.forum.is_banned(address=self.address):
+            log.warning("conn %s from %s refused: banned address", self.id, self.address)
+            conn.disconnect(asyncssh.DISC_HOST_NOT_ALLOWED_TO_CONNECT, "Not allowed")
+            return
+        penalty = self.ctx.penalties.penalised_for(self.address)
+        if penalty > 0:
+            log.warning("conn %s from %s refused: penalty %.0f s", self.id, self.address, penalty)
+            conn.disconnect(
+                asyncssh.DISC_TOO_MANY_CONNECTIONS,
+                f"Too many failed sign-ins; try again in {int(penalty) + 1} s",
+            )
+            return
         if not self.ctx.limiter.admit(self.address):
             log.warning(
                 "conn %s from %s refused: too many unauthenticated connections",
@@ -60,8 +73,9 @@ class ForumServer(asyncssh.SSHServer):
 
     # auth ---------------------------------------------------------------------
     def begin_auth(self, username: str) -> bool:
-        """Guests need no auth; everyone else signs in."""
-        if username in GUEST_NAMES:
+        """Guests need no auth; everyone else signs in (a banned name never does)."""
+        self.banned_name = self.ctx.forum.is_banned(name=username)
+        if username in GUEST_NAMES and not self.banned_name:
             self.candidate = Login(LoginKind.GUEST, username, GUEST)
             return False
         return True
@@ -85,6 +99,8 @@ class ForumServer(asyncssh.SSHServer):
         """A key on file signs its owner in; an unknown key with a free name may register."""
         forum = self.ctx.forum
         fingerprint = key.get_fingerprint("sha256")
+        if self.banned_name or forum.is_banned(key=fingerprint):
+            return self._failed("publickey (banned)", username)
         person = forum.person_by_key(fingerprint)
         if person is not None:
             other = forum.person(username)
@@ -107,6 +123,8 @@ class ForumServer(asyncssh.SSHServer):
     async def validate_password(self, username: str, password: str) -> bool:
         """Argon2id check in the password thread pool, never on the loop."""
         forum = self.ctx.forum
+        if self.banned_name:
+            return self._failed("password (banned)", username)
         stored = forum.password_hash_of(username)
         if stored and await verify_password_async(stored, password):
             person = forum.person(username)
@@ -117,6 +135,7 @@ class ForumServer(asyncssh.SSHServer):
 
     def _failed(self, method: str, username: str) -> bool:
         self.failures += 1
+        self.ctx.penalties.auth_failed(self.address)
         log.info("conn %s: %s auth failed for %r (%d)", self.id, method, username, self.failures)
         if self.failures >= self.ctx.config.max_auth_tries and self.conn is not None:
             log.warning("conn %s: too many auth failures", self.id)

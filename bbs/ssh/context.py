@@ -15,6 +15,7 @@ from bbs.presence import Presence
 from bbs.session import Session
 from bbs.ssh.limits import ConnectionLimiter, IdleWatch
 from bbs.ssh.login import Login
+from bbs.ssh.penalties import MaxStartups, PerSourcePenalties
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class ServerContext:
     app_factory: AppFactory
     register_factory: RegisterFactory | None = None
     limiter: ConnectionLimiter = field(init=False)
+    penalties: PerSourcePenalties = field(init=False)
     idle: IdleWatch = field(init=False)
     starts: asyncio.Semaphore = field(init=False)
     sessions: dict[str, LiveSession] = field(default_factory=dict)
@@ -52,7 +54,13 @@ class ServerContext:
 
     def __post_init__(self) -> None:
         c = self.config
-        self.limiter = ConnectionLimiter(c.max_unauthenticated, c.max_unauthenticated_per_address)
+        self.limiter = ConnectionLimiter(
+            c.max_unauthenticated,
+            c.max_unauthenticated_per_address,
+            MaxStartups.parse(c.max_startups),
+        )
+        exempt = [n.strip() for n in c.penalty_exempt.split(",") if n.strip()]
+        self.penalties = PerSourcePenalties(c.penalty_authfail_s, c.penalty_max_s, exempt)
         self.idle = IdleWatch(c.idle_timeout_s, c.idle_warning_s)
         self.starts = asyncio.Semaphore(max(1, c.max_concurrent_starts))
 

@@ -9,15 +9,20 @@ import time
 from collections import Counter
 from collections.abc import Callable
 
+from bbs.ssh.penalties import MaxStartups
+
 log = logging.getLogger(__name__)
 
 
 class ConnectionLimiter:
     """Counts connections that have not signed in yet, globally and per address."""
 
-    def __init__(self, max_total: int, max_per_address: int) -> None:
+    def __init__(
+        self, max_total: int, max_per_address: int, startups: MaxStartups | None = None
+    ) -> None:
         self.max_total = max_total
         self.max_per_address = max_per_address
+        self.startups = startups
         self._by_address: Counter[str] = Counter()
 
     @property
@@ -26,7 +31,10 @@ class ConnectionLimiter:
 
     def admit(self, address: str) -> bool:
         """True (and counted) if another unauthenticated connection from `address` may start."""
-        if self.pending >= self.max_total or self._by_address[address] >= self.max_per_address:
+        pending = self.pending
+        if pending >= self.max_total or self._by_address[address] >= self.max_per_address:
+            return False
+        if self.startups is not None and self.startups.refuse(pending):
             return False
         self._by_address[address] += 1
         return True

@@ -1,0 +1,125 @@
+"""Abuse is throttled: 3 failed attempts end a connection, failing addresses are penalised
+for a growing time, and the sysop's bans on an address, a name or a key hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import asyncssh
+import pytest
+
+from bbs.models import Role
+from tests.ssh_support import make_key, running_server, seed_small
+from tests.test_ssh_e2e import FACTORIES
+
+REFUSED = (asyncssh.DisconnectError, asyncssh.PermissionDenied, ConnectionError, OSError)
+
+
+async def try_password(port: int, username: str, password: str) -> asyncssh.SSHClientConnection:
+    return await asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=username,
+        password=password,
+        known_hosts=None,
+        agent_path=None,
+        client_keys=[],
+        preferred_auth=["password"],
+    )
+
+
+async def test_failed_passwords_earn_a_growing_penalty(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_server(tmp_path, FACTORIES, penalty_exempt="") as (ctx, port):
+        seed_small(ctx)
+        with pytest.raises(REFUSED):
+            await try_password(port, "bob", "wrong")
+        standing = ctx.penalties.penalised_for("127.0.0.1")
+        assert 4 < standing <= 5  # one step (authfail 5 s) for one failed attempt
+        with pytest.raises(REFUSED):  # refused before the SSH handshake even starts
+            await try_password(port, "bob", "right-or-not")
+        assert "refused: penalty" in caplog.text
+        assert ctx.penalties.sources == 1
+
+
+class Guesser(asyncssh.SSHClient):
+    """A client that keeps guessing passwords for as long as the server lets it."""
+
+    guesses = 0
+
+    def password_auth_requested(self) -> str:
+        Guesser.guesses += 1
+        return f"guess-{Guesser.guesses}"
+
+
+async def test_three_failed_attempts_end_the_connection(tmp_path: Path) -> None:
+    async with running_server(tmp_path, FACTORIES) as (ctx, port):
+        seed_small(ctx)
+        Guesser.guesses = 0
+        with pytest.raises(REFUSED):
+            await asyncssh.connect(
+                "127.0.0.1",
+                port,
+                username="bob",
+                client_factory=Guesser,
+                known_hosts=None,
+                agent_path=None,
+                client_keys=[],
+                preferred_auth=["password"],
+            )
+        assert Guesser.guesses == 3
+
+
+async def test_loopback_is_exempt_by_default(tmp_path: Path) -> None:
+    async with running_server(tmp_path, FACTORIES) as (ctx, port):
+        seed_small(ctx)
+        with pytest.raises(REFUSED):
+            await try_password(port, "bob", "wrong")
+        assert ctx.penalties.penalised_for("127.0.0.1") == 0
+
+
+async def test_sysop_bans_an_address_a_name_and_a_key(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with running_server(tmp_path, FACTORIES) as (ctx, port):
+        seed_small(ctx)
+        forum = ctx.forum
+        sysop = forum.register("root-op", "Sysop", role=Role.SYSOP)
+        key = make_key(forum, "bob")
+        conn = await asyncssh.connect(
+            "127.0.0.1", port, username="bob", client_keys=[key], known_hosts=None, agent_path=None
+        )
+        conn.close()
+        forum.sysop_ban(sysop, "key", key.get_fingerprint("sha256"), "stolen key")
+        with pytest.raises(REFUSED):
+            await asyncssh.connect(
+                "127.0.0.1",
+                port,
+                username="bob",
+                client_keys=[key],
+                known_hosts=None,
+                agent_path=None,
+            )
+        forum.sysop_ban(sysop, "key", key.get_fingerprint("sha256"), banned=False)
+        forum.sysop_ban(sysop, "name", "bob", "spam")
+        with pytest.raises(REFUSED):
+            await asyncssh.connect(
+                "127.0.0.1",
+                port,
+                username="bob",
+                client_keys=[key],
+                known_hosts=None,
+                agent_path=None,
+            )
+        forum.sysop_ban(sysop, "address", "127.0.0.1", "flood")
+        with pytest.raises(REFUSED):
+            await asyncssh.connect(
+                "127.0.0.1",
+                port,
+                username="guest",
+                client_keys=[],
+                known_hosts=None,
+                agent_path=None,
+            )
+        assert "refused: banned address" in caplog.text
