@@ -53,6 +53,30 @@ def install_executor(loop: asyncio.AbstractEventLoop) -> None:
         loop._bbs_executor = True  # type: ignore[attr-defined]
 
 
+# Modern algorithms only (ssh-audit reports no failure): asyncssh's defaults also offer
+# NIST-curve key exchange, 1024-bit group exchange, group14-sha1 and hmac-sha1.
+KEX_ALGS = [
+    "mlkem768x25519-sha256",
+    "curve25519-sha256",
+    "curve25519-sha256@libssh.org",
+    "diffie-hellman-group16-sha512",
+    "diffie-hellman-group18-sha512",
+]
+ENCRYPTION_ALGS = [
+    "chacha20-poly1305@openssh.com",
+    "aes256-gcm@openssh.com",
+    "aes128-gcm@openssh.com",
+    "aes256-ctr",
+    "aes192-ctr",
+    "aes128-ctr",
+]
+MAC_ALGS = [
+    "hmac-sha2-256-etm@openssh.com",
+    "hmac-sha2-512-etm@openssh.com",
+    "umac-128-etm@openssh.com",
+]
+
+
 async def start_listener(
     ctx: ServerContext,
     host_key: asyncssh.SSHKey,
@@ -69,6 +93,9 @@ async def start_listener(
         host,
         port,
         server_host_keys=[host_key],
+        kex_algs=KEX_ALGS,
+        encryption_algs=ENCRYPTION_ALGS,
+        mac_algs=MAC_ALGS,
         encoding=None,
         line_editor=False,
         allow_pty=True,
