@@ -156,5 +156,35 @@ def set_password(name: str, data_dir: Path | None) -> None:
     click.echo(f"Password set for {name}.")
 
 
+@main.command("backup")
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+def backup_command(dest: Path, data_dir: Path | None) -> None:
+    """Copy the hub and every community into DEST, safely while the server runs."""
+    from bbs.backup import backup
+
+    source = load_config(data_dir).data_dir
+    try:
+        copies = backup(source, dest)
+    except FileExistsError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"backed up {len(copies)} databases from {source} to {dest}")
+
+
+@main.command("restore")
+@click.argument("source", type=click.Path(path_type=Path, exists=True))
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+def restore_command(source: Path, data_dir: Path | None) -> None:
+    """Bring a backup back into the data dir (stop the server first)."""
+    from bbs.backup import restore
+
+    target = load_config(data_dir).data_dir
+    try:
+        restored = restore(source, target)
+    except (FileNotFoundError, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"restored {len(restored)} databases into {target}")
+
+
 if __name__ == "__main__":
     sys.exit(main())
