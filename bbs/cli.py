@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sys
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -101,7 +102,7 @@ def admin() -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 def add_user(
     name: str,
-    key_file: click.utils.LazyFile,
+    key_file: TextIO,
     sysop: bool,
     display_name: str | None,
     data_dir: Path | None,

@@ -129,6 +129,18 @@ class ForumBase:
     def _after_write(self, viewer: Person, action: str, body: str) -> None:
         """Record a write that was made (see bbs.actions.limits)."""
 
+    def _after_post(
+        self,
+        viewer: Person,
+        slug: str,
+        board_id: int,
+        thread_id: int,
+        post_id: int,
+        body: str,
+        kind: str,
+    ) -> None:
+        """After a post commits: live events, mentions, activity (each mixin adds its part)."""
+
     # live -------------------------------------------------------------------
     def _publish(self, kind: str, **fields: Any) -> None:
         self.bus.publish(LiveEvent(kind=kind, **fields))

@@ -82,4 +82,4 @@ class LimitsActions(ForumBase):
         kind: str,
     ) -> None:
         self._after_write(viewer, "thread" if kind == "thread" else "reply", body)
-        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind)  # type: ignore[misc]
+        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind)

@@ -60,7 +60,7 @@ class MembershipActions(ForumBase):
             "sisters": "",
         }
         with self.hub.write() as db:
-            db["communities"].insert(row)
+            db.table("communities").insert(row)
             db.execute(
                 "INSERT INTO memberships(person_id, community, role, status, joined)"
                 " VALUES (?, ?, 'owner', 'active', ?)",

@@ -107,7 +107,7 @@ class HubStore(Store):
     # communities ----------------------------------------------------------
     def add_community(self, row: Row) -> None:
         with self.write() as db:
-            db["communities"].insert(row)
+            db.table("communities").insert(row)
 
     def communities(self, status: str = "active") -> list[Row]:
         return self.rows(

@@ -194,8 +194,8 @@ def _community_initial(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID;
         """,
     )
-    db["posts"].enable_fts(["body"], fts_version="FTS5", create_triggers=True)
-    db["threads"].enable_fts(["title"], fts_version="FTS5", create_triggers=True)
+    db.table("posts").enable_fts(["body"], fts_version="FTS5", create_triggers=True)
+    db.table("threads").enable_fts(["title"], fts_version="FTS5", create_triggers=True)
 
 
 def migrate(db: sqlite_utils.Database, migrations: Migrations) -> None:
