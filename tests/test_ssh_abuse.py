@@ -43,6 +43,19 @@ async def test_failed_passwords_earn_a_growing_penalty(
         assert ctx.penalties.sources == 1
 
 
+async def sign_in(
+    port: int, username: str, key: asyncssh.SSHKey | None = None
+) -> asyncssh.SSHClientConnection:
+    return await asyncssh.connect(
+        "127.0.0.1",
+        port,
+        username=username,
+        client_keys=[key] if key else [],
+        known_hosts=None,
+        agent_path=None,
+    )
+
+
 class Guesser(asyncssh.SSHClient):
     """A client that keeps guessing passwords for as long as the server lets it."""
 
@@ -87,39 +100,16 @@ async def test_sysop_bans_an_address_a_name_and_a_key(
         forum = ctx.forum
         sysop = forum.register("root-op", "Sysop", role=Role.SYSOP)
         key = make_key(forum, "bob")
-        conn = await asyncssh.connect(
-            "127.0.0.1", port, username="bob", client_keys=[key], known_hosts=None, agent_path=None
-        )
+        conn = await sign_in(port, "bob", key)
         conn.close()
         forum.sysop_ban(sysop, "key", key.get_fingerprint("sha256"), "stolen key")
         with pytest.raises(REFUSED):
-            await asyncssh.connect(
-                "127.0.0.1",
-                port,
-                username="bob",
-                client_keys=[key],
-                known_hosts=None,
-                agent_path=None,
-            )
+            await sign_in(port, "bob", key)
         forum.sysop_ban(sysop, "key", key.get_fingerprint("sha256"), banned=False)
         forum.sysop_ban(sysop, "name", "bob", "spam")
         with pytest.raises(REFUSED):
-            await asyncssh.connect(
-                "127.0.0.1",
-                port,
-                username="bob",
-                client_keys=[key],
-                known_hosts=None,
-                agent_path=None,
-            )
+            await sign_in(port, "bob", key)
         forum.sysop_ban(sysop, "address", "127.0.0.1", "flood")
         with pytest.raises(REFUSED):
-            await asyncssh.connect(
-                "127.0.0.1",
-                port,
-                username="guest",
-                client_keys=[],
-                known_hosts=None,
-                agent_path=None,
-            )
+            await sign_in(port, "guest")
         assert "refused: banned address" in caplog.text
