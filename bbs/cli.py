@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -11,6 +13,9 @@ import click
 
 from bbs.bootstrap import local_person, open_forum
 from bbs.config import load_config
+from bbs.errors import ForumError
+from bbs.forum import Forum
+from bbs.models import Person, Role
 
 
 @click.group()
@@ -89,6 +94,23 @@ def serve(
         ) from None
 
 
+def _as_sysop() -> Person:
+    """The machine's administrator acting as the board's sysop from the command line."""
+    return Person(id=0, handle="sysop", display_name="Sysop (command line)", role=Role.SYSOP)
+
+
+@contextmanager
+def _forum_for_admin(data_dir: Path | None) -> Iterator[Forum]:
+    """The forum on the data dir; a refusal becomes a one-line error and exit status 1."""
+    forum = open_forum(load_config(data_dir))
+    try:
+        yield forum
+    except ForumError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        forum.close()
+
+
 @main.group()
 def admin() -> None:
     """Sysop tools: people and their keys and passwords."""
@@ -110,26 +132,18 @@ def add_user(
     """Add a person who signs in with the key in --key-file."""
     import asyncssh
 
-    from bbs.errors import ForumError
-    from bbs.models import Role
-
     text = key_file.read().strip()
     try:
         key = asyncssh.import_public_key(text)
     except (asyncssh.KeyImportError, ValueError) as error:
         raise click.ClickException(f"Not an OpenSSH public key: {error}") from None
-    forum = open_forum(load_config(data_dir))
-    try:
+    with _forum_for_admin(data_dir) as forum:
         person = forum.register(
             name,
             display_name or name,
             role=Role.SYSOP if sysop else Role.USER,
             public_key=(key.get_fingerprint("sha256"), key.export_public_key().decode().strip()),
         )
-    except ForumError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        forum.close()
     click.echo(f"Added {person.handle} ({person.role}) with key {key.get_fingerprint('sha256')}")
 
 
@@ -138,23 +152,57 @@ def add_user(
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 def set_password(name: str, data_dir: Path | None) -> None:
     """Set NAME's password (read from stdin, or prompted on a terminal)."""
-    from bbs.errors import ForumError
-
     if sys.stdin.isatty():
         password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\n")
-    forum = open_forum(load_config(data_dir))
-    try:
+    with _forum_for_admin(data_dir) as forum:
         person = forum.person(name)
         if person is None:
             raise click.ClickException(f"Nobody is called {name!r}.")
         forum.set_password(person, password)
-    except ForumError as error:
-        raise click.ClickException(str(error)) from None
-    finally:
-        forum.close()
     click.echo(f"Password set for {name}.")
+
+
+@admin.command("ban")
+@click.option("--key", "kind", flag_value="key", help="VALUE is a key fingerprint (SHA256:...).")
+@click.option("--name", "kind", flag_value="name", help="VALUE is a handle.")
+@click.option("--address", "kind", flag_value="address", help="VALUE is an IP address.")
+@click.argument("value")
+@click.option("--reason", default="", help="Why (kept with the ban).")
+@click.option("--lift", is_flag=True, help="Lift the ban instead.")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+def ban(kind: str | None, value: str, reason: str, lift: bool, data_dir: Path | None) -> None:
+    """Ban a key, a name or an address from the whole board (or --lift it)."""
+    if kind is None:
+        raise click.UsageError("Say what VALUE is: --key, --name or --address.")
+    with _forum_for_admin(data_dir) as forum:
+        forum.sysop_ban(_as_sysop(), kind, value, reason, banned=not lift)
+    click.echo(f"{'Lifted the ban on' if lift else 'Banned'} {kind} {value}.")
+
+
+@admin.command("bulletin")
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+def bulletin(data_dir: Path | None) -> None:
+    """Set the sysop's bulletin (Markdown, read from stdin) shown on every welcome screen."""
+    text = sys.stdin.read()
+    with _forum_for_admin(data_dir) as forum:
+        forum.set_bulletin(_as_sysop(), text)
+    click.echo("Bulletin updated.")
+
+
+@admin.command("approve")
+@click.argument("slug", required=False)
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+def approve(slug: str | None, data_dir: Path | None) -> None:
+    """List communities waiting for approval, or approve SLUG."""
+    with _forum_for_admin(data_dir) as forum:
+        if slug is None:
+            waiting = forum.pending_communities(_as_sysop())
+            click.echo("\n".join(waiting) if waiting else "No community is waiting.")
+            return
+        forum.approve_community(_as_sysop(), slug)
+    click.echo(f"{slug} is open for business.")
 
 
 @main.command("backup")

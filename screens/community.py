@@ -35,6 +35,8 @@ class CommunityScreen(LiveScreen[None]):
         Binding("j", "join", "Join"),
         Binding("v", "events", "Events"),
         Binding("x", "moderate", "Moderate"),
+        Binding("l", "modlog", "Moderation log", show=False),
+        Binding("p", "members", "Members", show=False),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -187,6 +189,17 @@ class CommunityScreen(LiveScreen[None]):
         from screens.events import EventsScreen
 
         self.app.push_screen(EventsScreen(self.slug))
+
+    def action_modlog(self) -> None:
+        from screens.modlog import ModLogScreen
+
+        self.app.push_screen(ModLogScreen(self.slug))
+
+    def action_members(self) -> None:
+        from screens.members import MembersScreen
+
+        moderator = self.check_action("moderate", ()) is True
+        self.app.push_screen(MembersScreen(self.slug, moderator=moderator))
 
     def action_moderate(self) -> None:
         from screens.moderation import ModerationScreen

@@ -27,7 +27,7 @@ class DirectoryScreen(LiveScreen[None]):
 
     CSS_PATH = "directory.tcss"
     REFRESH_ON_RESUME = True
-    BINDINGS = [Binding("escape", "back", "Back")]
+    BINDINGS = [Binding("escape", "back", "Back"), Binding("j", "join", "Join / leave")]
 
     def __init__(self) -> None:
         super().__init__()
@@ -79,9 +79,21 @@ class DirectoryScreen(LiveScreen[None]):
         if c is None:
             return
         if not c.can_read:
-            self.notify(f"{c.name} is only readable by its members.", markup=False)
+            hint = "" if session_of(self).person.is_guest else " Press j to join."
+            self.notify(f"{c.name} is only readable by its members.{hint}", markup=False)
             return
         self.app.push_screen(CommunityScreen(c.slug))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return not (action == "join" and session_of(self).person.is_guest)
+
+    def action_join(self) -> None:
+        from screens.join import JoinScreen
+
+        table = self.query_one(DataTable)
+        if table.row_count:
+            slug = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            self.app.push_screen(JoinScreen(str(slug)), lambda _: self.reload())
 
     def action_back(self) -> None:
         self.dismiss()

@@ -38,6 +38,17 @@ def local_when(event: Event, now: datetime | None = None) -> str:
     return f"{local:%a %d %b}{year} {local:%H:%M} {event.tz}"
 
 
+def upcoming_text(events: tuple[Event, ...] | list[Event]) -> Text:
+    """'Upcoming events' for the welcome screen: when, what, where (community)."""
+    text = Text("Upcoming events\n", style="bold underline")
+    for e in events:
+        text.append(f"{local_when(e)}\n")
+        text.append_text(safe(f"  {one_line(e.title, 40)} ({e.community})\n"))
+    if not events:
+        text.append("None planned in your communities.\n", style="italic")
+    return text
+
+
 def my_answer(event: Event) -> str:
     return ANSWER_WORDS.get(event.my_rsvp or "", "no answer yet")
 

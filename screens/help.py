@@ -24,12 +24,22 @@ LEFT: tuple[Section, ...] = (
             ("w", "who's online"),
             ("o", "write a one-liner"),
             ("m", "mail"),
+            ("x", "discover elsewhere"),
+            ("p", "your profile"),
+            ("n", "found a community"),
             ("q", "quit"),
         ),
     ),
-    ("Directory", (("Enter", "open a community"),)),
+    ("Directory", (("Enter", "open a community"), ("j", "join / leave"))),
     ("Search", (("Enter", "search / open"), ("Ctrl+L", "back to the query"))),
     ("Marks", (("●", "unread / new"), ("^  #", "pinned  locked"))),
+    ("Mail", (("Enter", "read"), ("c", "new mail"), ("Ctrl+S", "send (reply)"))),
+    (
+        "Events",
+        (("Enter", "open"), ("n", "new event"), ("g m n", "going maybe no"), ("x", "export .ics")),
+    ),
+    ("Profile", (("e k p", "edit key password"), ("m / b", "mail / block"))),
+    ("Discover", (("Enter", "open"), ("j", "join related"))),
 )
 RIGHT: tuple[Section, ...] = (
     (
@@ -42,6 +52,8 @@ RIGHT: tuple[Section, ...] = (
             ("j", "join / leave"),
             ("v", "events"),
             ("x", "moderate"),
+            ("l", "moderation log"),
+            ("p", "members"),
         ),
     ),
     (
@@ -52,6 +64,8 @@ RIGHT: tuple[Section, ...] = (
             ("r", "reply to selected"),
             ("e", "edit your own post"),
             ("f", "flag for moderators"),
+            ("c", "cross-post"),
+            ("a", "author's profile"),
             ("x", "moderate"),
         ),
     ),
@@ -59,6 +73,15 @@ RIGHT: tuple[Section, ...] = (
         "Composer",
         (("Ctrl+S", "send"), ("Ctrl+R", "preview / write"), ("Escape", "cancel (asks first)")),
     ),
+    (
+        "Moderation",
+        (
+            ("h / d", "hide / dismiss flag"),
+            ("a / x", "approve / decline"),
+            ("b / u", "ban / unban"),
+        ),
+    ),
+    ("Thread (mods)", (("p l m", "pin lock move"), ("h / b", "hide / ban author"))),
 )
 
 

@@ -13,6 +13,7 @@ from bbs.live import LiveEvent
 from bbs.models import Welcome
 from bbs.presence import OnlineEntry
 from screens.directory import DirectoryScreen
+from screens.events import upcoming_text
 from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
 from screens.widgets.body import PostBody
@@ -21,7 +22,7 @@ from screens.widgets.oneliner import OneLinerScreen
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
-LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread", "mail")
+LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread", "mail", "event")
 ONELINERS = 10
 
 
@@ -62,6 +63,9 @@ class WelcomeScreen(LiveScreen[None]):
         Binding("w", "online", "Online"),
         Binding("o", "oneliner", "One-liner"),
         Binding("m", "mail", "Mail"),
+        Binding("x", "discover", "Discover", show=False),
+        Binding("p", "profile", "Profile", show=False),
+        Binding("n", "found", "New community", show=False),
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -76,6 +80,7 @@ class WelcomeScreen(LiveScreen[None]):
                 yield Static(id="oneliners")
                 with Vertical(id="side"):
                     yield Static(id="people")
+                    yield Static(id="events")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -88,7 +93,8 @@ class WelcomeScreen(LiveScreen[None]):
         return event.kind in LIVE_KINDS
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action in ("oneliner", "mail") and session_of(self).person.is_guest)
+        guest_cannot = ("oneliner", "mail", "profile", "found")
+        return not (action in guest_cannot and session_of(self).person.is_guest)
 
     @work(thread=True, exclusive=True, group="welcome")
     def reload(self) -> None:
@@ -106,10 +112,13 @@ class WelcomeScreen(LiveScreen[None]):
         self.query_one("#board-name", Static).update(name)
         news = Text(f"● {welcome.new_posts} new posts since your last visit", style="bold")
         news.append(f"   ✉ {welcome.unread_mail} unread mail")
+        if not person.is_guest:
+            news.append("\nx discover  p profile  n found a community", style="dim")
         self.query_one("#news", Static).update(news)
         self.query_one("#bulletin", PostBody).show(welcome.bulletin or "*No bulletin today.*")
         self.query_one("#oneliners", Static).update(_oneliners(welcome, person.is_guest))
         self.query_one("#people", Static).update(_people(welcome, online))
+        self.query_one("#events", Static).update(upcoming_text(welcome.events))
 
     def action_directory(self) -> None:
         self.app.push_screen(DirectoryScreen())
@@ -124,6 +133,26 @@ class WelcomeScreen(LiveScreen[None]):
         from screens.mail import InboxScreen
 
         self.app.push_screen(InboxScreen())
+
+    def action_discover(self) -> None:
+        from screens.discover import DiscoverScreen
+
+        self.app.push_screen(DiscoverScreen())
+
+    def action_profile(self) -> None:
+        from screens.profile import ProfileScreen
+
+        self.app.push_screen(ProfileScreen(session_of(self).person.handle))
+
+    def action_found(self) -> None:
+        from screens.community import CommunityScreen
+        from screens.found import FoundCommunityScreen
+
+        def founded(slug: str | None) -> None:
+            if slug is not None:
+                self.app.push_screen(CommunityScreen(slug))
+
+        self.app.push_screen(FoundCommunityScreen(), founded)
 
     def action_oneliner(self) -> None:
         self.app.push_screen(OneLinerScreen())

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual.widgets import DataTable
+
 from bbs.forum import Forum
 from screens.app import BBSApp
 from tests.conftest import who
@@ -408,3 +410,127 @@ async def test_text_from_people_is_never_markup(forum: Forum) -> None:
         app.push_screen(JoinScreen("evil"))
         await settle(pilot)
         assert "[@click=app.quit]Evil[/]" in screen_text(app)
+
+
+# reaching the screens through the keys of the core screens -------------------------
+async def test_request_to_join_from_the_directory_then_approve_from_the_community(
+    forum: Forum,
+) -> None:
+    from screens.community import CommunityScreen
+    from screens.directory import DirectoryScreen
+    from screens.join import JoinScreen
+    from screens.moderation import ModerationScreen
+
+    found_circle(forum)
+    cy_app = app_for(forum, "cy")
+    async with cy_app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(cy_app.screen, DirectoryScreen)
+        while "Circle" not in _highlighted_row(cy_app):
+            await pilot.press("down")
+        await pilot.press("enter")  # not readable: refused, with the way in
+        await settle(pilot)
+        assert isinstance(cy_app.screen, DirectoryScreen)
+        await pilot.press("j")
+        await settle(pilot)
+        assert isinstance(cy_app.screen, JoinScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "Request sent" in screen_text(cy_app)
+    ada_app = app_for(forum, "ada")
+    async with ada_app.run_test(size=(80, 24)) as pilot:
+        ada_app.push_screen(CommunityScreen("circle"))
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(ada_app.screen, ModerationScreen)
+        await pilot.press("a")
+        await settle(pilot)
+        assert "Asking to join: 0" in screen_text(ada_app)
+    assert forum.member_role(who(forum, "cy"), "circle") == "member"
+
+
+def _highlighted_row(app: BBSApp) -> str:
+    table = app.screen.query_one(DataTable)
+    return " ".join(str(c) for c in table.get_row_at(table.cursor_row))
+
+
+async def test_welcome_keys_reach_profile_discover_and_founding(forum: Forum) -> None:
+    from screens.discover import DiscoverScreen
+    from screens.found import FoundCommunityScreen
+    from screens.profile import ProfileScreen
+
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "x discover  p profile  n found a community" in screen_text(app)
+        for key, screen in (
+            ("p", ProfileScreen),
+            ("x", DiscoverScreen),
+            ("n", FoundCommunityScreen),
+        ):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, screen)
+            await pilot.press("escape")
+            await settle(pilot)
+
+
+async def test_community_keys_reach_the_log_and_members(forum: Forum) -> None:
+    from screens.community import CommunityScreen
+    from screens.members import MembersScreen
+    from screens.modlog import ModLogScreen
+
+    ada = who(forum, "ada")
+    thread_id, _ = forum.start_thread(ada, "garden", "general", "Welcome", "hi")
+    forum.lock_thread(ada, "garden", thread_id, reason="announcement")
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(CommunityScreen("garden"))
+        await settle(pilot)
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, ModLogScreen)
+        assert "announcement" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, MembersScreen)
+        text = screen_text(app)
+        assert "owner" in text and "bob" in text and "b Ban" not in text  # bob moderates nothing
+
+
+async def test_thread_keys_cross_post_and_pin(forum: Forum) -> None:
+    from screens.discover import CrossPostScreen
+    from screens.moderation import ReasonPrompt, ThreadModMenu
+    from screens.thread import ThreadScreen
+
+    found_circle(forum, "open")
+    thread_id, _ = forum.start_thread(who(forum, "bob"), "garden", "general", "Bees", "buzz")
+    app = app_for(forum, "ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadModMenu)
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonPrompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen) and "[pinned]" in screen_text(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, CrossPostScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ThreadScreen)
+    (copy,) = forum.threads(who(forum, "ada"), "circle", "general")
+    app = app_for(forum, "ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("circle", copy.id))
+        await settle(pilot)
+        assert f"cross-posted from garden/{thread_id}" in screen_text(app)
