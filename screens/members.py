@@ -18,7 +18,7 @@ STATUS_WORDS = {"active": "", "banned": "BANNED", "requested": "asked to join"}
 
 
 class MembersScreen(LiveScreen[None]):
-    """Who belongs; Enter opens a profile; b bans, u unbans (moderators)."""
+    """Who belongs; Enter opens a profile; b bans the selected member, u unbans by handle."""
 
     CSS_PATH = "members.tcss"
     BINDINGS = [
@@ -91,12 +91,17 @@ class MembersScreen(LiveScreen[None]):
             )
 
     def action_unban(self) -> None:
-        handle = self._selected()
-        if handle:
-            self.app.push_screen(
-                ReasonPrompt(f"Unban {handle}: why?", required=False),
-                lambda r: r is not None and self._do("unban", handle, r),
-            )
+        """Banned people are not listed as members: ask whom to unban, then why."""
+
+        def whom(handle: str | None) -> None:
+            if handle:
+                handle = handle.lstrip("@")
+                self.app.push_screen(
+                    ReasonPrompt(f"Unban {handle}: why?", required=False),
+                    lambda r: r is not None and self._do("unban", handle, r),
+                )
+
+        self.app.push_screen(ReasonPrompt("Unban whom?", placeholder="Handle"), whom)
 
     def _do(self, what: str, handle: str, reason: str) -> None:
         def act(s: Session) -> None:

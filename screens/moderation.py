@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from bbs.live import LiveEvent
 from bbs.models import BoardSummary, Flag, Member, Post, ThreadSummary
 from bbs.session import Session
+from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.quiet import QuietInput
@@ -30,16 +31,19 @@ class ReasonPrompt(ModalScreen[str | None]):
     CSS_PATH = "moderation.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, question: str, value: str = "", required: bool = True) -> None:
+    def __init__(
+        self, question: str, value: str = "", required: bool = True, placeholder: str = "Reason"
+    ) -> None:
         super().__init__()
         self.question = question
         self.value = value
         self.required = required
+        self.placeholder = placeholder
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="prompt"):
             yield Label(safe(self.question))
-            yield QuietInput(self.value, placeholder="Reason", id="reason", max_length=300)
+            yield QuietInput(self.value, placeholder=self.placeholder, id="reason", max_length=300)
             yield ErrorLine()
             yield Label(Text("Enter: confirm   Escape: cancel", style="dim"))
         yield Footer()
@@ -47,7 +51,7 @@ class ReasonPrompt(ModalScreen[str | None]):
     def on_input_submitted(self, event: QuietInput.Submitted) -> None:
         reason = event.value.strip()
         if self.required and not reason:
-            self.query_one(ErrorLine).say("Give a reason: it goes in the public log.")
+            self.query_one(ErrorLine).say(f"{self.placeholder} needed: it goes in the public log.")
             return
         self.dismiss(reason)
 
@@ -117,7 +121,8 @@ class ThreadModMenu(ModalScreen[str | None]):
         Binding("l", "lock", "Lock/unlock"),
         Binding("m", "move", "Move"),
         Binding("h", "hide", "Hide/restore"),
-        Binding("b", "ban", "Ban/unban"),
+        Binding("b", "ban", "Ban"),
+        Binding("u", "unban", "Unban"),
         Binding("escape", "cancel", "Close"),
     ]
 
@@ -134,14 +139,14 @@ class ThreadModMenu(ModalScreen[str | None]):
         if p is not None:
             verb = "restore" if p.hidden else "hide"
             lines.append_text(safe(f"h  {verb} the selected post (by {p.author})\n"))
-            lines.append_text(safe(f"b  ban or unban {p.author} from {self.slug}\n"))
+            lines.append_text(safe(f"b  ban {p.author} from {self.slug}   u  unban\n"))
         with Vertical(classes="prompt"):
             yield Static(lines)
             yield ErrorLine()
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.post is not None if action in ("hide", "ban") else True
+        return self.post is not None if action in ("hide", "ban", "unban") else True
 
     def _ask(self, question: str, act: Act, done: str, required: bool = True) -> None:
         """Ask why, then `act(session, reason)`; close saying `done`, or show the refusal."""
@@ -216,35 +221,24 @@ class ThreadModMenu(ModalScreen[str | None]):
     def action_ban(self) -> None:
         assert self.post is not None
         handle = self.post.author
-        forum_call(
-            self, lambda s: _status_of(s, self.slug, handle), lambda st: self._ban(handle, st)
+        self._ask(
+            f"Ban {handle} from {self.slug}: why?",
+            lambda s, r: s.forum.ban_member(s.person, self.slug, handle, r),
+            f"{handle} banned.",
         )
 
-    def _ban(self, handle: str, status: str) -> None:
-        if status == "banned":
-            self._ask(
-                f"Unban {handle}: why?",
-                lambda s, r: s.forum.unban_member(s.person, self.slug, handle, r),
-                f"{handle} unbanned.",
-                required=False,
-            )
-        else:
-            self._ask(
-                f"Ban {handle} from {self.slug}: why?",
-                lambda s, r: s.forum.ban_member(s.person, self.slug, handle, r),
-                f"{handle} banned.",
-            )
+    def action_unban(self) -> None:
+        assert self.post is not None
+        handle = self.post.author
+        self._ask(
+            f"Unban {handle}: why?",
+            lambda s, r: s.forum.unban_member(s.person, self.slug, handle, r),
+            f"{handle} unbanned.",
+            required=False,
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
-
-
-def _status_of(session: Session, slug: str, handle: str) -> str:
-    """A member's status in a community ('active', 'banned', ...) or '' for nobody."""
-    for m in session.forum.members(session.person, slug):
-        if m.handle == handle:
-            return m.status
-    return ""
 
 
 class ModerationScreen(LiveScreen[None]):
@@ -366,7 +360,12 @@ class ModerationScreen(LiveScreen[None]):
         self._decide(True)
 
     def action_decline(self) -> None:
-        self._decide(False)
+        handle = self._selected("requests")
+        if handle is not None:
+            self.app.push_screen(
+                ConfirmScreen(f"Decline {handle}'s request to join?"),
+                lambda sure: sure and self._decide(False),
+            )
 
     def _decide(self, approve: bool) -> None:
         handle = self._selected("requests")

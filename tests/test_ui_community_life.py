@@ -72,7 +72,7 @@ async def test_flag_a_post_and_hide_it_from_the_queue(forum: Forum) -> None:
         await settle(pilot)
         await pilot.press("enter")  # no reason yet: refused in words
         await settle(pilot)
-        assert "reason" in screen_text(bob_app).lower()
+        assert "The reason is empty." in screen_text(bob_app)
         await pilot.press(*"spam link", "enter")
         await settle(pilot)
         assert not isinstance(bob_app.screen, FlagPrompt)
@@ -534,3 +534,47 @@ async def test_thread_keys_cross_post_and_pin(forum: Forum) -> None:
         app.push_screen(ThreadScreen("circle", copy.id))
         await settle(pilot)
         assert f"cross-posted from garden/{thread_id}" in screen_text(app)
+
+
+async def test_decline_asks_first_and_ban_from_members_needs_a_reason(forum: Forum) -> None:
+    from screens.members import MembersScreen
+    from screens.moderation import ModerationScreen, ReasonPrompt
+
+    found_circle(forum)
+    forum.join(who(forum, "cy"), "circle", accept_rules=True)
+    app = app_for(forum, "ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ModerationScreen("circle"))
+        await settle(pilot)
+        await pilot.press("x", "n")  # asked, and said no
+        await settle(pilot)
+        assert "Asking to join: 1" in screen_text(app)
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert "Asking to join: 0" in screen_text(app)
+        app.push_screen(MembersScreen("garden", moderator=True))
+        await settle(pilot)
+        while "bob" not in " ".join(str(c) for c in _cursor_row(app)):
+            await pilot.press("down")
+        await pilot.press("b", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ReasonPrompt) and "Reason needed" in screen_text(app)
+        await pilot.press(*"spam", "enter")
+        await settle(pilot)
+        assert "bob" not in screen_text(app) and "Members of garden: 1" in screen_text(app)
+        await pilot.press("u", *"bob", "enter", *"second chance", "enter")
+        await settle(pilot)
+        await pilot.press("u", *"cy", "enter", "enter")
+        await settle(pilot)
+        assert "cy is not banned here" in screen_text(app)
+    assert forum.member_role(who(forum, "cy"), "circle") is None
+    log = forum.moderation_log(who(forum, "ada"), "garden")
+    assert [(e.action, e.target, e.reason) for e in log[:2]] == [
+        ("unban", "bob", "second chance"),
+        ("ban", "bob", "spam"),
+    ]
+
+
+def _cursor_row(app: BBSApp) -> list[object]:
+    table = app.screen.query_one(DataTable)
+    return list(table.get_row_at(table.cursor_row))
