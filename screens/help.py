@@ -81,7 +81,7 @@ RIGHT: tuple[Section, ...] = (
             ("b / u", "ban / unban"),
         ),
     ),
-    ("Thread (mods)", (("p l m", "pin lock move"), ("h / b", "hide / ban author"))),
+    ("Thread (mods)", (("p l m", "pin lock move"), ("h b u", "hide; ban, unban author"))),
 )
 
 
