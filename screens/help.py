@@ -20,6 +20,7 @@ LEFT: tuple[Section, ...] = (
         "Welcome",
         (
             ("d / Enter", "communities"),
+            ("r", "new scan: read new posts in order"),
             ("s", "search"),
             ("w", "who's online"),
             ("o", "write a one-liner"),

@@ -24,6 +24,7 @@ from screens.widgets.session import session_of
 
 LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread", "mail", "event")
 ONELINERS = 10
+PRESENCE_KINDS = ("presence", "presence-gone")
 
 
 def _oneliners(welcome: Welcome, guest: bool) -> Text:
@@ -57,10 +58,12 @@ class WelcomeScreen(LiveScreen[None]):
 
     CSS_PATH = "welcome.tcss"
     REFRESH_ON_RESUME = True
+    _welcome: Welcome | None = None
     BINDINGS = [
         Binding("d,enter", "directory", "Directory"),
+        Binding("r", "new_scan", "New"),
         Binding("s", "search", "Search"),
-        Binding("w", "online", "Online"),
+        Binding("w", "online", "Online", show=False),
         Binding("o", "oneliner", "One-liner"),
         Binding("m", "mail", "Mail"),
         Binding("x", "discover", "Discover", show=False),
@@ -102,7 +105,16 @@ class WelcomeScreen(LiveScreen[None]):
         welcome = session.forum.welcome(session.person)
         self.app.call_from_thread(self._show, welcome, session.presence.online())
 
+    def quick_update(self, event: LiveEvent) -> bool:
+        """Someone arrived, moved or left: redraw who's online from memory, no queries."""
+        if event.kind not in PRESENCE_KINDS or self._welcome is None:
+            return False
+        online = session_of(self).presence.online()
+        self.query_one("#people", Static).update(_people(self._welcome, online))
+        return True
+
     def _show(self, welcome: Welcome, online: list[OnlineEntry]) -> None:
+        self._welcome = welcome
         person = session_of(self).person
         name = Text.assemble(
             safe(welcome.board_name, "bold reverse"),
@@ -122,6 +134,11 @@ class WelcomeScreen(LiveScreen[None]):
 
     def action_directory(self) -> None:
         self.app.push_screen(DirectoryScreen())
+
+    def action_new_scan(self) -> None:
+        from screens.newscan import NewScanScreen
+
+        self.app.push_screen(NewScanScreen())
 
     def action_search(self) -> None:
         self.app.push_screen(SearchScreen())
