@@ -578,3 +578,19 @@ async def test_decline_asks_first_and_ban_from_members_needs_a_reason(forum: For
 def _cursor_row(app: BBSApp) -> list[object]:
     table = app.screen.query_one(DataTable)
     return list(table.get_row_at(table.cursor_row))
+
+
+async def test_inbox_labels_mentions_and_notices(forum: Forum) -> None:
+    from screens.mail import InboxScreen
+
+    found_circle(forum)
+    cy = who(forum, "cy")
+    forum.join(cy, "circle", accept_rules=True)
+    forum.decide_request(who(forum, "ada"), "circle", "cy", approve=True)
+    forum.start_thread(who(forum, "bob"), "garden", "general", "Help", "@cy any tips?")
+    app = app_for(forum, "cy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(InboxScreen())
+        await settle(pilot)
+        text = screen_text(app)
+        assert "@mention" in text and "notice" in text and "2 unread" in text
