@@ -594,3 +594,28 @@ async def test_inbox_labels_mentions_and_notices(forum: Forum) -> None:
         await settle(pilot)
         text = screen_text(app)
         assert "@mention" in text and "notice" in text and "2 unread" in text
+
+
+async def test_set_a_password_from_the_profile(forum: Forum) -> None:
+    from screens.profile import PasswordScreen, ProfileScreen
+
+    app = app_for(forum, "cy")
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ProfileScreen("cy"))
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        await pilot.press(*"short", "enter", *"short", "enter")
+        await settle(pilot)
+        assert "at least 8 characters" in screen_text(app)
+        app.screen.query_one("#first").value = "correct horse"
+        app.screen.query_one("#second").value = "correct hose"
+        app.screen.query_one("#second").focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "differ" in screen_text(app)
+        app.screen.query_one("#second").value = "correct horse"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PasswordScreen)
+    assert forum.check_password("cy", "correct horse") is not None
