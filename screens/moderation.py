@@ -331,7 +331,7 @@ class ModerationScreen(LiveScreen[None]):
         self.notify(message, timeout=3, markup=False)
         self.reload()
 
-    def _work(self, call, message: str) -> None:  # noqa: ANN001
+    def _work(self, call: Callable[[Session], object], message: str) -> None:
         forum_call(self, call, lambda _: self._after(message), self.query_one(ErrorLine).say)
 
     def action_hide(self) -> None:
