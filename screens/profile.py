@@ -11,7 +11,6 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Label, Static
 
-from bbs.errors import TextError
 from bbs.models import Person, Profile
 from bbs.session import Session
 from screens.widgets.field import Field
@@ -19,19 +18,6 @@ from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.safe import safe
 from screens.widgets.session import session_of
-
-
-def key_fingerprint(text: str) -> tuple[str, str]:
-    """('SHA256:...', the key in OpenSSH form) for a pasted public key, or a TextError."""
-    import asyncssh  # the one place the UI reads a key; the forum stores what we give it
-
-    try:
-        key = asyncssh.import_public_key(text.strip())
-    except (asyncssh.KeyImportError, ValueError):
-        raise TextError(
-            "That is not an SSH public key: paste one line like 'ssh-ed25519 AAAA... you@home'."
-        ) from None
-    return key.get_fingerprint("sha256"), key.export_public_key().decode().strip()
 
 
 def profile_text(p: Profile, blocked: bool) -> Text:
@@ -235,9 +221,7 @@ class AddKeyScreen(ModalScreen[str | None]):
 
 
 def _add_key(session: Session, text: str) -> str:
-    fingerprint, public_key = key_fingerprint(text)
-    session.forum.add_key(session.person, fingerprint, public_key)
-    return fingerprint
+    return session.forum.add_public_key(session.person, text)
 
 
 class PasswordScreen(ModalScreen[bool]):

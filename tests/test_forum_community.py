@@ -347,3 +347,20 @@ def test_sysop_bans_on_key_name_and_address(forum: Forum) -> None:
     assert not forum.is_banned(address="198.51.100.1", key="SHA256:x")
     forum.sysop_ban(ada, "name", "bob", banned=False)
     assert not forum.is_banned(name="bob")
+
+
+def test_adding_a_pasted_public_key(forum: Forum) -> None:
+    import asyncssh
+
+    bob = who(forum, "bob")
+    key = asyncssh.generate_private_key("ssh-ed25519")
+    text = key.export_public_key().decode() + " bob@allotment\x1b[31m"
+    fingerprint = forum.add_public_key(bob, text)
+    assert fingerprint == key.get_fingerprint("sha256")
+    assert forum.person_by_key(fingerprint) == forum.person("bob")
+    with pytest.raises(TextError, match="already on file"):
+        forum.add_public_key(bob, text)
+    with pytest.raises(TextError, match="not an SSH public key"):
+        forum.add_public_key(bob, "ssh-ed25519 nonsense")
+    with pytest.raises(Forbidden):
+        forum.add_public_key(GUEST, text)

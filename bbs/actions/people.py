@@ -8,7 +8,21 @@ from bbs.actions.base import ForumBase, person_from_row
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.models import Person, Role
 from bbs.passwords import hash_password, verify_password
-from bbs.text import clean_field, clean_handle
+from bbs.text import clean, clean_field, clean_handle
+
+
+def parse_public_key(text: str) -> tuple[str, str]:
+    """('SHA256:...', the key in OpenSSH form) for a public key's text, or a TextError."""
+    import asyncssh  # only for reading keys: the SSH server itself lives in bbs.ssh
+
+    try:
+        key = asyncssh.import_public_key(clean(text).strip())
+    except (asyncssh.KeyImportError, ValueError):
+        raise TextError(
+            "That is not an SSH public key: paste one line like 'ssh-ed25519 AAAA... you@home'."
+        ) from None
+    return key.get_fingerprint("sha256"), key.export_public_key().decode().strip()
+
 
 RESERVED_HANDLES = frozenset({"guest", "new", "root", "admin", "sysop", "anonymous"})
 
@@ -80,6 +94,12 @@ class PeopleActions(ForumBase):
             self.hub.add_key(viewer.id, fingerprint, public_key)
         except sqlite3.IntegrityError:
             raise TextError("That key is already on file.") from None
+
+    def add_public_key(self, viewer: Person, text: str) -> str:
+        """Add a pasted OpenSSH public key ('ssh-ed25519 AAAA... you@home'); its fingerprint."""
+        fingerprint, public_key = parse_public_key(text)
+        self.add_key(viewer, fingerprint, public_key)
+        return fingerprint
 
     def keys(self, viewer: Person) -> list[str]:
         self._require_person(viewer)
