@@ -364,3 +364,18 @@ def test_adding_a_pasted_public_key(forum: Forum) -> None:
         forum.add_public_key(bob, "ssh-ed25519 nonsense")
     with pytest.raises(Forbidden):
         forum.add_public_key(GUEST, text)
+
+
+def test_closed_community_shows_outsiders_its_rules_but_not_its_welcome(forum: Forum) -> None:
+    slug = found(forum, "invite")
+    forum.hub.update_community(slug, welcome="Tea is at four, the key is under the pot.")
+    outsider = forum.community(who(forum, "cy"), slug)
+    assert outsider.rules == "1. Be kind." and outsider.welcome == ""
+    assert forum.community(who(forum, "ada"), slug).welcome.startswith("Tea is at four")
+
+
+def test_unread_counts_on_the_community_page_are_for_members(forum: Forum) -> None:
+    forum.start_thread(who(forum, "bob"), "garden", "general", "News", "new things")
+    assert forum.boards(who(forum, "ada"), "garden")[0].unread == 1
+    assert forum.boards(who(forum, "cy"), "garden")[0].unread == 0  # reads, has not joined
+    assert forum.boards(GUEST, "garden")[0].unread == 0

@@ -61,15 +61,17 @@ class ReadingActions(ForumBase):
         return found
 
     def community(self, viewer: Person, slug: str) -> Community:
-        """A community's page header: rules and welcome are shown even before joining."""
+        """A community's page header. The rules are shown before joining (they are what one
+        accepts); the welcome text only to those who may read the community."""
         row = self._community_row(slug)
+        readable = self._may_read(viewer, row)
         return Community(
             slug=row["slug"],
             name=row["name"],
             description=row["description"],
             visibility=Visibility(row["visibility"]),
             rules=row["rules"],
-            welcome=row["welcome"],
+            welcome=row["welcome"] if readable else "",
             members=row["members"],
             member_cap=row["member_cap"],
             my_role=self.member_role(viewer, slug),
@@ -79,6 +81,7 @@ class ReadingActions(ForumBase):
     def boards(self, viewer: Person, slug: str) -> list[BoardSummary]:
         """A community's boards with totals and the viewer's unread counts."""
         self._require_read(viewer, slug)
+        member = self.member_role(viewer, slug) is not None  # as the directory counts new posts
         return [
             BoardSummary(
                 id=row["id"],
@@ -87,7 +90,7 @@ class ReadingActions(ForumBase):
                 description=row["description"],
                 threads=row["threads"],
                 posts=row["posts"],
-                unread=row["unread"] if not viewer.is_guest else 0,
+                unread=row["unread"] if member else 0,
                 last_post_at=row["last_post_at"],
             )
             for row in self.store(slug).boards(viewer.id)
