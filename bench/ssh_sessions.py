@@ -123,8 +123,9 @@ async def run(n: int, workers: int, idle: float) -> dict[str, float]:
     port = free_port()
     env = {
         **os.environ,
-        "BBS_MAX_UNAUTHENTICATED": "1000",
-        "BBS_MAX_UNAUTHENTICATED_PER_ADDRESS": "1000",
+        "BBS_MAX_STARTUPS": "2000:30:2000",  # else MaxStartups drops logins past 10 pending
+        "BBS_MAX_UNAUTHENTICATED": "2000",
+        "BBS_MAX_UNAUTHENTICATED_PER_ADDRESS": "2000",
     }
     server = subprocess.Popen(
         [
