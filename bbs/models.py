@@ -120,6 +120,7 @@ class Post:
     hidden: bool = False
     hidden_reason: str = ""
     unread: bool = False
+    blocked: bool = False  # by someone the viewer blocked: body withheld, place in the tree kept
 
     @property
     def ref(self) -> str:

@@ -147,6 +147,10 @@ class ThreadScreen(LiveScreen[None]):
         if post.hidden:
             meta.append_text(safe(f" · hidden by a moderator: {post.hidden_reason}", "italic"))
             body = body or "*This post is hidden.*"
+        if post.blocked:
+            body = (
+                "*You blocked this person: their post is not shown (unblock from their profile).*"
+            )
         self.query_one("#post-meta", Static).update(meta)
         self.query_one(PostBody).show(body)
         self.query_one("#body-pane").scroll_home(animate=False)

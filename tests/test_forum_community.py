@@ -379,3 +379,17 @@ def test_unread_counts_on_the_community_page_are_for_members(forum: Forum) -> No
     assert forum.boards(who(forum, "ada"), "garden")[0].unread == 1
     assert forum.boards(who(forum, "cy"), "garden")[0].unread == 0  # reads, has not joined
     assert forum.boards(GUEST, "garden")[0].unread == 0
+
+
+def test_blocking_withholds_posts_threads_and_search_hits(forum: Forum) -> None:
+    ada, bob = who(forum, "ada"), who(forum, "bob")
+    thread_id, root = forum.start_thread(ada, "garden", "general", "Compost", "hot heaps")
+    reply = forum.reply(bob, "garden", root, "cold heaps are fine too")
+    forum.start_thread(bob, "garden", "general", "Bob's own thread", "worms")
+    forum.block(ada, "bob")
+    view = forum.read_thread(ada, "garden", thread_id)
+    withheld = {p.id: p for p in view.posts}[reply]
+    assert withheld.blocked and withheld.body == "" and not withheld.unread
+    assert [t.title for t in forum.threads(ada, "garden", "general")] == ["Compost"]
+    assert [h.post_id for h in forum.search(ada, "heaps")] == [root]
+    assert len(forum.threads(who(forum, "cy"), "garden", "general")) == 2  # only ada's view

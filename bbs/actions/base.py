@@ -118,6 +118,13 @@ class ForumBase:
             raise Forbidden(f"Only the moderators of {row['name']} can do that.")
         return row
 
+    def blocked_handles(self, viewer: Person) -> frozenset[str]:
+        """Handles whose posts and mail the viewer does not want to see."""
+        if viewer.is_guest:
+            return frozenset()
+        ids = list(self.hub.blocked_ids(viewer.id))
+        return frozenset(r["handle"] for r in self.hub.people_by_ids(ids))
+
     def _require_person(self, viewer: Person) -> None:
         if viewer.is_guest:
             raise Forbidden("Guests can only read. Sign up with a key to do that.")

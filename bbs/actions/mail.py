@@ -144,14 +144,8 @@ class MailActions(MembershipActions):
         self.hub.set_block(viewer.id, person.id, blocked, self.clock())
 
     def blocked(self, viewer: Person) -> list[str]:
-        if viewer.is_guest:
-            return []
-        ids = list(self.hub.blocked_ids(viewer.id))
-        return sorted(r["handle"] for r in self.hub.people_by_ids(ids))
-
-    def blocked_handles(self, viewer: Person) -> frozenset[str]:
-        """Handles whose posts the viewer does not want to see."""
-        return frozenset(self.blocked(viewer))
+        """The handles the viewer has blocked, sorted."""
+        return sorted(self.blocked_handles(viewer))
 
     # profiles -----------------------------------------------------------------------
     def profile(self, viewer: Person, handle: str) -> Profile:

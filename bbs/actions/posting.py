@@ -40,8 +40,9 @@ class PostingActions(ForumBase):
             raise Forbidden("This thread is locked: it takes no new replies.")
         self._before_write(viewer, "reply", body)
         post_id = store.add_reply(parent_id, viewer.id, viewer.handle, body, self.clock())
-        self._after_post(viewer, slug, parent["board_id"], parent["thread_id"], post_id, body,
-                         "post")
+        self._after_post(
+            viewer, slug, parent["board_id"], parent["thread_id"], post_id, body, "post"
+        )
         return post_id
 
     def edit_post(self, viewer: Person, slug: str, post_id: int, body: str) -> None:
@@ -55,16 +56,31 @@ class PostingActions(ForumBase):
         if post["author_id"] != viewer.id:
             raise Forbidden("You can only edit your own posts.")
         store.edit_post(post_id, body, self.clock())
-        self._publish("edit", community=slug, board_id=post["board_id"],
-                      thread_id=post["thread_id"], post_id=post_id, actor=viewer.handle)
-
-    # hooks that later concerns fill in -----------------------------------------
-    def _before_write(self, viewer: Person, action: str, body: str) -> None:
-        """Rate limits and duplicate checks go here (a RateLimited error refuses)."""
+        self._publish(
+            "edit",
+            community=slug,
+            board_id=post["board_id"],
+            thread_id=post["thread_id"],
+            post_id=post_id,
+            actor=viewer.handle,
+        )
 
     def _after_post(
-        self, viewer: Person, slug: str, board_id: int, thread_id: int, post_id: int,
-        body: str, kind: str,
+        self,
+        viewer: Person,
+        slug: str,
+        board_id: int,
+        thread_id: int,
+        post_id: int,
+        body: str,
+        kind: str,
     ) -> None:
-        self._publish(kind, community=slug, board_id=board_id, thread_id=thread_id,
-                      post_id=post_id, actor=viewer.handle)
+        """The post has committed: tell every session looking at the place."""
+        self._publish(
+            kind,
+            community=slug,
+            board_id=board_id,
+            thread_id=thread_id,
+            post_id=post_id,
+            actor=viewer.handle,
+        )

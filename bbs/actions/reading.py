@@ -106,7 +106,12 @@ class ReadingActions(ForumBase):
         if board_row is None:
             raise NotFound(f"There is no board {board!r} here.")
         rows = store.threads(board_row["id"], viewer.id, limit=per_page, offset=page * per_page)
-        return [_thread_summary(slug, {**row, "board_slug": board}) for row in rows]
+        blocked = self.blocked_handles(viewer)
+        return [
+            _thread_summary(slug, {**row, "board_slug": board})
+            for row in rows
+            if row["author"] not in blocked
+        ]
 
     def read_thread(self, viewer: Person, slug: str, thread_id: int) -> ThreadView:
         """A whole thread in tree order; hidden posts show their reason, not their text."""
@@ -116,15 +121,20 @@ class ReadingActions(ForumBase):
         if row is None:
             raise NotFound(f"There is no thread {thread_id} in {slug}.")
         moderator = self._is_moderator(viewer, slug)
+        blocked = self.blocked_handles(viewer)
         posts = tuple(
-            self._post_model(p, moderator, viewer) for p in store.posts(thread_id, viewer.id)
+            self._post_model(p, moderator, viewer, blocked)
+            for p in store.posts(thread_id, viewer.id)
         )
         return ThreadView(thread=_thread_summary(slug, row), posts=posts)
 
-    def _post_model(self, row: Row, moderator: bool, viewer: Person) -> Post:
+    def _post_model(
+        self, row: Row, moderator: bool, viewer: Person, blocked: frozenset[str]
+    ) -> Post:
         hidden = bool(row["hidden"])
+        by_blocked = row["author"] in blocked
         body = row["body"]
-        if hidden and not moderator:
+        if (hidden and not moderator) or by_blocked:
             body = ""
         return Post(
             id=row["id"],
@@ -137,7 +147,8 @@ class ReadingActions(ForumBase):
             edited_at=row["edited_at"],
             hidden=hidden,
             hidden_reason=row["hidden_reason"],
-            unread=bool(row["unread"]) and not viewer.is_guest,
+            unread=bool(row["unread"]) and not viewer.is_guest and not by_blocked,
+            blocked=by_blocked,
         )
 
     def mark_read(self, viewer: Person, slug: str, thread_id: int, post_id: int) -> None:
@@ -181,11 +192,14 @@ class ReadingActions(ForumBase):
             return []
         row = self.hub.person_by_id(viewer.id)
         since = row["previous_seen"] if row else 0.0
+        blocked = self.blocked_handles(viewer)
         found: list[NewPost] = []
         for m in self.hub.memberships_of(viewer.id):
             if m["status"] != "active":
                 continue
             for p in self.store(m["community"]).posts_since(since, viewer.id, limit):
+                if p["author"] in blocked:
+                    continue
                 found.append(
                     NewPost(
                         community=m["community"],
@@ -202,12 +216,13 @@ class ReadingActions(ForumBase):
         """Full-text search over every community the viewer may read, best matches first."""
         text = clean_field("query", query)
         hits: list[tuple[float, SearchHit]] = []
+        blocked = self.blocked_handles(viewer)
         for row in self.hub.communities():
             if not self._may_read(viewer, row):
                 continue
             seen: set[int] = set()
             for r in self.store(row["slug"]).search(text, limit):
-                if r["id"] in seen:
+                if r["id"] in seen or r["author"] in blocked:
                     continue
                 seen.add(r["id"])
                 hit = SearchHit(

@@ -17,7 +17,9 @@ def post_label(post: Post, unread: bool) -> Text:
     label.append_text(safe(post.author, "bold"))
     edited = " (edited)" if post.edited_at else ""
     label.append(f" · {ago(post.created)}{edited} · ", style="dim")
-    if post.hidden:
+    if post.blocked:
+        label.append("[someone you blocked]", style="italic")
+    elif post.hidden:
         label.append("[hidden by a moderator]", style="italic")
     else:
         label.append_text(safe(one_line(post.body, 50)))
