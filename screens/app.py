@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.driver import Driver
 
 from bbs.session import Session
+from screens.economies import apply_process_economies
 from screens.themes import THEME_CYCLE, register_themes
 
 
@@ -48,4 +49,5 @@ class BBSApp(App[None]):
 
 def make_app(session: Session, driver_class: type[Driver] | None = None) -> BBSApp:
     """The app for one session (the SSH server's factory calls this)."""
+    apply_process_economies()
     return BBSApp(session, driver_class=driver_class)
