@@ -88,7 +88,8 @@ def command(
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.format_usage().strip()}\n{self.prog}: {message}")
+        # argparse quotes what it was given: clean it, the caller's terminal reads this too
+        raise UsageError(clean(f"{self.format_usage().strip()}\n{self.prog}: {message}"))
 
     def exit(self, status: int = 0, message: str | None = None) -> None:  # type: ignore[override]
         raise UsageError(message or self.format_usage().strip())

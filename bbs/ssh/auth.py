@@ -30,6 +30,7 @@ class ForumServer(asyncssh.SSHServer):
         self.banned_name = False
         self.candidate: Login | None = None
         self.login: Login | None = None
+        self.sessions_open = 0
 
     # connection ---------------------------------------------------------------
     def connection_made(self, conn: asyncssh.SSHServerConnection) -> None:
@@ -150,4 +151,8 @@ class ForumServer(asyncssh.SSHServer):
 
         if self.login is None:
             return False
+        if self.sessions_open:  # one session at a time per connection: limits count connections
+            log.warning("conn %s: refused a second session on one connection", self.id)
+            return False
+        self.sessions_open += 1
         return ForumSession(self.ctx, self)

@@ -47,6 +47,7 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.stdin = bytearray()
         self.stdin_done = asyncio.Event()
         self.task: asyncio.Task[None] | None = None
+        self.released = False
 
     # asyncssh callbacks ----------------------------------------------------------
     def connection_made(self, chan: Any) -> None:
@@ -101,6 +102,7 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self.terminal.resume()
 
     def connection_lost(self, exc: Exception | None) -> None:
+        self._release()
         self.stdin_done.set()
         if self.terminal is not None:
             self.terminal.close()
@@ -128,8 +130,15 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                 self.chan.write(text.encode())
 
     def _exit(self, status: int) -> None:
+        self._release()
         with contextlib.suppress(BrokenPipeError, ConnectionError, OSError):
             self.chan.exit(status)
+
+    def _release(self) -> None:
+        """This session is over: the connection may open its next one."""
+        if not self.released:
+            self.released = True
+            self.server.sessions_open -= 1
 
     # exec ---------------------------------------------------------------------------
     async def _run_exec(self) -> None:

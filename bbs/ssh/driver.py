@@ -12,6 +12,7 @@ import codecs
 import contextlib
 import io
 import logging
+from collections import deque
 from typing import Any
 
 from rich.console import Console
@@ -22,6 +23,7 @@ from textual.filter import Monochrome
 from textual.geometry import Size
 from textual.message import Message
 
+from bbs.ssh.input import KeyBudget, Pasted, PasteSplitter
 from bbs.ssh.terminal import Terminal
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,10 @@ class SSHDriver(Driver):
         self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
         self._tick_handle: asyncio.TimerHandle | None = None
         self._started = False
+        self._pastes = PasteSplitter()
+        self._budget = KeyBudget()
+        self._pending: deque[str | Pasted] = deque()
+        self._drain_handle: asyncio.TimerHandle | None = None
 
     # output -------------------------------------------------------------------
     def write(self, data: str) -> None:
@@ -93,6 +99,7 @@ class SSHDriver(Driver):
         if self.terminal.listener is self:
             self.terminal.listener = None
         self._cancel_tick()
+        self._stop_draining()
 
     def stop_application_mode(self) -> None:
         """Give the terminal back (writes to a closed channel are swallowed)."""
@@ -106,9 +113,53 @@ class SSHDriver(Driver):
 
     # TerminalListener ------------------------------------------------------------
     def on_input(self, data: bytes) -> None:
-        """Decode incrementally, parse, dispatch; schedule a tick if a sequence is pending."""
+        """Decode incrementally; pastes go whole, typed input to the parser on a budget."""
+        self._pending.extend(self._pastes.feed(self._decode(data)))
+        if self._drain_handle is None:
+            self._drain()
+
+    def _drain(self) -> None:
+        """Feed what is pending; past the budget, pause the channel and come back later."""
+        self._drain_handle = None
+        while self._pending:
+            item = self._pending.popleft()
+            if isinstance(item, Pasted):
+                self._paste(item)
+                continue
+            granted = self._budget.take(len(item))
+            if granted < len(item):  # stop before an escape sequence rather than inside it
+                esc = item.rfind("\x1b", max(0, granted - 64), granted)
+                granted = esc if esc > 0 else granted
+            if granted:
+                self._parse(item[:granted])
+            if granted < len(item):
+                self._pending.appendleft(item[granted:])
+                self.terminal.hold_input()
+                delay = self._budget.delay(len(item) - granted)
+                self._drain_handle = self._loop.call_later(delay, self._drain)
+                return
+        self.terminal.release_input()
+
+    def _stop_draining(self) -> None:
+        if self._drain_handle is not None:
+            self._drain_handle.cancel()
+            self._drain_handle = None
+        self._pending.clear()
+
+    def _paste(self, pasted: Pasted) -> None:
+        if pasted.text:
+            self.process_message(events.Paste(pasted.text))
+        if pasted.cut:
+            self._app.notify(
+                f"Only the first {self._pastes.limit:,} characters of that paste were kept.",
+                severity="warning",
+                markup=False,
+            )
+
+    def _parse(self, text: str) -> None:
+        """Parse, dispatch; schedule a tick if a sequence is pending."""
         try:
-            for event in self._parser.feed(self._decode(data)):
+            for event in self._parser.feed(text):
                 self.process_message(event)
         except Exception:
             log.exception("session %s: input parse failed", self.terminal.session_id)
@@ -148,6 +199,7 @@ class SSHDriver(Driver):
     def on_close(self) -> None:
         """The channel closed: end the app."""
         self._cancel_tick()
+        self._stop_draining()
         self._app.exit()
 
 

@@ -69,6 +69,7 @@ class Terminal:
         self.paused = False
         self.dropping = False
         self.frames_dropped = 0
+        self.input_held = False
         self.last_input = time.monotonic()
         self.idle_expired = False
         self.first_frame = asyncio.Event()
@@ -114,6 +115,24 @@ class Terminal:
         self.last_input = time.monotonic()
         if self.listener is not None and data:
             self.listener.on_input(data)
+
+    def hold_input(self) -> None:
+        """Stop reading from the person for now (SSH flow control holds their input back)."""
+        if not self.input_held and not self.closed:
+            self.input_held = True
+            self._reading(False)
+
+    def release_input(self) -> None:
+        """Read from the person again."""
+        if self.input_held:
+            self.input_held = False
+            self._reading(True)
+
+    def _reading(self, on: bool) -> None:
+        try:
+            self.chan.resume_reading() if on else self.chan.pause_reading()
+        except Exception:
+            log.debug("session %s: cannot pause or resume reading", self.session_id)
 
     def resize(self, width: int, height: int) -> None:
         """The client's window changed size."""
