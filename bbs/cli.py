@@ -82,16 +82,27 @@ def serve(
     )
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     config = load_config(data_dir, host=host, port=port, workers=workers)
+    factories = _app_factories()
+    if (config.workers or 1) <= 1:
+        _preload_and_tune_gc()
     click.echo(f"bbs: serving {config.data_dir} on {config.host}:{config.port}")
     click.echo(f"Connect with: {connect_hint(config)}")
     try:
-        run_server(config, _app_factories(), empty=empty)
+        run_server(config, factories, empty=empty)
     except HostKeyError as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
         raise click.ClickException(
             f"Cannot listen on {config.host}:{config.port}: {error}"
         ) from None
+
+
+def _preload_and_tune_gc() -> None:
+    """Import the screens now and tune the collector for many apps in this process."""
+    import screens.welcome  # noqa: F401 - loaded before the freeze, not per session
+    from bbs.ssh.gc_tuning import tune_gc
+
+    tune_gc()
 
 
 def _as_sysop() -> Person:

@@ -292,6 +292,7 @@ class Stats:
     opens: list[float] = field(default_factory=list)
     replies: int = 0
     edges: int = 0
+    refused: int = 0
     failures: list[str] = field(default_factory=list)
     conns: list[Any] = field(default_factory=list)
 
@@ -304,6 +305,14 @@ async def press(
     chan.write(key)
     await client.wait(*markers, timeout=timeout)
     return time.monotonic() - start
+
+
+async def open_thread(chan: Any, client: Client) -> float:
+    """Enter on the thread list; again if the board list had the focus back (a late reload)."""
+    for _ in range(3):
+        with contextlib.suppress(TimeoutError):
+            return await press(chan, client, b"\r", b"Next unread", timeout=STEP_TIMEOUT_S / 3)
+    return await press(chan, client, b"\r", b"Next unread")
 
 
 async def person(target: Target, stats: Stats, args: argparse.Namespace, until: float) -> None:
@@ -334,7 +343,7 @@ async def person(target: Target, stats: Stats, args: argparse.Namespace, until: 
         await asyncio.sleep(0.5)
         await press(chan, client, b"\r")
         await asyncio.sleep(0.5)
-        stats.opens.append(await press(chan, client, b"\r", b"Next unread"))
+        stats.opens.append(await open_thread(chan, client))
         rng = random.Random()
         count, down = 0, True
         while time.monotonic() < until:
@@ -349,8 +358,10 @@ async def person(target: Target, stats: Stats, args: argparse.Namespace, until: 
                 try:
                     await press(chan, client, b"\x13", b"Next unread", timeout=10)
                     stats.replies += 1
-                except TimeoutError:  # refused (a posting limit): leave the composer
-                    await press(chan, client, b"\x1b", b"Next unread")
+                except TimeoutError:  # refused (a posting limit): discard the draft
+                    stats.refused += 1
+                    await press(chan, client, b"\x1b", b"Discard")
+                    await press(chan, client, b"y", b"Next unread")
             elif count % args.reopen_every == 0:
                 await press(chan, client, b"\x1b", b"Thread")
                 await asyncio.sleep(0.3)
@@ -420,6 +431,7 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
             "keys": len(stats.down) + len(stats.opens),
             "replies": stats.replies,
             "edges": stats.edges,
+            "refused": stats.refused,
             "failures": stats.failures,
         }
     finally:
@@ -458,6 +470,10 @@ RATIOS = ("first_p50", "first_p99", "down_p50", "down_p99", "open_p50", "mb_per_
 def print_row(row: dict[str, Any]) -> None:
     cells = [fmt.format(row[key]).rjust(len(head)) for head, fmt, key in COLUMNS]
     sys.stdout.write(" ".join(cells) + "\n")
+    sys.stdout.write(
+        f"{'':>14}{row['keys']} keys timed, {row['replies']} replies "
+        f"({row['refused']} refused), RSS {row['rss_mb']:.0f} MB\n"
+    )
     for failure in sorted(set(row["failures"]))[:3]:
         count = row["failures"].count(failure)
         sys.stdout.write(f"{'':>14}{count} x {failure}\n")

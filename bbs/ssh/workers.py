@@ -34,12 +34,14 @@ def relay_path(data_dir: Path) -> Path:
 
 def _worker_main(config: Config, factories: Factories, index: int, relay: Path) -> None:
     """Entry point of one worker process (spawned: a fresh interpreter)."""
+    from bbs.ssh.gc_tuning import tune_gc
     from bbs.ssh.server import run_worker
 
     logging.basicConfig(
         level=logging.INFO, format=f"%(asctime)s %(levelname)s w{index} %(name)s: %(message)s"
     )
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
+    tune_gc()
     asyncio.run(run_worker(config, factories, worker=index, relay_path=relay, reuse_port=True))
 
 
