@@ -9,7 +9,6 @@ is stored, and the UI cleans again when rendering (it never trusts the store).
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from bbs.errors import TextError
 
@@ -40,6 +39,8 @@ _SEQUENCES = re.compile(
 # Bidirectional embeddings, overrides and isolates (Trojan Source, CVE-2021-42574).
 _BIDI = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c\u200e\u200f")
 
+_C1_INTRODUCERS = re.compile("[\x90\x98\x9b\x9d\x9e\x9f]")
+
 LIMITS: dict[str, int] = {
     "title": 120,
     "body": 20_000,
@@ -59,15 +60,12 @@ LIMITS: dict[str, int] = {
 HANDLE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,19}$")
 
 
-def _allowed(ch: str, keep_newlines: bool) -> bool:
-    if ch in "\n\t":
-        return keep_newlines
-    if ch in _BIDI:
-        return False
-    cat = unicodedata.category(ch)
-    # Cc: C0, DEL, C1. Cs: lone surrogates (from bad decoding). Co/Cn kept:
-    # private-use and unassigned characters cannot control a terminal.
-    return cat not in ("Cc", "Cs")
+# Everything removed after the sequences: C0 controls but newline and tab, DEL, C1
+# (Unicode category Cc), lone surrogates from bad decoding (Cs) and the bidi controls.
+# Private-use and unassigned characters stay: they cannot control a terminal.
+_BIDI_CLASS = "".join(sorted(_BIDI))
+_CONTROLS_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CLASS}]")
+_CONTROLS_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CLASS}]")
 
 
 def clean(text: str, *, multiline: bool = True) -> str:
@@ -77,10 +75,12 @@ def clean(text: str, *, multiline: bool = True) -> str:
     space. Carriage returns become newlines. Cleaning twice changes nothing.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _SEQUENCES.sub("", text)
+    if "\x1b" in text or _C1_INTRODUCERS.search(text):
+        text = _SEQUENCES.sub("", text)
     if not multiline:
         text = text.replace("\n", " ").replace("\t", " ")
-    return "".join(ch for ch in text if _allowed(ch, multiline))
+        return _CONTROLS_ONE_LINE.sub("", text)
+    return _CONTROLS_MULTILINE.sub("", text)
 
 
 def clean_line(text: str) -> str:

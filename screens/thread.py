@@ -25,6 +25,12 @@ from screens.widgets.session import session_of
 POSTING = ("reply", "edit", "flag", "cross_post")
 
 
+FIRST_CHUNK = 200
+"""Posts put in the tree before the first paint of a long thread (a few screenfuls)."""
+CHUNK = 1000
+"""Posts added after each paint until the whole thread is in."""
+
+
 class ThreadScreen(LiveScreen[None]):
     """One thread; new posts from anyone appear in place without a key press."""
 
@@ -95,7 +101,13 @@ class ThreadScreen(LiveScreen[None]):
         self.refresh_bindings()
         tree = self.query_one(PostTree)
         keep, scroll = tree.selected, tree.scroll_y
-        tree.add_posts(view.posts)
+        if first and len(view.posts) > FIRST_CHUNK:
+            # A long thread shows its first screen at once and fills in after each paint.
+            cut = self._first_cut(view.posts)
+            tree.add_posts(view.posts[:cut])
+            self.call_after_refresh(self._add_rest, view.posts[cut:])
+        else:
+            tree.add_posts(view.posts)
         self._show_title(view)
         if first:
             session_of(self).move(self.where())
@@ -105,6 +117,24 @@ class ThreadScreen(LiveScreen[None]):
             tree.focus()
         elif keep is not None:
             tree.keep(keep, scroll)
+
+    def _first_cut(self, posts: tuple[Post, ...]) -> int:
+        """How many posts to show at once: up to the one to open at, and a screenful more."""
+        wanted = next(
+            (
+                n
+                for n, p in enumerate(posts)
+                if p.id == self.focus_post or (self.focus_post is None and p.unread)
+            ),
+            0,
+        )
+        return wanted + FIRST_CHUNK
+
+    def _add_rest(self, rest: tuple[Post, ...]) -> None:
+        if not rest or not self.is_mounted:
+            return
+        self.query_one(PostTree).add_posts(rest[:CHUNK])
+        self.call_after_refresh(self._add_rest, rest[CHUNK:])
 
     def _target(self, tree: PostTree, first: bool) -> TreeNode[Post] | None:
         wanted = self.focus_post

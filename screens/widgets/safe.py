@@ -16,7 +16,8 @@ def safe(text: str, style: str = "") -> Text:
 
 def one_line(text: str, width: int = 60) -> str:
     """The first line of `text`, cleaned, cut to `width` characters with an ellipsis."""
-    first = clean(text or "", multiline=False).strip()
+    # Only the start can show: clean a window of it, not a whole 20,000-character post.
+    first = clean((text or "")[: width * 8], multiline=False).strip()
     return first if len(first) <= width else first[: width - 1] + "…"
 
 
