@@ -85,10 +85,16 @@ class LiveBus:
         """Deliver to this process's subscribers only (the relay calls this for remote events)."""
         with self._lock:
             targets = list(self._subscribers.values())
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
         for loop, callback in targets:
             try:
                 if loop is None:
                     callback(event)
+                elif loop is running:  # no wake-up byte through the self-pipe per subscriber
+                    loop.call_soon(callback, event)
                 elif not loop.is_closed():
                     loop.call_soon_threadsafe(callback, event)
             except Exception:

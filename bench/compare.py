@@ -293,6 +293,7 @@ class Stats:
     replies: int = 0
     edges: int = 0
     refused: int = 0
+    dropped: int = 0
     failures: list[str] = field(default_factory=list)
     conns: list[Any] = field(default_factory=list)
 
@@ -318,6 +319,7 @@ async def open_thread(chan: Any, client: Client) -> float:
 async def person(target: Target, stats: Stats, args: argparse.Namespace, until: float) -> None:
     """One simulated person: sign in, navigate to a thread, browse, reply now and then, idle."""
     start = time.monotonic()
+    signed_in = False
     try:
         conn = await asyncio.wait_for(
             asyncssh.connect(
@@ -336,6 +338,7 @@ async def person(target: Target, stats: Stats, args: argparse.Namespace, until: 
         )
         await client.wait(*WELCOME)
         stats.first.append(time.monotonic() - start)
+        signed_in = True
         await asyncio.sleep(0.5)
         stats.opens.append(await press(chan, client, b"d", b"Communities"))
         await asyncio.sleep(0.5)
@@ -374,6 +377,7 @@ async def person(target: Target, stats: Stats, args: argparse.Namespace, until: 
                     stats.edges += 1
     except Exception as error:  # noqa: BLE001 - a bench reports failures, it does not stop
         stats.failures.append(f"{type(error).__name__}: {error}"[:200])
+        stats.dropped += signed_in
 
 
 async def wait_listening(target: Target, timeout: float = 30) -> None:
@@ -398,7 +402,7 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
         rate = max(args.rate, n / args.max_ramp)
         t0 = time.monotonic()
         ramp_end = t0 + n / rate
-        until = ramp_end + args.active
+        until = ramp_end + args.active if args.active > 0 else 0.0  # 0: navigate, then idle
         tasks = []
         for i in range(n):
             await asyncio.sleep(max(0.0, t0 + i / rate - time.monotonic()))
@@ -413,7 +417,7 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
         cpu0 = cpu_s(pids)
         await asyncio.sleep(args.idle)
         idle_cpu = (cpu_s(target.pids()) - cpu0) / args.idle * 100
-        held = len(stats.first) - len(stats.failures)
+        held = len(stats.first) - stats.dropped  # reached the welcome screen and kept going
         return {
             "n": n,
             "rate": rate,
@@ -486,7 +490,9 @@ async def main() -> None:
     parser.add_argument("--targets", nargs="+", default=["ours1", "ours2", "openssh"])
     parser.add_argument("--rate", type=float, default=5.0, help="logins per second (floor)")
     parser.add_argument("--max-ramp", type=float, default=30.0, help="longest ramp, seconds")
-    parser.add_argument("--active", type=float, default=15.0, help="active seconds after ramp")
+    parser.add_argument(
+        "--active", type=float, default=15.0, help="active seconds after the ramp (0: none)"
+    )
     parser.add_argument("--key-interval", type=float, default=0.5)
     parser.add_argument("--reopen-every", type=int, default=10)
     parser.add_argument("--reply-chance", type=float, default=0.01)

@@ -6,6 +6,7 @@ import asyncio
 from typing import TypeVar
 
 from textual import events, on
+from textual.app import App
 from textual.message import Message
 from textual.screen import Screen
 
@@ -31,6 +32,7 @@ class LiveScreen(Screen[ResultT]):
     _live_token: int | None = None
     _stale: bool = False
     _reload_pending: bool = False
+    _live_app: App[object]
 
     def relevant(self, event: LiveEvent) -> bool:
         """Whether this event changes what the screen shows."""
@@ -45,6 +47,7 @@ class LiveScreen(Screen[ResultT]):
 
     @on(events.Mount)
     def _live_subscribe(self) -> None:
+        self._live_app = self.app
         bus = session_of(self).forum.bus
         self._live_token = bus.subscribe(self._live_event, loop=asyncio.get_running_loop())
 
@@ -80,7 +83,17 @@ class LiveScreen(Screen[ResultT]):
             self.event = event
 
     def _live_event(self, event: LiveEvent) -> None:
-        if self.is_mounted:
+        # Called on the loop for every event of every session: drop what this screen would
+        # ignore before it costs a message (presence made this O(sessions) per arrival).
+        # relevant() runs in this app's context, not the publisher's.
+        if not self.is_mounted:
+            return
+        try:
+            with self._live_app._context():
+                wanted = self.relevant(event)
+        except Exception:
+            wanted = True  # let _live_arrived decide, in the app's own task
+        if wanted:
             self.post_message(self.Arrived(event))
 
     @on(Arrived)
