@@ -88,50 +88,20 @@ async def test_openssh_client_runs_a_command(server: tuple, tmp_path: Path) -> N
     key_file = tmp_path / "id_ed25519"
     key.write_private_key(str(key_file))
     key_file.chmod(0o600)
-    proc = await asyncio.create_subprocess_exec(
-        "ssh",
-        "-p",
-        str(port),
-        "-i",
-        str(key_file),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "LogLevel=ERROR",
-        "bob@127.0.0.1",
-        "whoami",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    out, err = await asyncio.wait_for(proc.communicate(), 20)
-    assert proc.returncode == 0, err
+
+    async def openssh(command: str) -> tuple[int | None, bytes, bytes]:
+        proc = await asyncio.create_subprocess_exec(
+            "ssh", "-p", str(port), "-i", str(key_file),
+            "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "BatchMode=yes", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
+            "bob@127.0.0.1", command,
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        out, err = await asyncio.wait_for(proc.communicate(), 20)
+        return proc.returncode, out, err
+
+    status, out, err = await openssh("whoami")
+    assert status == 0, err
     assert out.decode().startswith("bob (Bob)")
-    bad = await asyncio.create_subprocess_exec(
-        "ssh",
-        "-p",
-        str(port),
-        "-i",
-        str(key_file),
-        "-o",
-        "StrictHostKeyChecking=no",
-        "-o",
-        "UserKnownHostsFile=/dev/null",
-        "-o",
-        "BatchMode=yes",
-        "-o",
-        "IdentitiesOnly=yes",
-        "-o",
-        "LogLevel=ERROR",
-        "bob@127.0.0.1",
-        "read",
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.PIPE,
-    )
-    _, err = await asyncio.wait_for(bad.communicate(), 20)
-    assert bad.returncode == 2 and b"usage: read" in err
+    status, _, err = await openssh("read")
+    assert status == 2 and b"usage: read" in err
