@@ -181,3 +181,21 @@ async def test_monochrome_and_256_colour_terminals_get_a_readable_screen(server:
             assert b"38;2;" not in raw
         await s.close()
     await wait_until(lambda: ctx.live_count == 0)
+
+
+async def test_a_lone_escape_arrives_at_once(
+    server: tuple, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Escape (Back) is not held for Textual's escape delay: set to 60 s here, it would hang."""
+    from textual import constants
+
+    monkeypatch.setattr(constants, "ESCAPE_DELAY", 60.0)
+    ctx, port = server
+    guest = await connect(port, "guest")
+    await guest.wait_for("Online now")
+    guest.send("d")
+    await guest.wait_for("Communities")
+    guest.send("\x1b")
+    await guest.wait_for(lambda t: "Online now" in t, timeout=5)
+    await guest.close()
+    await wait_until(lambda: ctx.live_count == 0)

@@ -114,9 +114,24 @@ class SSHDriver(Driver):
     # TerminalListener ------------------------------------------------------------
     def on_input(self, data: bytes) -> None:
         """Decode incrementally; pastes go whole, typed input to the parser on a budget."""
-        self._pending.extend(self._pastes.feed(self._decode(data)))
+        text = self._decode(data)
+        self._pending.extend(self._pastes.feed(text))
         if self._drain_handle is None:
             self._drain()
+            if text == "\x1b":
+                self._flush_lone_escape()
+
+    def _flush_lone_escape(self) -> None:
+        """A read that is one ESC and nothing more is the Escape key: send it now.
+
+        Terminals write an escape sequence (an arrow, Alt+key) in one go, so over
+        SSH it arrives in one read; waiting ESCAPE_DELAY to tell them apart only
+        made every Escape (Back, Cancel) ~110 ms late.
+        """
+        if self._parser._timeout_time is not None:
+            self._parser._timeout_time = 0.0
+            self._cancel_tick()
+            self._tick()
 
     def _drain(self) -> None:
         """Feed what is pending; past the budget, pause the channel and come back later."""
