@@ -24,6 +24,7 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check bbs screens tests bench
 	$(BIN)/ruff format --check bbs screens tests bench
+	$(BIN)/mypy bbs
 
 bench: $(STAMP)
 	$(BIN)/python bench/forum_speed.py

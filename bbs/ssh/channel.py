@@ -272,13 +272,9 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         finally:
             sys.stdout, sys.stderr = _REAL_STDOUT, _REAL_STDERR
         errors = app_errors(app)
-        if errors or getattr(app, "return_code", 0):
-            log.error(
-                "session %s: app crashed (return code %s)\n%s",
-                self.id,
-                getattr(app, "return_code", None),
-                errors,
-            )
+        code = app.return_code
+        if errors or code:
+            log.error("session %s: app crashed (return code %s)\n%s", self.id, code, errors)
             self._write(
                 "\r\nSorry, something went wrong on our side and this session had "
                 f"to end (session {self.id}). It has been logged.\r\n"

@@ -13,7 +13,7 @@ import contextlib
 import io
 import logging
 from collections import deque
-from typing import Any
+from typing import IO, Any, cast
 
 from rich.console import Console
 from textual import constants, events
@@ -257,7 +257,7 @@ def prepare_app(app: App[Any], terminal: Terminal) -> None:
     depth = terminal.color_depth
     app.console = Console(
         color_system=_COLOR_SYSTEMS.get(depth, "standard"),  # type: ignore[arg-type]
-        file=_NullFile(),
+        file=cast(IO[str], _NullFile()),  # Textual's own sink: frames go through the driver
         markup=True,
         highlight=False,
         emoji=False,
@@ -270,8 +270,8 @@ def prepare_app(app: App[Any], terminal: Terminal) -> None:
     if depth == "none" and not app.no_color:
         app.no_color = True
         app._filters.append(Monochrome())
-    app._capture_stdout = APP_STDOUT
-    app._capture_stderr = APP_STDERR
+    app._capture_stdout = APP_STDOUT  # type: ignore[assignment]  # a stand-in of the same use
+    app._capture_stderr = APP_STDERR  # type: ignore[assignment]
     app.error_console = Console(
         file=io.StringIO(), width=100, markup=False, highlight=False, color_system=None
     )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import asyncssh
 
@@ -22,6 +23,7 @@ from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
 from bbs.ssh.hostkey import load_or_create_host_key
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -40,10 +42,9 @@ class FreshContextExecutor(ThreadPoolExecutor):
     after the session ended; a fresh context per job lets the app be freed.
     """
 
-    def submit(
-        self, fn: Callable[..., object], /, *args: object, **kwargs: object
-    ) -> Future[object]:
-        return super().submit(contextvars.Context().run, fn, *args, **kwargs)
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        run: Callable[..., T] = contextvars.Context().run
+        return super().submit(run, fn, *args, **kwargs)
 
 
 def install_executor(loop: asyncio.AbstractEventLoop) -> None:
