@@ -23,7 +23,7 @@ def new_post_prompt(item: NewPost, done: bool) -> Text:
         mark,
         safe(item.community, "italic"),
         " · ",
-        safe(one_line(item.title, 34), "bold"),
+        safe(one_line(item.title, 24), "bold"),
         " · ",
         safe(item.author),
         f" · {ago(item.created)}",
