@@ -191,9 +191,10 @@ async def test_payloads_posted_every_way_reach_another_session_as_plain_text(
         assert "[@click=app.quit]" in text and "[bold]B[/bold]" in text
     bob.send("p")  # the community's members: mallory's display name
     await bob.wait_for(lambda t: "Nym" in t and t.count("[@click=app.quit]") >= 1)
-    bob.send("\x1b")
-    bob.send("\x1b")
+    bob.send("\x1b")  # one key, one step back: members -> the community's threads
     await bob.wait_for("Active")
+    bob.send("\x1b")
+    await bob.wait_for("Communities")
     bob.send("\x1b")  # the app ignored every [@click=app.quit]: still here, still answering
     await bob.wait_for("One-liners")
     assert ctx.live_count == 1
