@@ -172,8 +172,8 @@ def resolve_ref(ctx: CommandContext, ref: str, kind: str) -> tuple[str, int]:
         if not c.can_read:
             continue
         store = ctx.forum.store(c.slug)
-        row = store.thread(number) if kind == "thread" else store.post(number)
-        if row is not None:
+        lookup = {"thread": store.thread, "post": store.post, "event": store.event}[kind]
+        if lookup(number) is not None:
             found.append(c.slug)
     if not found:
         raise NotFound(f"There is no {kind} {number} you can read.")

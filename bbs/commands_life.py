@@ -10,8 +10,7 @@ import argparse
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bbs.commands import CommandContext, Reply, UsageError, _line, _plain, _when, command
-from bbs.errors import NotFound
+from bbs.commands import CommandContext, Reply, _line, _plain, _when, command, resolve_ref
 from bbs.models import Event
 
 
@@ -129,27 +128,9 @@ def _rsvp_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("answer", choices=["going", "maybe", "no"])
 
 
-def _event_ref(ctx: CommandContext, ref: str) -> tuple[str, int]:
-    slug, _, raw = ref.rpartition("/")
-    if not raw.isdigit():
-        raise UsageError(f"event ids look like COMMUNITY/ID or ID, not {ref!r}")
-    if slug:
-        return slug, int(raw)
-    found = [
-        c.slug
-        for c in ctx.forum.list_communities(ctx.viewer)
-        if c.can_read and ctx.forum.store(c.slug).event(int(raw)) is not None
-    ]
-    if not found:
-        raise NotFound(f"There is no event {raw} you can see.")
-    if len(found) > 1:
-        raise UsageError(f"event {raw} exists in {', '.join(found)}: say COMMUNITY/{raw}")
-    return found[0], int(raw)
-
-
 @command("rsvp", "answer a meetup: going, maybe or no", args=_rsvp_args)
 def rsvp(ctx: CommandContext, args: argparse.Namespace) -> Reply:
-    slug, event_id = _event_ref(ctx, args.event_id)
+    slug, event_id = resolve_ref(ctx, args.event_id, "event")
     ctx.forum.rsvp(ctx.viewer, slug, event_id, args.answer)
     detail = ctx.forum.event(ctx.viewer, slug, event_id)
     return Reply(
@@ -165,7 +146,7 @@ def _ics_args(p: argparse.ArgumentParser) -> None:
 
 @command("ics", "a meetup as an iCalendar (.ics) file", args=_ics_args)
 def ics(ctx: CommandContext, args: argparse.Namespace) -> Reply:
-    slug, event_id = _event_ref(ctx, args.event_id)
+    slug, event_id = resolve_ref(ctx, args.event_id, "event")
     text = ctx.forum.event_ics(ctx.viewer, slug, event_id)
     return Reply({"community": slug, "event_id": event_id, "ics": text}, text)
 

@@ -125,6 +125,10 @@ class ForumBase:
         ids = list(self.hub.blocked_ids(viewer.id))
         return frozenset(r["handle"] for r in self.hub.people_by_ids(ids))
 
+    def _require_sysop(self, viewer: Person) -> None:
+        if not viewer.is_sysop:
+            raise Forbidden("Only the sysop can do that.")
+
     def _require_person(self, viewer: Person) -> None:
         if viewer.is_guest:
             raise Forbidden("Guests can only read. Sign up with a key to do that.")

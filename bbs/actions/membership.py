@@ -84,10 +84,6 @@ class MembershipActions(ForumBase):
             raise NotFound(f"There is no community called {slug!r}.")
         self.hub.update_community(slug, status="active")
 
-    def _require_sysop(self, viewer: Person) -> None:
-        if not viewer.is_sysop:
-            raise Forbidden("Only the sysop can do that.")
-
     # joining ------------------------------------------------------------------
     def join(
         self, viewer: Person, slug: str, *, accept_rules: bool = False, code: str | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bbs.actions.base import ForumBase, person_from_row
-from bbs.errors import Forbidden, NotFound, TextError
+from bbs.errors import NotFound, TextError
 from bbs.models import Person, Role
 from bbs.passwords import hash_password, verify_password
 from bbs.text import clean, clean_field, clean_handle
@@ -132,7 +132,3 @@ class PeopleActions(ForumBase):
             fields["interests"] = clean_field("description", interests, required=False)
         self.hub.update_person(viewer.id, **fields)
         return self._person_by_id(viewer.id)
-
-    def require_sysop(self, viewer: Person) -> None:
-        if not viewer.is_sysop:
-            raise Forbidden("Only the sysop can do that.")
