@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+import asyncio
+import logging
+from collections.abc import Callable
+from functools import partial
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.widgets import Footer, Header, Static, Tree
 from textual.widgets.tree import TreeNode
 
@@ -16,13 +18,14 @@ from bbs.errors import ForumError
 from bbs.live import LiveEvent
 from bbs.models import Post, ThreadView
 from screens.composer import ComposerScreen
-from screens.widgets.body import PostBody
+from screens.widgets.body import BodyPane
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostTree
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
 POSTING = ("reply", "edit", "flag", "cross_post")
+log = logging.getLogger(__name__)
 
 
 FIRST_CHUNK = 200
@@ -59,9 +62,7 @@ class ThreadScreen(LiveScreen[None]):
         yield Header()
         yield Static(Text("Loading…"), id="thread-title")
         yield PostTree(id="posts")
-        with VerticalScroll(id="body-pane"):
-            yield Static(id="post-meta")
-            yield PostBody(id="post-body")
+        yield BodyPane(id="body-pane")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -181,15 +182,14 @@ class ThreadScreen(LiveScreen[None]):
             body = (
                 "*You blocked this person: their post is not shown (unblock from their profile).*"
             )
-        self.query_one("#post-meta", Static).update(meta)
-        self.query_one(PostBody).show(body)
-        self.query_one("#body-pane").scroll_home(animate=False)
+        self.query_one(BodyPane).show(meta, body)
 
-    @work(thread=True, group="mark-read")
     def _mark_read(self, post_id: int) -> None:
+        # A plain executor job, not a Textual worker: a worker per key press cost more
+        # than the rest of the key (its object, thread and state messages).
         session = session_of(self)
-        with suppress(ForumError):
-            session.forum.mark_read(session.person, self.slug, self.thread_id, post_id)
+        mark = partial(session.forum.mark_read, session.person, self.slug, self.thread_id)
+        asyncio.get_running_loop().run_in_executor(None, _quietly, mark, post_id)
 
     # actions ----------------------------------------------------------------------
     def _selected(self) -> Post | None:
@@ -253,3 +253,13 @@ class ThreadScreen(LiveScreen[None]):
             self.focus_post = post_id
             self.shown = None
             self.reload()
+
+
+def _quietly(call: Callable[[int], object], post_id: int) -> None:
+    """Run a background bookkeeping call: a refusal is expected, anything else is logged."""
+    try:
+        call(post_id)
+    except ForumError:
+        pass
+    except Exception:
+        log.exception("marking post %s read failed", post_id)

@@ -55,9 +55,12 @@ async def test_join_a_request_community_and_be_approved(forum: Forum) -> None:
 
 
 def _markdown(app: BBSApp) -> str:
-    from textual.widgets import Markdown
+    """The Markdown sources of every body on the screen (posts, rules, descriptions)."""
+    from screens.widgets.body import BodyPane, PostBody
 
-    return "\n".join(m.source for m in app.screen.query(Markdown))
+    return "\n".join(m.source for m in app.screen.query(PostBody)) + "\n".join(
+        m.source for m in app.screen.query(BodyPane)
+    )
 
 
 async def test_flag_a_post_and_hide_it_from_the_queue(forum: Forum) -> None:
@@ -92,7 +95,8 @@ async def test_flag_a_post_and_hide_it_from_the_queue(forum: Forum) -> None:
         bob_again.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
         assert "hidden by a moderator: spam link" in screen_text(bob_again)
-        assert "buy now" not in _markdown(bob_again)
+        assert "buy now" not in _markdown(bob_again) + screen_text(bob_again)
+        assert "This post is hidden." in _markdown(bob_again)
 
 
 async def test_send_and_read_mail(forum: Forum) -> None:
