@@ -1,11 +1,12 @@
-"""Economies for many apps in one process (the SSH server): parsed CSS and footers shared."""
+"""Economies for many apps in one process (the SSH server): shared CSS, lazy caches."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from textual.cache import LRUCache
+from textual.cache import FIFOCache, LRUCache
 from textual.css.stylesheet import Stylesheet
+from textual.strip import Strip
 from textual.widgets import Footer
 
 _SHARED_RULES: LRUCache[tuple[object, ...], list[Any]] = LRUCache(1024)
@@ -68,17 +69,74 @@ async def _footer_recompose(self: Footer) -> None:
     await _ORIGINAL_FOOTER_RECOMPOSE(self)
 
 
+class _LazyCache:
+    """A Strip cache slot that makes its FIFOCache on first use, not in `Strip.__init__`.
+
+    Textual gives every Strip seven FIFOCaches up front; strips are made for every crop
+    and division of every line drawn, and most never touch a cache. Making them was
+    about a tenth of a busy server's CPU (py-spy) and most of an idle strip's memory.
+    The slot's own descriptor still holds the cache once made.
+    """
+
+    def __init__(self, slot: Any, size: int) -> None:
+        self.slot = slot
+        self.size = size
+
+    def __get__(self, strip: Strip | None, owner: type | None = None) -> Any:
+        if strip is None:
+            return self
+        try:
+            return self.slot.__get__(strip, owner)
+        except AttributeError:
+            cache: FIFOCache[Any, Any] = FIFOCache(self.size)
+            self.slot.__set__(strip, cache)
+            return cache
+
+    def __set__(self, strip: Strip, value: Any) -> None:
+        self.slot.__set__(strip, value)
+
+
+_STRIP_CACHES = {
+    "_divide_cache": 4,
+    "_crop_cache": 16,
+    "_style_cache": 16,
+    "_filter_cache": 4,
+    "_line_length_cache": 4,
+    "_crop_extend_cache": 4,
+    "_offsets_cache": 4,
+}
+_ORIGINAL_STRIP_INIT = Strip.__init__
+_STRIP_SLOTS = {name: Strip.__dict__[name] for name in _STRIP_CACHES}
+
+
+def _strip_init(self: Strip, segments: Any, cell_length: int | None = None) -> None:
+    """Strip.__init__ without the seven caches (made on first use by `_LazyCache`)."""
+    self._segments = list(segments)
+    self._cell_length = cell_length
+    self._render_cache = None
+    self._link_ids = None
+    self._cell_count = None
+
+
+def _lazy_strip_caches(on: bool) -> None:
+    for name, size in _STRIP_CACHES.items():
+        setattr(Strip, name, _LazyCache(_STRIP_SLOTS[name], size) if on else _STRIP_SLOTS[name])
+    Strip.__init__ = _strip_init if on else _ORIGINAL_STRIP_INIT  # type: ignore[method-assign]
+
+
 def apply_process_economies() -> None:
     """Process-wide economies for many apps in one process (idempotent).
 
     Parse each piece of CSS once per process, not once per app; recompose a footer
-    only when its bindings changed.
+    only when its bindings changed; give strips their caches only when they use them.
     """
     Stylesheet._parse_rules = _shared_parse_rules  # type: ignore[method-assign]
     Footer.recompose = _footer_recompose  # type: ignore[method-assign]
+    _lazy_strip_caches(True)
 
 
 def undo_process_economies() -> None:
     """Back to Textual's own behaviour (for a bench's before/after)."""
     Stylesheet._parse_rules = _ORIGINAL_PARSE_RULES  # type: ignore[method-assign]
     Footer.recompose = _ORIGINAL_FOOTER_RECOMPOSE  # type: ignore[method-assign]
+    _lazy_strip_caches(False)
