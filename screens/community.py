@@ -6,13 +6,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
 from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
 from screens.composer import ComposerScreen
 from screens.thread import ThreadScreen
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.live import LiveScreen
 from screens.widgets.rules import RulesScreen
 from screens.widgets.safe import ago, one_line, safe, unread_cell
@@ -48,11 +49,11 @@ class CommunityScreen(LiveScreen[None]):
         self._boards: dict[str, BoardSummary] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Loading…"), id="community-info")
         yield DataTable(id="boards", cursor_type="row", zebra_stripes=True)
         yield DataTable(id="threads", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         boards = self.query_one("#boards", DataTable)

@@ -10,10 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from bbs.errors import ForumError
 from bbs.models import Post
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.quiet import QuietInput, QuietTextArea
@@ -63,7 +64,7 @@ class ComposerScreen(Screen[int | None]):
         return cls(Draft(slug, post=post))
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(self._heading(), id="context")
         if self.draft.kind == "thread":
             yield QuietInput(placeholder="Title", id="title", max_length=200)
@@ -72,7 +73,7 @@ class ComposerScreen(Screen[int | None]):
         with VerticalScroll(id="preview"):
             yield PostBody(id="preview-body")
         yield Static(id="error")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#preview").display = False

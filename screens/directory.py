@@ -6,11 +6,12 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from bbs.live import LiveEvent
 from bbs.models import CommunitySummary
 from screens.community import CommunityScreen
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.live import LiveScreen
 from screens.widgets.safe import one_line, safe, unread_cell
 from screens.widgets.session import session_of
@@ -34,10 +35,10 @@ class DirectoryScreen(LiveScreen[None]):
         self.communities: dict[str, CommunitySummary] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Communities  (● = new posts; Enter to open)"), id="directory-help")
         yield DataTable(id="communities", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.models import DiscoverThread, RelatedCommunity
 from bbs.session import Session
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.safe import ago, one_line, safe
@@ -30,12 +31,12 @@ class DiscoverScreen(LiveScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Lively elsewhere"), id="discover-title", classes="section")
         yield DataTable(id="discover", cursor_type="row", zebra_stripes=True)
         yield Static(Text("Related communities"), id="related-title", classes="section")
         yield DataTable(id="related", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#discover", DataTable).add_columns("Community", "Thread", "Posts", "Active")
@@ -132,7 +133,7 @@ class CrossPostScreen(ModalScreen[int | None]):
             yield Label("Cross-post this thread to (replies stay in the original):")
             yield OptionList(id="targets")
             yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

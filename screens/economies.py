@@ -7,7 +7,6 @@ from typing import Any
 from textual.cache import FIFOCache, LRUCache
 from textual.css.stylesheet import Stylesheet
 from textual.strip import Strip
-from textual.widgets import Footer
 
 _SHARED_RULES: LRUCache[tuple[object, ...], list[Any]] = LRUCache(1024)
 
@@ -39,34 +38,6 @@ def _shared_parse_rules(
 
 
 _ORIGINAL_PARSE_RULES = Stylesheet._parse_rules
-_ORIGINAL_FOOTER_RECOMPOSE = Footer.recompose
-
-
-def _footer_signature(footer: Footer) -> tuple[object, ...]:
-    """What a Footer's compose depends on: the screen's shown bindings and their state."""
-    return (
-        footer.show_command_palette,
-        tuple(
-            (b.key, b.description, b.action, b.show, id(b.group), enabled, tooltip)
-            for (_, b, enabled, tooltip) in footer.screen.active_bindings.values()
-            if b.show
-        ),
-    )
-
-
-async def _footer_recompose(self: Footer) -> None:
-    """Footer.recompose, skipped when the bindings it would show have not changed.
-
-    Textual recomposes the footer (a dozen keys, each restyled) on every bindings signal:
-    focus moves, screen pushes, refresh_bindings; about 18% of an app start went there.
-    """
-    if not self.is_attached:
-        return
-    signature = _footer_signature(self)
-    if self.children and signature == getattr(self, "_bbs_signature", None):
-        return
-    self._bbs_signature = signature  # type: ignore[attr-defined]
-    await _ORIGINAL_FOOTER_RECOMPOSE(self)
 
 
 class _LazyCache:
@@ -127,16 +98,14 @@ def _lazy_strip_caches(on: bool) -> None:
 def apply_process_economies() -> None:
     """Process-wide economies for many apps in one process (idempotent).
 
-    Parse each piece of CSS once per process, not once per app; recompose a footer
-    only when its bindings changed; give strips their caches only when they use them.
+    Parse each piece of CSS once per process, not once per app; give strips their
+    caches only when they use them.
     """
     Stylesheet._parse_rules = _shared_parse_rules  # type: ignore[method-assign]
-    Footer.recompose = _footer_recompose  # type: ignore[method-assign]
     _lazy_strip_caches(True)
 
 
 def undo_process_economies() -> None:
     """Back to Textual's own behaviour (for a bench's before/after)."""
     Stylesheet._parse_rules = _ORIGINAL_PARSE_RULES  # type: ignore[method-assign]
-    Footer.recompose = _ORIGINAL_FOOTER_RECOMPOSE  # type: ignore[method-assign]
     _lazy_strip_caches(False)

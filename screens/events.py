@@ -11,11 +11,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Label, Static
+from textual.widgets import DataTable, Label, Static
 
 from bbs.live import LiveEvent
 from bbs.models import Event, EventDetail
 from bbs.session import Session
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
@@ -68,10 +69,10 @@ class EventsScreen(LiveScreen[None]):
         self.slug = slug
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(safe(f"Upcoming events in {self.slug}", "bold"), id="events-title")
         yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -161,12 +162,12 @@ class EventScreen(LiveScreen[None]):
         self.event_id = event_id
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="event"):
             yield Static(Text("Loading…"), id="event-detail")
             yield PostBody(id="event-description")
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#event").focus()
@@ -234,7 +235,7 @@ class IcsScreen(ModalScreen[None]):
         with Vertical(id="ics-box"):
             yield Label(safe(where))
             yield QuietTextArea(self.ics.replace("\r\n", "\n"), read_only=True, id="ics")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#ics").focus()
@@ -255,7 +256,7 @@ class NewEventScreen(Screen[int | None]):
 
     def compose(self) -> ComposeResult:
         tz = _LAST_TZ.get(session_of(self).person.id, "UTC")
-        yield Header()
+        yield TitleBar()
         yield Static(safe(f"New event in {self.slug} (Ctrl+S saves)", "bold"))
         with VerticalScroll(id="event-form"):
             yield Field("Title", QuietInput(id="title", max_length=200, compact=True))
@@ -266,7 +267,7 @@ class NewEventScreen(Screen[int | None]):
             yield Field("Where", QuietInput(id="place", max_length=200, compact=True))
             yield QuietTextArea(id="description", soft_wrap=True, show_line_numbers=False)
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#description", QuietTextArea).border_title = "Description"

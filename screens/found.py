@@ -7,8 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Select, Static
+from textual.widgets import Label, Select, Static
 
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.quiet import QuietInput, QuietTextArea
@@ -30,7 +31,7 @@ class FoundCommunityScreen(Screen[str | None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Found a community (Ctrl+S when ready)", style="bold"), id="found-title")
         with VerticalScroll(id="found-form"):
             yield Field("Name", QuietInput(placeholder="e.g. Seed Savers", id="name", compact=True))
@@ -56,7 +57,7 @@ class FoundCommunityScreen(Screen[str | None]):
                 ),
             )
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#name").focus()

@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from screens.widgets.bars import KeyBar
 
 Section = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -115,4 +117,4 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(), Horizontal():
             yield Static(keys_table(LEFT), id="help-left")
             yield Static(keys_table(RIGHT), id="help-right")
-        yield Footer()
+        yield KeyBar()

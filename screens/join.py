@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 
 from bbs.models import Community, Visibility
+from screens.widgets.bars import KeyBar
 from screens.widgets.body import PostBody
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import ErrorLine, forum_call
@@ -51,7 +52,7 @@ class JoinScreen(ModalScreen[str | None]):
                 yield Button("Accept rules and join (a)", id="join-button", variant="primary")
                 yield Button("Leave (l)", id="leave-button", variant="error")
                 yield Button("Close (Esc)", id="close-button")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         forum_call(self, lambda s: s.forum.community(s.person, self.slug), self._show)

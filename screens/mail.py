@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from bbs.live import LiveEvent
 from bbs.models import ConversationSummary, MailMessage
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
@@ -42,10 +43,10 @@ class InboxScreen(LiveScreen[None]):
         self.conversations: dict[str, ConversationSummary] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Mail"), id="inbox-title")
         yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("New", "With", "Subject", "Kind", "Last")
@@ -124,12 +125,12 @@ class ConversationScreen(LiveScreen[None]):
         self.sending = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(safe(f"Conversation with {self.other}", "bold"), id="convo-title")
         yield VerticalScroll(id="messages")
         yield QuietTextArea(id="reply", soft_wrap=True, show_line_numbers=False)
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         reply = self.query_one("#reply", QuietTextArea)
@@ -210,13 +211,13 @@ class ComposeMailScreen(Screen[int | None]):
         self.sending = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("New mail (Ctrl+S sends, Escape cancels)", style="bold"))
         yield Field("To", QuietInput(self.to, placeholder="a handle", id="to", compact=True))
         yield Field("Subject", QuietInput(id="subject", max_length=200, compact=True))
         yield QuietTextArea(id="body", soft_wrap=True, show_line_numbers=False)
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#body", QuietTextArea).border_title = "Message"

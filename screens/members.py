@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from bbs.live import LiveEvent
 from bbs.models import Member
 from bbs.session import Session
 from screens.moderation import ReasonPrompt
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.safe import ago, safe
@@ -34,11 +35,11 @@ class MembersScreen(LiveScreen[None]):
         self.members: dict[str, Member] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(safe(f"Members of {self.slug}", "bold"), id="members-title")
         yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

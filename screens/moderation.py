@@ -9,12 +9,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Label, OptionList, Static
+from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.live import LiveEvent
 from bbs.models import BoardSummary, Flag, Member, Post, ThreadSummary
 from bbs.session import Session
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
@@ -46,7 +47,7 @@ class ReasonPrompt(ModalScreen[str | None]):
             yield QuietInput(self.value, placeholder=self.placeholder, id="reason", max_length=300)
             yield ErrorLine()
             yield Label(Text("Enter: confirm   Escape: cancel", style="dim"))
-        yield Footer()
+        yield KeyBar()
 
     def on_input_submitted(self, event: QuietInput.Submitted) -> None:
         reason = event.value.strip()
@@ -97,7 +98,7 @@ class BoardPrompt(ModalScreen[str | None]):
             yield OptionList(
                 *[Option(safe(f"{name} ({slug})"), id=slug) for slug, name in self.boards]
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
@@ -143,7 +144,7 @@ class ThreadModMenu(ModalScreen[str | None]):
         with Vertical(classes="prompt"):
             yield Static(lines)
             yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.post is not None if action in ("hide", "ban", "unban") else True
@@ -260,13 +261,13 @@ class ModerationScreen(LiveScreen[None]):
         self.requests: dict[str, Member] = {}
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(id="flags-title", classes="section")
         yield DataTable(id="flags", cursor_type="row", zebra_stripes=True)
         yield Static(id="requests-title", classes="section")
         yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#flags", DataTable).add_columns(

@@ -6,10 +6,11 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from bbs.live import LiveEvent
 from bbs.models import ModLogEntry
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.safe import one_line, safe
@@ -26,11 +27,11 @@ class ModLogScreen(LiveScreen[None]):
         self.slug = slug
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(safe(f"Moderation log of {self.slug}", "bold"), id="modlog-title")
         yield DataTable(id="modlog", cursor_type="row", zebra_stripes=True)
         yield Static(id="modlog-why")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)

@@ -7,11 +7,12 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.models import NewPost
 from screens.thread import ThreadScreen
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.safe import ago, one_line, safe
 from screens.widgets.session import session_of
 
@@ -45,10 +46,10 @@ class NewScanScreen(Screen[None]):
         self.done: set[int] = set()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Looking for new posts…"), id="search-status")
         yield OptionList(id="results")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         session_of(self).move("new scan")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from bbs.live import LiveEvent
 from bbs.presence import OnlineEntry
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.live import LiveScreen
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
@@ -28,10 +29,10 @@ class OnlineScreen(LiveScreen[None]):
     BINDINGS = [Binding("escape", "back", "Back")]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Who's online"), id="online-title")
         yield DataTable(id="online", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).add_columns("Who", "Where", "Since")

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Label, Static
 
 from bbs.models import Person, Profile
 from bbs.session import Session
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.quiet import QuietInput, QuietTextArea
@@ -57,11 +58,11 @@ class ProfileScreen(Screen[None]):
         self.blocked = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="profile"):
             yield Static(Text("Loading…"), id="profile-text")
             yield Static(id="profile-keys")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#profile").focus()
@@ -153,7 +154,7 @@ class EditProfileScreen(Screen[Person | None]):
 
     def compose(self) -> ComposeResult:
         p = self.person
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Your profile (Ctrl+S saves)", style="bold"))
         yield Field("Name", QuietInput(p.display_name, id="display-name", compact=True))
         yield Field(
@@ -162,7 +163,7 @@ class EditProfileScreen(Screen[Person | None]):
         )
         yield QuietTextArea(p.bio, id="bio", soft_wrap=True, show_line_numbers=False)
         yield ErrorLine()
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#bio", QuietTextArea).border_title = "Bio"
@@ -203,7 +204,7 @@ class AddKeyScreen(ModalScreen[str | None]):
             yield QuietTextArea(id="key", soft_wrap=True, show_line_numbers=False)
             yield ErrorLine()
             yield Label(Text("Ctrl+S: add   Escape: cancel", style="dim"))
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#key").focus()
@@ -237,7 +238,7 @@ class PasswordScreen(ModalScreen[bool]):
             yield QuietInput(placeholder="Again", password=True, id="second")
             yield ErrorLine()
             yield Label(Text("Enter: next / set   Escape: cancel", style="dim"))
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#first").focus()

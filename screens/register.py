@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.driver import Driver
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from bbs.errors import ForumError
 from bbs.models import Person
@@ -22,6 +22,7 @@ from bbs.session import Session
 from bbs.ssh.login import Login
 from bbs.text import clean
 from screens.themes import register_themes
+from screens.widgets.bars import KeyBar, TitleBar
 
 DEFAULT_RULES = """\
 1. Be kind. Disagree with ideas, not with people.
@@ -55,7 +56,7 @@ class RegisterScreen(Screen[None]):
         self.login = login
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="form"):
             yield Static(
                 f"Welcome to {clean(self.session.forum.board_name(), multiline=False)}. "
@@ -73,7 +74,7 @@ class RegisterScreen(Screen[None]):
             with Horizontal(id="buttons"):
                 yield Button("Sign up", id="join", variant="primary")
                 yield Button("Leave", id="leave")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for field in self.query(Input):

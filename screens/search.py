@@ -7,12 +7,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.errors import ForumError
 from bbs.models import SearchHit
 from screens.thread import ThreadScreen
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.quiet import QuietInput
 from screens.widgets.safe import ago, one_line, safe
 from screens.widgets.session import session_of
@@ -46,14 +47,14 @@ class SearchScreen(Screen[None]):
         self.hits: list[SearchHit] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield QuietInput(placeholder="Search posts and titles, then Enter", id="query")
         yield Static(
             Text("Type words to find; results come from communities you can read."),
             id="search-status",
         )
         yield OptionList(id="results")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         session_of(self).move("search")

@@ -11,13 +11,14 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Static, Tree
 from textual.widgets.tree import TreeNode
 
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
 from bbs.models import Post, ThreadView
 from screens.composer import ComposerScreen
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import BodyPane
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostTree
@@ -59,11 +60,11 @@ class ThreadScreen(LiveScreen[None]):
         self.moderator = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static(Text("Loading…"), id="thread-title")
         yield PostTree(id="posts")
         yield BodyPane(id="body-pane")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -7,7 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Static
 
 from bbs.live import LiveEvent
 from bbs.models import Welcome
@@ -16,6 +16,7 @@ from screens.directory import DirectoryScreen
 from screens.events import upcoming_text
 from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
+from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.live import LiveScreen
 from screens.widgets.oneliner import OneLinerScreen
@@ -73,7 +74,7 @@ class WelcomeScreen(LiveScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="welcome"):
             yield Static(id="board-name")
             yield Static(id="news")
@@ -84,7 +85,7 @@ class WelcomeScreen(LiveScreen[None]):
                 with Vertical(id="side"):
                     yield Static(id="people")
                     yield Static(id="events")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.reload()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 from textual.filter import Monochrome
-from textual.widgets import Footer
 
 from bbs.forum import Forum
 from bbs.models import GUEST
@@ -17,6 +16,7 @@ from screens.online import OnlineScreen
 from screens.search import SearchScreen
 from screens.thread import ThreadScreen
 from screens.welcome import WelcomeScreen
+from screens.widgets.bars import KeyBar
 from screens.widgets.oneliner import OneLinerScreen
 from tests.conftest import who
 from tests.ui_helpers import app_for, screen_text, settle, table_column
@@ -133,7 +133,7 @@ async def test_every_screen_renders_at_80x24_with_its_keys(forum: Forum) -> None
             for word in words:
                 assert word in text, (type(screen).__name__, word, text)
             if not isinstance(screen, HelpScreen):
-                assert app.screen.query(Footer)
+                assert "Help" in app.screen.query_one(KeyBar).keys
             await app.pop_screen()
             await settle(pilot)
 
@@ -240,3 +240,17 @@ async def test_moderation_keys_only_for_moderators_and_mail_from_welcome(forum: 
             text = screen_text(app)
             assert "f Flag" in text
             assert ("x Moderate" in text) is moderates, text.splitlines()[-1]
+
+
+async def test_the_key_line_follows_the_screen_and_a_click_presses_the_key(forum: Forum) -> None:
+    bob = who(forum, "bob")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        bar = app.screen.query_one(KeyBar)
+        assert bar.keys.startswith("d Directory") and "q Quit" in bar.keys
+        await pilot.click(KeyBar, offset=(2, 0))  # on "d Directory"
+        await settle(pilot)
+        assert isinstance(app.screen, DirectoryScreen)
+        assert "esc Back" in app.screen.query_one(KeyBar).keys
+        assert "Directory" not in app.screen.query_one(KeyBar).keys
