@@ -14,6 +14,7 @@ from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
 from screens.composer import ComposerScreen
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.rules import RulesScreen
 from screens.widgets.safe import ago, one_line, safe, unread_cell
@@ -84,9 +85,9 @@ class CommunityScreen(LiveScreen[None]):
             info = session.forum.community(session.person, self.slug)
             boards = session.forum.boards(session.person, self.slug)
         except ForumError as error:
-            self.app.call_from_thread(self._refused, str(error))
+            deliver(self, self._refused, str(error))
             return
-        self.app.call_from_thread(self._show, info, boards)
+        deliver(self, self._show, info, boards)
 
     def _refused(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
@@ -133,9 +134,9 @@ class CommunityScreen(LiveScreen[None]):
         try:
             threads = session.forum.threads(session.person, self.slug, board)
         except ForumError as error:
-            self.app.call_from_thread(self.notify, str(error), severity="error", markup=False)
+            deliver(self, self.notify, str(error), severity="error", markup=False)
             return
-        self.app.call_from_thread(self._show_threads, board, threads)
+        deliver(self, self._show_threads, board, threads)
 
     def _show_threads(self, board: str, threads: list[ThreadSummary]) -> None:
         if board != self.board:

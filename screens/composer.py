@@ -17,6 +17,7 @@ from bbs.models import Post
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.forum_call import deliver
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.safe import one_line, safe
 from screens.widgets.session import session_of
@@ -125,9 +126,9 @@ class ComposerScreen(Screen[int | None]):
         try:
             post_id = self._call_forum(title, body)
         except ForumError as error:
-            self.app.call_from_thread(self._refused, str(error))
+            deliver(self, self._refused, str(error))
             return
-        self.app.call_from_thread(self.dismiss, post_id)
+        deliver(self, self.dismiss, post_id)
 
     def _call_forum(self, title: str, body: str) -> int:
         session, d = session_of(self), self.draft

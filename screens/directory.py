@@ -12,6 +12,7 @@ from bbs.live import LiveEvent
 from bbs.models import CommunitySummary
 from screens.community import CommunityScreen
 from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.safe import one_line, safe, unread_cell
 from screens.widgets.session import session_of
@@ -56,7 +57,7 @@ class DirectoryScreen(LiveScreen[None]):
     def reload(self) -> None:
         session = session_of(self)
         found = session.forum.list_communities(session.person)
-        self.app.call_from_thread(self._show, found)
+        deliver(self, self._show, found)
 
     def _show(self, found: list[CommunitySummary]) -> None:
         table = self.query_one(DataTable)

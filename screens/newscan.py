@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 from bbs.models import NewPost
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.forum_call import deliver
 from screens.widgets.safe import ago, one_line, safe
 from screens.widgets.session import session_of
 
@@ -59,7 +60,7 @@ class NewScanScreen(Screen[None]):
     def load(self) -> None:
         session = session_of(self)
         items = session.forum.new_since_last_visit(session.person)
-        self.app.call_from_thread(self._show, items)
+        deliver(self, self._show, items)
 
     def _show(self, items: list[NewPost]) -> None:
         self.items = items

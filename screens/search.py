@@ -14,6 +14,7 @@ from bbs.errors import ForumError
 from bbs.models import SearchHit
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.forum_call import deliver
 from screens.widgets.quiet import QuietInput
 from screens.widgets.safe import ago, one_line, safe
 from screens.widgets.session import session_of
@@ -74,9 +75,9 @@ class SearchScreen(Screen[None]):
         try:
             hits = session.forum.search(session.person, query)
         except ForumError as error:
-            self.app.call_from_thread(self._status, str(error))
+            deliver(self, self._status, str(error))
             return
-        self.app.call_from_thread(self._show, hits)
+        deliver(self, self._show, hits)
 
     def _status(self, message: str) -> None:
         self.query_one("#search-status", Static).update(safe(message))

@@ -20,6 +20,7 @@ from bbs.models import Post, ThreadView
 from screens.composer import ComposerScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import BodyPane
+from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostTree
 from screens.widgets.safe import ago, safe
@@ -89,9 +90,9 @@ class ThreadScreen(LiveScreen[None]):
             view = session.forum.read_thread(session.person, self.slug, self.thread_id)
             self.moderator = session.forum.can_moderate(session.person, self.slug)
         except ForumError as error:
-            self.app.call_from_thread(self._refused, str(error))
+            deliver(self, self._refused, str(error))
             return
-        self.app.call_from_thread(self._show, view)
+        deliver(self, self._show, view)
 
     def _refused(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)

@@ -18,6 +18,7 @@ from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
+from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.oneliner import OneLinerScreen
 from screens.widgets.safe import ago, safe
@@ -104,7 +105,7 @@ class WelcomeScreen(LiveScreen[None]):
     def reload(self) -> None:
         session = session_of(self)
         welcome = session.forum.welcome(session.person)
-        self.app.call_from_thread(self._show, welcome, session.presence.online())
+        deliver(self, self._show, welcome, session.presence.online())
 
     def quick_update(self, event: LiveEvent) -> bool:
         """Someone arrived, moved or left: redraw who's online from memory, no queries."""

@@ -222,3 +222,40 @@ async def test_a_burst_of_keys_ending_in_ctrl_s_sends_all_the_text(forum: Forum)
         await settle(pilot)
         assert isinstance(app.screen, ThreadScreen)
         assert forum.read_thread(bob, "garden", thread_id).posts[-1].body == "pasted"
+
+
+async def test_a_result_for_a_screen_being_closed_is_dropped(forum: Forum) -> None:
+    """A worker's result that lands while its screen is being taken down is not applied.
+
+    Under load a thread's reload finished after Escape, while Textual was removing
+    the screen's widgets; applying it raised NoMatches and crashed the session.
+    """
+    import threading
+
+    from screens.widgets.forum_call import deliver
+
+    bob = who(forum, "bob")
+    thread_id, _ = forum.start_thread(bob, "garden", "general", "Closing", "words")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ThreadScreen("garden", thread_id)
+        await app.push_screen(screen)
+        await settle(pilot)
+        applied: list[str] = []
+
+        def from_worker(label: str) -> threading.Thread:
+            worker = threading.Thread(target=deliver, args=(screen, applied.append, label))
+            worker.start()
+            return worker
+
+        worker = from_worker("shown")
+        while worker.is_alive():
+            await pilot.pause(0.01)
+        assert applied == ["shown"]
+        app.pop_screen()  # not awaited: the screen's widgets are still being removed
+        worker = from_worker("closing")
+        while worker.is_alive():
+            await pilot.pause(0.01)
+        await settle(pilot)
+        assert applied == ["shown"]
+        assert app.is_running and not isinstance(app.screen, ThreadScreen)

@@ -11,6 +11,7 @@ from textual.widgets import Label, Static
 
 from bbs.errors import ForumError
 from bbs.text import LIMITS
+from screens.widgets.forum_call import deliver
 from screens.widgets.quiet import QuietInput
 from screens.widgets.safe import safe
 from screens.widgets.session import session_of
@@ -44,9 +45,9 @@ class OneLinerScreen(ModalScreen[bool]):
         try:
             session.forum.add_oneliner(session.person, text)
         except ForumError as error:
-            self.app.call_from_thread(self._refused, str(error))
+            deliver(self, self._refused, str(error))
             return
-        self.app.call_from_thread(self.dismiss, True)
+        deliver(self, self.dismiss, True)
 
     def _refused(self, message: str) -> None:
         self.query_one("#oneliner-error", Static).update(safe(message))
