@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 
 from rich.text import Text
-from textual import work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static, Tree
@@ -59,6 +59,13 @@ class ThreadScreen(LiveScreen[None]):
         self.view: ThreadView | None = None
         self.shown: Post | None = None
         self.moderator = False
+        self._bindings_for = False
+        self._newest = 0
+        """The newest post id shown: a live reload asks only for posts after it."""
+        self._changes = 0
+        """Things other than a new post seen (edits, hides): a reload reads everything..."""
+        self._loaded_changes = 0
+        """...until a whole load asked for after the last of them has been shown."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -83,42 +90,80 @@ class ThreadScreen(LiveScreen[None]):
         return not (action in POSTING and session_of(self).person.is_guest)
 
     # loading ------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="thread")
     def reload(self) -> None:
+        """Load the thread; once it is shown, only the posts written since (one row, not all).
+
+        A reply fans out to everyone reading the thread, so this is the common case; an
+        edit or a moderator's act (counted in `_changes`) loads the whole thread again.
+        """
+        full = self.view is None or self._changes > self._loaded_changes
+        self._load(0 if full else self._newest, self._changes)
+
+    def reload_all(self) -> None:
+        self._changes += 1
+        self.reload()
+
+    @on(events.ScreenSuspend)
+    def _may_miss_changes(self) -> None:
+        # While another screen is on top, events only mark this one stale, whatever they
+        # were (an edit, a post hidden): the reload when it comes back reads everything.
+        self._changes += 1
+
+    def quick_update(self, event: LiveEvent) -> bool:
+        if event.kind != "post":
+            self._changes += 1
+        return False  # the (debounced) reload does the work
+
+    @work(thread=True, exclusive=True, group="thread")
+    def _load(self, after: int, changes: int) -> None:
         session = session_of(self)
         try:
-            view = session.forum.read_thread(session.person, self.slug, self.thread_id)
+            view = session.forum.read_thread(session.person, self.slug, self.thread_id, after)
             self.moderator = session.forum.can_moderate(session.person, self.slug)
         except ForumError as error:
             deliver(self, self._refused, str(error))
             return
-        deliver(self, self._show, view)
+        deliver(self, self._show, view, after, changes)
 
     def _refused(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
         self.dismiss()
 
-    def _show(self, view: ThreadView) -> None:
+    def _show(self, view: ThreadView, after: int = 0, changes: int = 0) -> None:
         first = self.view is None
+        if not after:
+            self._loaded_changes = max(self._loaded_changes, changes)
+        if after and self.view is not None:
+            new = tuple(p for p in view.posts if p.id > self._newest)
+            view = ThreadView(thread=view.thread, posts=self.view.posts + new)
+        else:
+            new = view.posts
         self.view = view
-        self.refresh_bindings()
+        self._newest = max(self._newest, max((p.id for p in new), default=0))
+        if first or self.moderator != self._bindings_for:
+            self._bindings_for = self.moderator
+            self.refresh_bindings()
         tree = self.query_one(PostTree)
         keep, scroll = tree.selected, tree.scroll_y
-        if first and len(view.posts) > FIRST_CHUNK:
+        if first and len(new) > FIRST_CHUNK:
             # A long thread shows its first screen at once and fills in after each paint.
-            cut = self._first_cut(view.posts)
-            tree.add_posts(view.posts[:cut])
-            self.call_after_refresh(self._add_rest, view.posts[cut:])
+            cut = self._first_cut(new)
+            tree.add_posts(new[:cut])
+            self.call_after_refresh(self._add_rest, new[cut:])
         else:
-            tree.add_posts(view.posts)
+            tree.add_posts(new)
         self._show_title(view)
+        shown = self.shown and tree.nodes_by_post.get(self.shown.id)
+        if shown and shown.data is not None and shown.data != self.shown:
+            self.shown = shown.data  # edited or hidden while being read: show it as it is now
+            self._show_post(shown.data)
         if first:
             session_of(self).move(self.where())
         target = self._target(tree, first)
         if target is not None:
             tree.reveal(target)
             tree.focus()
-        elif keep is not None:
+        elif keep is not None and new:
             tree.keep(keep, scroll)
 
     def _first_cut(self, posts: tuple[Post, ...]) -> int:
@@ -157,7 +202,7 @@ class ThreadScreen(LiveScreen[None]):
         if t.origin:
             title.append_text(safe(f"  cross-posted from {t.origin}", "italic"))
         title.append(f"  · {len(view.posts)} posts", style="dim")
-        self.query_one("#thread-title", Static).update(title)
+        self.query_one("#thread-title", Static).update(title, layout=False)  # one line, always
 
     # the selected post -----------------------------------------------------------
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Post]) -> None:
@@ -236,7 +281,7 @@ class ThreadScreen(LiveScreen[None]):
 
         if self.view is not None:
             menu = ThreadModMenu(self.slug, self.view.thread, self._selected())
-            self.app.push_screen(menu, lambda _: self.reload())
+            self.app.push_screen(menu, lambda _: self.reload_all())
 
     def action_cross_post(self) -> None:
         from screens.discover import CrossPostScreen
@@ -254,6 +299,8 @@ class ThreadScreen(LiveScreen[None]):
         if post_id is not None:
             self.focus_post = post_id
             self.shown = None
+            if post_id <= self._newest:  # an edit: load everything again
+                self._changes += 1
             self.reload()
 
 

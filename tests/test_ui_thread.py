@@ -259,3 +259,61 @@ async def test_a_result_for_a_screen_being_closed_is_dropped(forum: Forum) -> No
         await settle(pilot)
         assert applied == ["shown"]
         assert app.is_running and not isinstance(app.screen, ThreadScreen)
+
+
+async def test_edits_hides_and_replies_from_others_reach_an_open_thread(forum: Forum) -> None:
+    """New posts arrive as the new rows only; edits and hides make the thread load whole."""
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Live", "first words")
+    spam = forum.reply(bob, "garden", root, "buy cheap seeds")
+    app = app_for(forum, ada)
+    asked: list[int] = []
+    read_thread = forum.read_thread
+
+    def counting(viewer: object, slug: str, thread: int, after: int = 0) -> object:
+        asked.append(after)
+        return read_thread(viewer, slug, thread, after)  # type: ignore[arg-type]
+
+    forum.read_thread = counting  # type: ignore[assignment,method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id, focus_post=root))
+        await settle(pilot)
+        await asyncio.to_thread(forum.reply, bob, "garden", root, "a third post")
+        await settle(pilot)
+        assert "a third post" in tree_labels(app)[2]
+        assert asked[-1] == spam  # only what came after the newest post shown
+        await asyncio.to_thread(forum.edit_post, bob, "garden", root, "first words, fixed")
+        await settle(pilot)
+        assert asked[-1] == 0  # an edit: the whole thread again
+        assert "(edited)" in tree_labels(app)[0]
+        assert "first words, fixed" in app.screen.query_one(BodyPane).text
+        await asyncio.to_thread(forum.hide_post, who(forum, "ada"), "garden", spam, "spam")
+        await settle(pilot)
+        assert "[hidden by a moderator]" in tree_labels(app)[1]
+        assert len(tree_labels(app)) == 3
+
+
+async def test_a_screen_under_the_thread_waits_until_it_is_seen_again(forum: Forum) -> None:
+    """The community screen under a thread is not reloaded for each new post; once, on return."""
+    from screens.community import CommunityScreen
+
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Under", "words")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        community = CommunityScreen("garden")
+        await app.push_screen(community)
+        await settle(pilot)
+        reloads: list[int] = []
+        real_reload = community.reload
+        community.reload = lambda: (reloads.append(1), real_reload())  # type: ignore[method-assign]
+        await app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        for n in range(3):
+            await asyncio.to_thread(forum.reply, bob, "garden", root, f"reply {n}")
+            await settle(pilot)
+        assert len(tree_labels(app)) == 4  # the thread, on top, did follow
+        assert reloads == []
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is community and reloads == [1]

@@ -113,8 +113,14 @@ class ReadingActions(ForumBase):
             if row["author"] not in blocked
         ]
 
-    def read_thread(self, viewer: Person, slug: str, thread_id: int) -> ThreadView:
-        """A whole thread in tree order; hidden posts show their reason, not their text."""
+    def read_thread(
+        self, viewer: Person, slug: str, thread_id: int, after_post: int = 0
+    ) -> ThreadView:
+        """A thread in tree order; hidden posts show their reason, not their text.
+
+        With `after_post`, only the posts written after that one (a screen that shows
+        the thread already asks only for what is new: one row, not the whole thread).
+        """
         self._require_read(viewer, slug)
         store = self.store(slug)
         row = store.thread(thread_id)
@@ -124,7 +130,7 @@ class ReadingActions(ForumBase):
         blocked = self.blocked_handles(viewer)
         posts = tuple(
             self._post_model(p, moderator, viewer, blocked)
-            for p in store.posts(thread_id, viewer.id)
+            for p in store.posts(thread_id, viewer.id, after_post)
         )
         return ThreadView(thread=_thread_summary(slug, row), posts=posts)
 

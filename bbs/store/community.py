@@ -128,14 +128,14 @@ class CommunityStore(Store):
             (thread_id,),
         )
 
-    def posts(self, thread_id: int, me: int) -> list[Row]:
-        """Every post of a thread in tree order, each flagged unread for `me`."""
+    def posts(self, thread_id: int, me: int, after_id: int = 0) -> list[Row]:
+        """The posts of a thread (those after post `after_id`) in tree order, unread flagged."""
         return self.rows(
             f"SELECT p.*, ({_UNREAD}) AS unread FROM posts p"
             " LEFT JOIN read_horizons h ON h.person_id = :me"
             " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
-            " WHERE p.thread_id = :thread ORDER BY p.path",
-            {"me": me, "thread": thread_id},
+            " WHERE p.thread_id = :thread AND p.id > :after ORDER BY p.path",
+            {"me": me, "thread": thread_id, "after": after_id},
         )
 
     def post(self, post_id: int) -> Row | None:

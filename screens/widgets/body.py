@@ -12,6 +12,7 @@ from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
 from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
@@ -52,6 +53,14 @@ class BodyPane(ScrollView, can_focus=True):
     """
 
     DEFAULT_CSS = "BodyPane { overflow-x: hidden; scrollbar-gutter: stable; }"
+
+    virtual_size = Reactive(Size(0, 0), layout=False)
+    """Not Textual's (which lays the whole screen out when it changes): the pane's box is
+    fixed by the screen's CSS, so another post only changes its lines and scrollbar."""
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.container_size:
+            self._scroll_update(size)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

@@ -8,7 +8,7 @@ from typing import TypeVar
 from textual import events, on
 from textual.app import App
 from textual.message import Message
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 
 from bbs.live import LiveEvent
 from screens.widgets.session import session_of
@@ -101,12 +101,26 @@ class LiveScreen(Screen[ResultT]):
         event = message.event
         if not self.is_mounted or not self.relevant(event):
             return
-        if not self.is_current:
+        if not self.in_view():
             self._stale = True
         elif not self.quick_update(event) and not self._reload_pending:
             # A burst of events (a busy board, many people arriving) costs one reload.
             self._reload_pending = True
             self.set_timer(self.RELOAD_DELAY, self._debounced_reload)
+
+    def in_view(self) -> bool:
+        """On top, or under dialogs only (which are drawn over it, so it is still seen).
+
+        Not Textual's `is_current`: that also counts the screen just below the top one
+        (in case the top is see-through), so every thread's community screen reloaded on
+        every new post as if it were being looked at.
+        """
+        for screen in reversed(self.app.screen_stack):
+            if screen is self:
+                return True
+            if not isinstance(screen, ModalScreen):
+                return False
+        return False
 
     def _debounced_reload(self) -> None:
         self._reload_pending = False

@@ -5,6 +5,8 @@ from __future__ import annotations
 from rich.cells import cell_len
 from rich.text import Text, TextType
 from textual.binding import Binding
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
@@ -30,6 +32,14 @@ def post_label(post: Post, unread: bool) -> Text:
 class PostTree(Tree[Post]):
     """A `Tree` of `Post`s keyed by post id; new posts are added in place (selection kept)."""
 
+    virtual_size = Reactive(Size(0, 0), layout=False)
+    """Not Textual's (which lays the whole screen out when it changes): the tree's box is
+    fixed by the screen's CSS, so more lines only change its scrollbars."""
+
+    def watch_virtual_size(self, size: Size) -> None:
+        if self.container_size:
+            self._scroll_update(size)  # a scrollbar shown or hidden still lays out
+
     BINDINGS = [
         Binding("enter,space", "toggle_node", "Fold"),
         Binding("up", "cursor_up", "Up", show=False),
@@ -54,6 +64,15 @@ class PostTree(Tree[Post]):
         """The width without rendering the label (a thread of 5,000 posts asks 5,000 times)."""
         icon = self.ICON_NODE_EXPANDED if node.is_expanded else self.ICON_NODE
         return (cell_len(icon) if node.allow_expand else 0) + node.label.cell_len
+
+    def _invalidate(self) -> None:
+        """Tree._invalidate without a layout of the whole screen: this tree's box is fixed
+        by the screen's CSS, only its lines change (a new post reaching every reader of
+        the thread cost each of them a layout and a full repaint)."""
+        self._clear_line_cache()
+        self._updates += 1
+        self.root._reset()
+        self.refresh()
 
     def add_posts(self, posts: tuple[Post, ...]) -> list[int]:
         """Add the posts not yet in the tree (in display order); returns their ids."""
