@@ -19,6 +19,7 @@ from screens.widgets.live import LiveScreen
 from screens.widgets.rules import RulesScreen
 from screens.widgets.safe import ago, one_line, safe, unread_cell
 from screens.widgets.session import session_of
+from screens.widgets.tables import refill
 
 LIVE_KINDS = ("post", "thread", "edit", "moderation")
 MODERATORS = (MemberRole.MODERATOR, MemberRole.OWNER)
@@ -103,18 +104,24 @@ class CommunityScreen(LiveScreen[None]):
         self.query_one("#community-info", Static).update(text)
         table = self.query_one("#boards", DataTable)
         keep = self.board
-        table.clear()
-        for b in boards:
-            table.add_row(
-                safe(b.name),
-                str(b.threads),
-                str(b.posts),
-                unread_cell(b.unread),
-                ago(b.last_post_at),
-                key=b.slug,
+        rows = [
+            (
+                b.slug,
+                (
+                    safe(b.name),
+                    str(b.threads),
+                    str(b.posts),
+                    unread_cell(b.unread),
+                    ago(b.last_post_at),
+                ),
             )
+            for b in boards
+        ]
+        rebuilt = refill(table, rows)
         self._boards = {b.slug: b for b in boards}
-        if keep in self._boards:
+        if not rebuilt and self.board:
+            self.load_threads(self.board)  # the cursor stayed: no highlight to load them
+        if keep in self._boards and table.cursor_row != table.get_row_index(keep):
             table.move_cursor(row=table.get_row_index(keep))
         if not self.query_one("#threads", DataTable).has_focus:
             table.focus()
@@ -141,24 +148,20 @@ class CommunityScreen(LiveScreen[None]):
     def _show_threads(self, board: str, threads: list[ThreadSummary]) -> None:
         if board != self.board:
             return
-        table = self.query_one("#threads", DataTable)
-        keep = (
-            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            if table.row_count
-            else None
-        )
-        table.clear()
-        for t in threads:
-            table.add_row(
-                self._title_cell(t),
-                safe(t.author),
-                str(t.posts),
-                unread_cell(t.unread),
-                ago(t.last_post_at),
-                key=str(t.id),
+        rows = [
+            (
+                str(t.id),
+                (
+                    self._title_cell(t),
+                    safe(t.author),
+                    str(t.posts),
+                    unread_cell(t.unread),
+                    ago(t.last_post_at),
+                ),
             )
-        if keep is not None and keep in {str(t.id) for t in threads}:
-            table.move_cursor(row=table.get_row_index(keep))
+            for t in threads
+        ]
+        refill(self.query_one("#threads", DataTable), rows)
 
     @staticmethod
     def _title_cell(thread: ThreadSummary) -> Text:

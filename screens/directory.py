@@ -16,6 +16,7 @@ from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.safe import one_line, safe, unread_cell
 from screens.widgets.session import session_of
+from screens.widgets.tables import refill
 
 
 def _access(c: CommunitySummary) -> str:
@@ -60,21 +61,21 @@ class DirectoryScreen(LiveScreen[None]):
         deliver(self, self._show, found)
 
     def _show(self, found: list[CommunitySummary]) -> None:
-        table = self.query_one(DataTable)
-        row = table.cursor_row
-        table.clear()
         self.communities = {c.slug: c for c in found}
-        for c in found:
-            table.add_row(
-                safe(one_line(c.name, 22)),
-                safe(one_line(c.description, 30)),
-                str(c.members),
-                unread_cell(c.new_posts),
-                Text(_access(c)),
-                key=c.slug,
+        rows = [
+            (
+                c.slug,
+                (
+                    safe(one_line(c.name, 22)),
+                    safe(one_line(c.description, 30)),
+                    str(c.members),
+                    unread_cell(c.new_posts),
+                    Text(_access(c)),
+                ),
             )
-        if found:
-            table.move_cursor(row=min(row, len(found) - 1))
+            for c in found
+        ]
+        refill(self.query_one(DataTable), rows)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         c = self.communities.get(str(event.row_key.value))
