@@ -21,8 +21,10 @@ Targets, each on its own loopback port and its own temporary data dir:
                 Python process per session; all share the data dir, SQLite WAL).
                 Needs root (the bench connects as the current user with its key).
 
-"Key latency" is the time from writing the key to the first output that follows it
-(Down) or to the marker of the new screen (Escape + Enter: thread title shown).
+"Key latency" is the time from writing the key to the first redraw of the post's body
+(Down; output for anything else, such as someone's reply, does not count) or to the
+marker of the new screen (Escape + Enter: thread title shown). BENCH_TIMELINE=1 also
+prints Down p50/p99 per 5 s, to tell the login ramp from the steady state.
 Everything is bounded: per-step timeouts, a wall-clock limit per run, a floor on the
 machine's available memory below which no more sessions are opened.
 """
@@ -34,6 +36,7 @@ import asyncio
 import contextlib
 import os
 import random
+import re
 import resource
 import shutil
 import signal
@@ -54,6 +57,13 @@ TICKS = os.sysconf("SC_CLK_TCK")
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 DOWN = b"\x1b[B"
 UP = b"\x1b[A"
+BODY_REDRAWN = re.compile(rb"\x1b\[(1[2-9]|2[0-3]);\d+H")
+"""A cursor move into the thread's body pane (rows 12-23 of 80x24): the answer to Down/Up.
+
+Only a key redraws the body; a reply from someone else redraws the tree and the title
+(rows 2-11). Waiting for any output instead timed a key that did nothing (the cursor
+already at the end) until the next live update: seconds, counted as latency."""
+Marker = bytes | re.Pattern[bytes]
 ENV_LIMITS = {
     "BBS_MAX_STARTUPS": "2000:30:2000",
     "BBS_MAX_UNAUTHENTICATED": "2000",
@@ -271,10 +281,15 @@ class Client(asyncssh.SSHClientSession):  # type: ignore[type-arg]
     def mark(self) -> None:
         self.buf.clear()
 
-    async def wait(self, *markers: bytes, timeout: float = STEP_TIMEOUT_S) -> None:
+    def seen(self, marker: Marker) -> bool:
+        if isinstance(marker, bytes):
+            return marker in self.buf
+        return marker.search(self.buf) is not None
+
+    async def wait(self, *markers: Marker, timeout: float = STEP_TIMEOUT_S) -> None:
         """Until every marker has appeared since the last mark (or any output, if none given)."""
         deadline = time.monotonic() + timeout
-        while not (all(m in self.buf for m in markers) if markers else self.buf):
+        while not (all(self.seen(m) for m in markers) if markers else self.buf):
             if self.closed:
                 raise ConnectionError("closed")
             self.changed.clear()
@@ -289,6 +304,7 @@ class Client(asyncssh.SSHClientSession):  # type: ignore[type-arg]
 class Stats:
     first: list[float] = field(default_factory=list)
     down: list[float] = field(default_factory=list)
+    down_at: list[float] = field(default_factory=list)  # when each Down was pressed
     opens: list[float] = field(default_factory=list)
     replies: int = 0
     edges: int = 0
@@ -299,7 +315,7 @@ class Stats:
 
 
 async def press(
-    chan: Any, client: Client, key: bytes, *markers: bytes, timeout: float = STEP_TIMEOUT_S
+    chan: Any, client: Client, key: bytes, *markers: Marker, timeout: float = STEP_TIMEOUT_S
 ) -> float:
     client.mark()
     start = time.monotonic()
@@ -371,7 +387,10 @@ async def person(target: Target, stats: Stats, args: argparse.Namespace, until: 
                 stats.opens.append(await press(chan, client, b"\r", b"Next unread"))
             else:  # down, and up again at the last post (no output for a cursor that stays)
                 try:
-                    stats.down.append(await press(chan, client, DOWN if down else UP, timeout=5))
+                    pressed = time.monotonic()
+                    key = DOWN if down else UP
+                    stats.down.append(await press(chan, client, key, BODY_REDRAWN, timeout=5))
+                    stats.down_at.append(pressed)
                 except TimeoutError:
                     down = not down
                     stats.edges += 1
@@ -437,6 +456,7 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
             "edges": stats.edges,
             "refused": stats.refused,
             "failures": stats.failures,
+            "timeline": timeline(stats, t0, ramp_end),
         }
     finally:
         for conn in stats.conns:
@@ -471,6 +491,21 @@ COLUMNS = (
 RATIOS = ("first_p50", "first_p99", "down_p50", "down_p99", "open_p50", "mb_per_session")
 
 
+def timeline(stats: Stats, t0: float, ramp_end: float, step: float = 5.0) -> list[str]:
+    """Down p50/p99 per `step` seconds from the first login: the ramp, or the steady state?"""
+    lines = [f"ramp ends at {ramp_end - t0:.0f} s"]
+    by_slot: dict[int, list[float]] = {}
+    for at, latency in zip(stats.down_at, stats.down, strict=True):
+        by_slot.setdefault(int((at - t0) // step), []).append(latency)
+    for slot in sorted(by_slot):
+        values = by_slot[slot]
+        lines.append(
+            f"{slot * step:>5.0f}-{(slot + 1) * step:<4.0f}s  {len(values):>5} keys  "
+            f"down p50 {pct(values, 50) * 1000:>7.1f}  p99 {pct(values, 99) * 1000:>7.1f} ms"
+        )
+    return lines
+
+
 def print_row(row: dict[str, Any]) -> None:
     cells = [fmt.format(row[key]).rjust(len(head)) for head, fmt, key in COLUMNS]
     sys.stdout.write(" ".join(cells) + "\n")
@@ -478,6 +513,9 @@ def print_row(row: dict[str, Any]) -> None:
         f"{'':>14}{row['keys']} keys timed, {row['replies']} replies "
         f"({row['refused']} refused), RSS {row['rss_mb']:.0f} MB\n"
     )
+    if os.environ.get("BENCH_TIMELINE"):
+        for line in row["timeline"]:
+            sys.stdout.write(f"{'':>14}{line}\n")
     for failure in sorted(set(row["failures"]))[:3]:
         count = row["failures"].count(failure)
         sys.stdout.write(f"{'':>14}{count} x {failure}\n")
