@@ -35,6 +35,8 @@ class LiveEvent:
 
 
 Callback = Callable[[LiveEvent], None]
+PRESENCE_KINDS = frozenset({"presence", "presence-gone"})
+"""Who is where: sent for every sign-in, screen change and sign-out."""
 
 
 class LiveBus:
@@ -42,20 +44,35 @@ class LiveBus:
 
     def __init__(self) -> None:
         self._subscribers: dict[int, tuple[asyncio.AbstractEventLoop | None, Callback]] = {}
+        self._presence_subscribers: set[int] = set()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self.relay: Callable[[LiveEvent], None] | None = None
 
-    def subscribe(self, callback: Callback, loop: asyncio.AbstractEventLoop | None = None) -> int:
-        """Call `callback(event)` on `loop` for every event; returns a token for unsubscribe."""
+    def subscribe(
+        self,
+        callback: Callback,
+        loop: asyncio.AbstractEventLoop | None = None,
+        *,
+        presence: bool = True,
+    ) -> int:
+        """Call `callback(event)` on `loop` for every event; returns a token for unsubscribe.
+
+        `presence=False` skips who-is-where events: every sign-in and every screen
+        opened by anyone is one, so a screen that does not show them should not be
+        woken by them (with 500 sessions they were most of the bus's deliveries).
+        """
         with self._lock:
             token = next(self._ids)
             self._subscribers[token] = (loop, callback)
+            if presence:
+                self._presence_subscribers.add(token)
             return token
 
     def unsubscribe(self, token: int) -> None:
         with self._lock:
             self._subscribers.pop(token, None)
+            self._presence_subscribers.discard(token)
 
     @property
     def subscriber_count(self) -> int:
@@ -84,7 +101,11 @@ class LiveBus:
     def deliver(self, event: LiveEvent) -> None:
         """Deliver to this process's subscribers only (the relay calls this for remote events)."""
         with self._lock:
-            targets = list(self._subscribers.values())
+            if event.kind in PRESENCE_KINDS:
+                subscribers = self._subscribers
+                targets = [subscribers[t] for t in self._presence_subscribers if t in subscribers]
+            else:
+                targets = list(self._subscribers.values())
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:

@@ -8,8 +8,9 @@ then presses a key every `--key-interval` seconds for `--active` seconds: mostly
 cursor Down in the post tree (the cheap, common key; Up once the cursor stops at the
 end), every `--reopen-every`th key Escape + Enter (leave the thread and open it
 again: the screen-opening key), now
-and then a reply (r, text, Ctrl+S). Then everyone stays idle: server CPU is
-measured over `--idle` seconds and memory is taken as the sum of PSS
+and then a reply (r, text, Ctrl+S). Then everyone stays idle: once the server has worked
+off its backlog (its CPU under 5% of a core over 2 s; at most 60 s, reported), server
+CPU is measured over `--idle` seconds and memory is taken as the sum of PSS
 (/proc/PID/smaps_rollup) over the server's whole process tree (children included).
 Logins ramp at `--rate` per second (at least N / `--max-ramp`).
 
@@ -410,6 +411,18 @@ async def wait_listening(target: Target, timeout: float = 30) -> None:
     raise TimeoutError(f"{target.name} did not listen")
 
 
+async def settle(target: Target, window: float = 2.0, limit: float = 60.0) -> float:
+    """Seconds until the server's CPU falls under 5% of a core over `window` (its backlog
+    of the last logins worked off), so idle CPU is measured idle; at most `limit`."""
+    start = time.monotonic()
+    while time.monotonic() - start < limit:
+        before = cpu_s(target.pids())
+        await asyncio.sleep(window)
+        if (cpu_s(target.pids()) - before) / window < 0.05:
+            break
+    return time.monotonic() - start
+
+
 async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str, Any]:
     """Start the target, ramp `n` people in, keep them active then idle; measure."""
     target.start()
@@ -431,6 +444,7 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
             tasks.append(asyncio.create_task(person(target, stats, args, until)))
         await asyncio.wait(tasks, timeout=until - time.monotonic() + 4 * STEP_TIMEOUT_S)
         await asyncio.sleep(3.0)
+        settle_s = await settle(target)
         pids = target.pids()
         pss1, rss1 = pss_kb(pids), rss_kb(pids)
         cpu0 = cpu_s(pids)
@@ -457,6 +471,7 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
             "refused": stats.refused,
             "failures": stats.failures,
             "timeline": timeline(stats, t0, ramp_end),
+            "settle_s": settle_s,
         }
     finally:
         for conn in stats.conns:
@@ -511,7 +526,8 @@ def print_row(row: dict[str, Any]) -> None:
     sys.stdout.write(" ".join(cells) + "\n")
     sys.stdout.write(
         f"{'':>14}{row['keys']} keys timed, {row['replies']} replies "
-        f"({row['refused']} refused), RSS {row['rss_mb']:.0f} MB\n"
+        f"({row['refused']} refused), RSS {row['rss_mb']:.0f} MB, "
+        f"idle measured after {row['settle_s']:.0f} s settling\n"
     )
     if os.environ.get("BENCH_TIMELINE"):
         for line in row["timeline"]:

@@ -25,6 +25,8 @@ def online_line(entry: OnlineEntry) -> Text:
 class OnlineScreen(LiveScreen[None]):
     """A table of sessions: who, where, since when; it follows arrivals and moves live."""
 
+    SHOWS_PRESENCE = True
+
     CSS_PATH = "online.tcss"
     BINDINGS = [Binding("escape", "back", "Back")]
 

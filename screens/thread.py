@@ -74,9 +74,6 @@ class ThreadScreen(LiveScreen[None]):
         yield BodyPane(id="body-pane")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.reload()
-
     def where(self) -> str | None:
         board = self.view.thread.board if self.view else ""
         return f"{self.slug}/{board}" if board else self.slug
@@ -205,8 +202,15 @@ class ThreadScreen(LiveScreen[None]):
         self.query_one("#thread-title", Static).update(title, layout=False)  # one line, always
 
     # the selected post -----------------------------------------------------------
+    def on_mount(self) -> None:
+        self.query_one(PostTree).on_cursor = self._highlighted
+        self.reload()
+
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Post]) -> None:
-        post = event.node.data
+        self._highlighted(event.node)  # already done by on_cursor, unless the cursor was set
+
+    def _highlighted(self, node: TreeNode[Post]) -> None:
+        post = node.data
         if post is None:
             return
         if self.shown != post:

@@ -58,6 +58,8 @@ def _people(welcome: Welcome, online: list[OnlineEntry]) -> Text:
 class WelcomeScreen(LiveScreen[None]):
     """First screen after signing in; one-liners and presence follow the live bus."""
 
+    SHOWS_PRESENCE = True
+
     CSS_PATH = "welcome.tcss"
     REFRESH_ON_RESUME = True
     _welcome: Welcome | None = None

@@ -26,6 +26,9 @@ class LiveScreen(Screen[ResultT]):
     REFRESH_ON_RESUME = False
     """Reload whenever the screen comes back (counts change while a person reads elsewhere)."""
 
+    SHOWS_PRESENCE = False
+    """Whether the screen shows who is online (only then is it sent presence events)."""
+
     RELOAD_DELAY = 0.1
     """Seconds to gather live events before one reload (a one-shot timer, never polling)."""
 
@@ -49,7 +52,9 @@ class LiveScreen(Screen[ResultT]):
     def _live_subscribe(self) -> None:
         self._live_app = self.app
         bus = session_of(self).forum.bus
-        self._live_token = bus.subscribe(self._live_event, loop=asyncio.get_running_loop())
+        self._live_token = bus.subscribe(
+            self._live_event, loop=asyncio.get_running_loop(), presence=self.SHOWS_PRESENCE
+        )
 
     @on(events.Unmount)
     def _live_unsubscribe(self) -> None:

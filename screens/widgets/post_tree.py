@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.cells import cell_len
 from rich.text import Text, TextType
 from textual.binding import Binding
@@ -32,6 +34,10 @@ def post_label(post: Post, unread: bool) -> Text:
 class PostTree(Tree[Post]):
     """A `Tree` of `Post`s keyed by post id; new posts are added in place (selection kept)."""
 
+    on_cursor: Callable[[TreeNode[Post]], None] | None = None
+    """Called as the cursor lands on a node, before NodeHighlighted is even posted, so
+    the screen's answer (the post's body) is drawn in the same frame as the cursor."""
+
     virtual_size = Reactive(Size(0, 0), layout=False)
     """Not Textual's (which lays the whole screen out when it changes): the tree's box is
     fixed by the screen's CSS, so more lines only change its scrollbars."""
@@ -53,6 +59,12 @@ class PostTree(Tree[Post]):
         self.nodes_by_post: dict[int, TreeNode[Post]] = {}
         self.unread: set[int] = set()
         self.pending: TreeNode[Post] | None = None
+
+    def watch_cursor_line(self, previous_line: int, line: int) -> None:
+        super().watch_cursor_line(previous_line, line)
+        node = self.cursor_node
+        if previous_line != line and node is not None and self.on_cursor is not None:
+            self.on_cursor(node)
 
     def process_label(self, label: TextType) -> Text:
         """Post labels are one line of `Text` already: skip the split and copy per node."""
