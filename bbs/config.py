@@ -36,6 +36,7 @@ class Config:
     # forum limits
     oneliner_interval_s: float = 60.0
     post_interval_s: float = 10.0
+    read_mark_delay_s: float = 0.5
     require_community_approval: bool = False
 
 

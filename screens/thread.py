@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import logging
-from collections.abc import Callable
-from functools import partial
-
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -27,7 +22,6 @@ from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
 POSTING = ("reply", "edit", "flag", "cross_post")
-log = logging.getLogger(__name__)
 
 
 FIRST_CHUNK = 200
@@ -236,11 +230,8 @@ class ThreadScreen(LiveScreen[None]):
         self.query_one(BodyPane).show(meta, body)
 
     def _mark_read(self, post_id: int) -> None:
-        # A plain executor job, not a Textual worker: a worker per key press cost more
-        # than the rest of the key (its object, thread and state messages).
         session = session_of(self)
-        mark = partial(session.forum.mark_read, session.person, self.slug, self.thread_id)
-        asyncio.get_running_loop().run_in_executor(None, _quietly, mark, post_id)
+        session.forum.mark_read_soon(session.person, self.slug, self.thread_id, post_id)
 
     # actions ----------------------------------------------------------------------
     def _selected(self) -> Post | None:
@@ -306,13 +297,3 @@ class ThreadScreen(LiveScreen[None]):
             if post_id <= self._newest:  # an edit: load everything again
                 self._changes += 1
             self.reload()
-
-
-def _quietly(call: Callable[[int], object], post_id: int) -> None:
-    """Run a background bookkeeping call: a refusal is expected, anything else is logged."""
-    try:
-        call(post_id)
-    except ForumError:
-        pass
-    except Exception:
-        log.exception("marking post %s read failed", post_id)

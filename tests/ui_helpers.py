@@ -34,6 +34,10 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
         with suppress(WorkerCancelled):
             await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    # Read marks are batched and written a moment later; a test reads the database now.
+    session = getattr(pilot.app, "session", None)
+    if session is not None:
+        session.forum.read_marks.flush()
 
 
 def screen_text(app: App[None]) -> str:

@@ -12,6 +12,7 @@ from bbs.config import Config
 from bbs.errors import Forbidden, NotFound
 from bbs.live import LiveBus, LiveEvent
 from bbs.models import GUEST, MemberRole, Person, Role, Visibility
+from bbs.read_marks import ReadMarkBatcher
 from bbs.store.community import CommunityStore
 from bbs.store.hub import HubStore
 
@@ -48,9 +49,14 @@ class ForumBase:
         self.hub = HubStore(self.data_dir / "hub.db")
         self._stores: dict[str, CommunityStore] = {}
         self._stores_lock = threading.Lock()
+        self.read_marks = ReadMarkBatcher(self._write_read_marks, self.config.read_mark_delay_s)
+
+    def _write_read_marks(self, viewer: Person, slug: str, threads: dict[int, set[int]]) -> None:
+        raise NotImplementedError  # ReadingActions
 
     def close(self) -> None:
-        """Close every open database file."""
+        """Write pending read marks, then close every open database file."""
+        self.read_marks.flush()
         with self._stores_lock:
             for store in self._stores.values():
                 store.close()

@@ -164,6 +164,16 @@ class ReadingActions(ForumBase):
         self._require_read(viewer, slug)
         self.store(slug).mark_read(viewer.id, thread_id, post_id)
 
+    def mark_read_soon(self, viewer: Person, slug: str, thread_id: int, post_id: int) -> None:
+        """`mark_read`, batched with every session's marks and written a moment later
+        (a screen calls this on each cursor move; it never waits on the database)."""
+        if not viewer.is_guest:
+            self.read_marks.add(viewer, slug, thread_id, post_id)
+
+    def _write_read_marks(self, viewer: Person, slug: str, threads: dict[int, set[int]]) -> None:
+        self._require_read(viewer, slug)
+        self.store(slug).mark_read_many(viewer.id, threads)
+
     def mark_read_through(
         self, viewer: Person, slug: str, thread_id: int, up_to_post_id: int
     ) -> None:

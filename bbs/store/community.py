@@ -233,6 +233,16 @@ class CommunityStore(Store):
             )
             self._compact_mark(db.conn, me, thread_id)
 
+    def mark_read_many(self, me: int, threads: dict[int, set[int]]) -> None:
+        """Several posts read, in several threads: one transaction (see `mark_read`)."""
+        with self.write() as db:
+            db.conn.executemany(
+                "INSERT OR IGNORE INTO read_posts(person_id, thread_id, post_id) VALUES (?, ?, ?)",
+                [(me, thread, post) for thread, posts in threads.items() for post in posts],
+            )
+            for thread_id in threads:
+                self._compact_mark(db.conn, me, thread_id)
+
     def mark_read_through(self, me: int, thread_id: int, up_to: int) -> None:
         """Every post of the thread up to `up_to` is read (never moves the mark back)."""
         with self.write() as db:
