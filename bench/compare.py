@@ -5,8 +5,8 @@
 Each simulated person connects with a key, waits for the welcome screen, opens the
 directory (d), a community (Enter), its thread list (Enter) and a thread (Enter),
 then presses a key every `--key-interval` seconds for `--active` seconds: mostly
-cursor Down in the post tree (the cheap, common key; Up once the cursor stops at the
-end), every `--reopen-every`th key Escape + Enter (leave the thread and open it
+cursor Down and Up by turns in the post tree (the cheap, common key; each shows another
+post), every `--reopen-every`th key Escape + Enter (leave the thread and open it
 again: the screen-opening key), now
 and then a reply (r, text, Ctrl+S). Then everyone stays idle: once the server has worked
 off its backlog (its CPU under 5% of a core over 2 s; at most 60 s, reported), server
@@ -22,8 +22,8 @@ Targets, each on its own loopback port and its own temporary data dir:
                 Python process per session; all share the data dir, SQLite WAL).
                 Needs root (the bench connects as the current user with its key).
 
-"Key latency" is the time from writing the key to the first redraw of the post's body
-(Down; output for anything else, such as someone's reply, does not count) or to the
+"Key latency" is the time from writing the key to the body pane showing another post
+(Down; a repaint for anything else, such as someone's reply, does not count) or to the
 marker of the new screen (Escape + Enter: thread title shown). BENCH_TIMELINE=1 also
 prints Down p50/p99 per 5 s, to tell the login ramp from the steady state.
 Everything is bounded: per-step timeouts, a wall-clock limit per run, a floor on the
@@ -58,12 +58,10 @@ TICKS = os.sysconf("SC_CLK_TCK")
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 DOWN = b"\x1b[B"
 UP = b"\x1b[A"
-BODY_REDRAWN = re.compile(rb"\x1b\[(1[2-9]|2[0-3]);\d+H")
-"""A cursor move into the thread's body pane (rows 12-23 of 80x24): the answer to Down/Up.
-
-Only a key redraws the body; a reply from someone else redraws the tree and the title
-(rows 2-11). Waiting for any output instead timed a key that did nothing (the cursor
-already at the end) until the next live update: seconds, counted as latency."""
+BODY_ROWS = (12, 14)
+"""The body pane's header line (author, age) and first line of text, at 80x24."""
+ROW_WRITE = re.compile(rb"\x1b\[(12|14);\d+H((?:[^\x1b]|\x1b\[[0-9;]*m)*)")
+SGR = re.compile(rb"\x1b\[[0-9;]*m")
 Marker = bytes | re.Pattern[bytes]
 ENV_LIMITS = {
     "BBS_MAX_STARTUPS": "2000:30:2000",
@@ -268,8 +266,11 @@ class Client(asyncssh.SSHClientSession):  # type: ignore[type-arg]
         self.buf = bytearray()
         self.changed = asyncio.Event()
         self.closed = False
+        self.body: dict[int, bytes] = {}  # what the body rows show, from their last write
 
     def data_received(self, data: bytes, datatype: object) -> None:
+        for row, text in ROW_WRITE.findall(data):
+            self.body[int(row)] = SGR.sub(b"", text).rstrip()
         self.buf += data
         if len(self.buf) > 1 << 20:
             del self.buf[: len(self.buf) - 4096]
@@ -286,6 +287,9 @@ class Client(asyncssh.SSHClientSession):  # type: ignore[type-arg]
         if isinstance(marker, bytes):
             return marker in self.buf
         return marker.search(self.buf) is not None
+
+    def shown_post(self) -> tuple[bytes, ...]:
+        return tuple(self.body.get(row, b"") for row in BODY_ROWS)
 
     async def wait(self, *markers: Marker, timeout: float = STEP_TIMEOUT_S) -> None:
         """Until every marker has appeared since the last mark (or any output, if none given)."""
@@ -322,6 +326,29 @@ async def press(
     start = time.monotonic()
     chan.write(key)
     await client.wait(*markers, timeout=timeout)
+    return time.monotonic() - start
+
+
+async def move(chan: Any, client: Client, key: bytes, timeout: float) -> float:
+    """Down or Up: the time until the body pane shows another post.
+
+    Only that answers the key. Waiting for any output timed a key that did nothing
+    (the cursor already on the last post) until the next repaint for someone else's
+    reply: seconds, counted as latency. A repaint of the same post does not count.
+    """
+    before = client.shown_post()
+    start = time.monotonic()
+    chan.write(key)
+    deadline = start + timeout
+    while client.shown_post() == before:
+        if client.closed:
+            raise ConnectionError("closed")
+        client.changed.clear()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the cursor did not move")
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(client.changed.wait(), left)
     return time.monotonic() - start
 
 
@@ -386,15 +413,14 @@ async def person(target: Target, stats: Stats, args: argparse.Namespace, until: 
                 await press(chan, client, b"\x1b", b"Thread")
                 await asyncio.sleep(0.3)
                 stats.opens.append(await press(chan, client, b"\r", b"Next unread"))
-            else:  # down, and up again at the last post (no output for a cursor that stays)
+            else:  # Down and Up by turns: every key shows another post (none is lost at an end)
                 try:
                     pressed = time.monotonic()
-                    key = DOWN if down else UP
-                    stats.down.append(await press(chan, client, key, BODY_REDRAWN, timeout=5))
+                    stats.down.append(await move(chan, client, DOWN if down else UP, timeout=5))
                     stats.down_at.append(pressed)
-                except TimeoutError:
-                    down = not down
+                except TimeoutError:  # at the first or last post: that key did nothing
                     stats.edges += 1
+                down = not down
     except Exception as error:  # noqa: BLE001 - a bench reports failures, it does not stop
         stats.failures.append(f"{type(error).__name__}: {error}"[:200])
         stats.dropped += signed_in
