@@ -145,9 +145,10 @@ class ThreadScreen(LiveScreen[None]):
             tree.add_posts(new)
         self._show_title(view)
         shown = self.shown and tree.nodes_by_post.get(self.shown.id)
-        if shown and shown.data is not None and shown.data != self.shown:
-            self.shown = shown.data  # edited or hidden while being read: show it as it is now
-            self._show_post(shown.data)
+        if shown and shown.data is not None and self.shown is not None:
+            if _as_shown(shown.data) != _as_shown(self.shown):
+                self._show_post(shown.data)  # edited or hidden while being read: as it is now
+            self.shown = shown.data
         if first:
             session_of(self).move(self.where())
         target = self._target(tree, first)
@@ -297,3 +298,8 @@ class ThreadScreen(LiveScreen[None]):
             if post_id <= self._newest:  # an edit: load everything again
                 self._changes += 1
             self.reload()
+
+
+def _as_shown(post: Post) -> tuple[object, ...]:
+    """What of a post the body pane draws (not its unread flag, which reading changes)."""
+    return (post.author, post.body, post.edited_at, post.hidden, post.hidden_reason, post.blocked)
