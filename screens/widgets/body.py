@@ -12,12 +12,12 @@ from rich.console import Group, RenderableType
 from rich.markdown import Markdown
 from rich.text import Text
 from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
 from bbs.text import clean
+from screens.widgets.fixed_box import FixedBox
 
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
@@ -45,7 +45,7 @@ class PostBody(Static):
             self.update(markdown(source))
 
 
-class BodyPane(ScrollView, can_focus=True):
+class BodyPane(FixedBox, ScrollView, can_focus=True):
     """A post's header line and body in one scrolling pane that is never laid out again.
 
     The text is rendered to lines once per post (and per width) and drawn line by line,
@@ -53,14 +53,6 @@ class BodyPane(ScrollView, can_focus=True):
     """
 
     DEFAULT_CSS = "BodyPane { overflow-x: hidden; scrollbar-gutter: stable; }"
-
-    virtual_size = Reactive(Size(0, 0), layout=False)
-    """Not Textual's (which lays the whole screen out when it changes): the pane's box is
-    fixed by the screen's CSS, so another post only changes its lines and scrollbar."""
-
-    def watch_virtual_size(self, size: Size) -> None:
-        if self.container_size:
-            self._scroll_update(size)
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]

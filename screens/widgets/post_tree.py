@@ -7,12 +7,11 @@ from collections.abc import Callable
 from rich.cells import cell_len
 from rich.text import Text, TextType
 from textual.binding import Binding
-from textual.geometry import Size
-from textual.reactive import Reactive
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from bbs.models import Post
+from screens.widgets.fixed_box import FixedBox
 from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 
@@ -31,20 +30,12 @@ def post_label(post: Post, unread: bool) -> Text:
     return label
 
 
-class PostTree(Tree[Post]):
+class PostTree(FixedBox, Tree[Post]):
     """A `Tree` of `Post`s keyed by post id; new posts are added in place (selection kept)."""
 
     on_cursor: Callable[[TreeNode[Post]], None] | None = None
     """Called as the cursor lands on a node, before NodeHighlighted is even posted, so
     the screen's answer (the post's body) is drawn in the same frame as the cursor."""
-
-    virtual_size = Reactive(Size(0, 0), layout=False)
-    """Not Textual's (which lays the whole screen out when it changes): the tree's box is
-    fixed by the screen's CSS, so more lines only change its scrollbars."""
-
-    def watch_virtual_size(self, size: Size) -> None:
-        if self.container_size:
-            self._scroll_update(size)  # a scrollbar shown or hidden still lays out
 
     BINDINGS = [
         Binding("enter,space", "toggle_node", "Fold"),
