@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.geometry import Size
 from textual.reactive import Reactive
-from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from textual.widget import Widget as _Base
+else:
+    _Base = object  # a plain mixin: a Widget base here breaks component-class inheritance
 
 
-class FixedBox(Widget):
+class FixedBox(_Base):
     """Put first among a ScrollView's bases (`class Pane(FixedBox, ScrollView)`).
 
     Textual's `virtual_size` lays the whole screen out whenever it changes. For a pane
