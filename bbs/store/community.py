@@ -226,12 +226,7 @@ class CommunityStore(Store):
         """One post is read. Like a newsreader's ranges: the thread's mark covers every
         post up to the first unread one, and only posts read out of order past it are
         kept one by one (so reading a tree out of order never marks a branch read)."""
-        with self.write() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO read_posts(person_id, thread_id, post_id) VALUES (?, ?, ?)",
-                (me, thread_id, post_id),
-            )
-            self._compact_mark(db.conn, me, thread_id)
+        self.mark_read_many(me, {thread_id: {post_id}})
 
     def mark_read_many(self, me: int, threads: dict[int, set[int]]) -> None:
         """Several posts read, in several threads: one transaction (see `mark_read`)."""
