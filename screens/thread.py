@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static, Tree
+from textual.widgets import Static
 from textual.widgets.tree import TreeNode
 
 from bbs.errors import ForumError
@@ -200,9 +200,6 @@ class ThreadScreen(LiveScreen[None]):
     def on_mount(self) -> None:
         self.query_one(PostTree).on_cursor = self._highlighted
         self.reload()
-
-    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted[Post]) -> None:
-        self._highlighted(event.node)  # already done by on_cursor, unless the cursor was set
 
     def _highlighted(self, node: TreeNode[Post]) -> None:
         post = node.data
