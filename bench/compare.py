@@ -62,7 +62,6 @@ BODY_ROWS = (12, 14)
 """The body pane's header line (author, age) and first line of text, at 80x24."""
 ROW_WRITE = re.compile(rb"\x1b\[(12|14);\d+H((?:[^\x1b]|\x1b\[[0-9;]*m)*)")
 SGR = re.compile(rb"\x1b\[[0-9;]*m")
-Marker = bytes | re.Pattern[bytes]
 ENV_LIMITS = {
     "BBS_MAX_STARTUPS": "2000:30:2000",
     "BBS_MAX_UNAUTHENTICATED": "2000",
@@ -283,18 +282,13 @@ class Client(asyncssh.SSHClientSession):  # type: ignore[type-arg]
     def mark(self) -> None:
         self.buf.clear()
 
-    def seen(self, marker: Marker) -> bool:
-        if isinstance(marker, bytes):
-            return marker in self.buf
-        return marker.search(self.buf) is not None
-
     def shown_post(self) -> tuple[bytes, ...]:
         return tuple(self.body.get(row, b"") for row in BODY_ROWS)
 
-    async def wait(self, *markers: Marker, timeout: float = STEP_TIMEOUT_S) -> None:
+    async def wait(self, *markers: bytes, timeout: float = STEP_TIMEOUT_S) -> None:
         """Until every marker has appeared since the last mark (or any output, if none given)."""
         deadline = time.monotonic() + timeout
-        while not (all(self.seen(m) for m in markers) if markers else self.buf):
+        while not (all(m in self.buf for m in markers) if markers else self.buf):
             if self.closed:
                 raise ConnectionError("closed")
             self.changed.clear()
@@ -320,7 +314,7 @@ class Stats:
 
 
 async def press(
-    chan: Any, client: Client, key: bytes, *markers: Marker, timeout: float = STEP_TIMEOUT_S
+    chan: Any, client: Client, key: bytes, *markers: bytes, timeout: float = STEP_TIMEOUT_S
 ) -> float:
     client.mark()
     start = time.monotonic()
