@@ -131,6 +131,16 @@ async def register_mallory(ctx: Any, port: int) -> tuple[Person, Any]:
     return mallory, key
 
 
+async def open_new_thread(person: Person) -> None:
+    """From the welcome screen: the directory, the garden, and its New thread composer."""
+    person.send("d")
+    await person.wait_for("Garden")
+    person.send("\r")
+    await person.wait_for("General")
+    person.send("t")
+    await person.wait_for("New thread in")
+
+
 async def post_everything(ctx: Any, port: int) -> None:
     """Mallory pastes payloads as a one-liner, a thread title and body, and posts over exec."""
     mallory, key = await register_mallory(ctx, port)
@@ -139,12 +149,7 @@ async def post_everything(ctx: Any, port: int) -> None:
     mallory.send(paste(ONELINER))
     mallory.send("\r")
     await wait_until(lambda: ctx.forum.welcome(ctx.forum.person("bob")).oneliners)
-    mallory.send("d")
-    await mallory.wait_for("Garden")
-    mallory.send("\r")
-    await mallory.wait_for("General")
-    mallory.send("t")
-    await mallory.wait_for("New thread in")
+    await open_new_thread(mallory)
     mallory.send(paste(TITLE))
     mallory.send("\t")
     await asyncio.sleep(0.2)
@@ -211,12 +216,7 @@ def server_app(ctx: Any, handle: str) -> Any:
 
 async def into_composer(person: Person, title: str) -> None:
     """Directory, the garden, New thread; the title typed and the focus on the body."""
-    person.send("d")
-    await person.wait_for("Garden")
-    person.send("\r")
-    await person.wait_for("General")
-    person.send("t")
-    await person.wait_for("New thread in")
+    await open_new_thread(person)
     person.send(title + "\t")
     await asyncio.sleep(0.2)
 
