@@ -103,7 +103,6 @@ class CommunityScreen(LiveScreen[None]):
             text.append_text(safe(one_line(info.welcome, 200), "italic"))
         self.query_one("#community-info", Static).update(text)
         table = self.query_one("#boards", DataTable)
-        keep = self.board
         rows = [
             (
                 b.slug,
@@ -121,8 +120,6 @@ class CommunityScreen(LiveScreen[None]):
         self._boards = {b.slug: b for b in boards}
         if not rebuilt and self.board:
             self.load_threads(self.board)  # the cursor stayed: no highlight to load them
-        if keep in self._boards and table.cursor_row != table.get_row_index(keep):
-            table.move_cursor(row=table.get_row_index(keep))
         if not self.query_one("#threads", DataTable).has_focus:
             table.focus()
 
