@@ -261,6 +261,32 @@ async def test_a_result_for_a_screen_being_closed_is_dropped(forum: Forum) -> No
         assert app.is_running and not isinstance(app.screen, ThreadScreen)
 
 
+async def test_a_cursor_move_due_after_escape_is_dropped(forum: Forum) -> None:
+    """The tree moves its cursor after the next refresh; Escape before that closes the screen.
+
+    Found by a bench pressing Escape the moment a thread opened: the deferred move
+    landed while the screen's widgets were being removed (each prunes in its own
+    task, the body pane first), the body pane was gone and the session crashed.
+    """
+    bob = who(forum, "bob")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Quick", "words")
+    forum.reply(who(forum, "ada"), "garden", root, "a reply")
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ThreadScreen("garden", thread_id)
+        await app.push_screen(screen)
+        await settle(pilot)
+        tree = screen.query_one(PostTree)
+        line = tree.cursor_line
+        app.pop_screen()  # not awaited: Escape, the screen's widgets are being removed...
+        tree.pending = tree.nodes_by_post[root]  # the cursor is on the unread reply
+        tree._move_to_pending()  # ...when the move comes due
+        assert tree.cursor_line == line and tree.pending is None
+        await settle(pilot)
+        assert app.is_running and app.return_code is None
+        assert not isinstance(app.screen, ThreadScreen)
+
+
 async def test_edits_hides_and_replies_from_others_reach_an_open_thread(forum: Forum) -> None:
     """New posts arrive as the new rows only; edits and hides make the thread load whole."""
     bob, ada = who(forum, "bob"), who(forum, "ada")

@@ -12,6 +12,7 @@ from textual.widgets.tree import TreeNode
 
 from bbs.models import Post
 from screens.widgets.fixed_box import FixedBox
+from screens.widgets.forum_call import still_shown
 from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 
@@ -147,6 +148,9 @@ class PostTree(FixedBox, Tree[Post]):
         self.call_after_refresh(self._move_to_pending, scroll_y)
 
     def _move_to_pending(self, scroll_y: float | None = None) -> None:
+        if not still_shown(self):  # Escape came first: the screen's widgets are going
+            self.pending = None
+            return
         if self.pending is not None:
             self.move_cursor(self.pending)
             self.pending = None
