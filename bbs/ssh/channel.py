@@ -258,7 +258,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         started = time.monotonic()
         await self.ctx.starts.acquire()
         task = asyncio.get_running_loop().create_task(
-            app.run_async(mouse=True, size=(term.width, term.height))
+            app.run_async(mouse=True, size=(term.width, term.height)),
+            context=term.account.context(),  # every task the app starts is charged to it
         )
         try:
             await self._until_first_frame(task, term)

@@ -23,7 +23,7 @@ from textual.filter import Monochrome
 from textual.geometry import Size
 from textual.message import Message
 
-from bbs.ssh.input import KeyBudget, Pasted, PasteSplitter
+from bbs.ssh.input import KeyBudget, Pasted, PasteSplitter, first_key
 from bbs.ssh.terminal import Terminal
 
 log = logging.getLogger(__name__)
@@ -47,6 +47,9 @@ _START = (
 _MOUSE_ON = "\x1b[?1000h\x1b[?1003h\x1b[?1015h\x1b[?1006h"
 _MOUSE_OFF = "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
 _STOP = "\x1b[?2004l\x1b[?7h\x1b[?1004l\x1b[?1049l\x1b[?25h"
+
+FRUGAL_PACE = 0.01
+"""Seconds between keys fed one at a time (the app handles one before the next is fed)."""
 
 
 class SSHDriver(Driver):
@@ -134,26 +137,42 @@ class SSHDriver(Driver):
             self._tick()
 
     def _drain(self) -> None:
-        """Feed what is pending; past the budget, pause the channel and come back later."""
+        """Feed what is pending, within the byte budget and the session's share of the loop.
+
+        Past either, the channel is paused (SSH flow control holds the rest back) and
+        this comes back later. While the session's loop account is in debt nothing is
+        fed; while it is paying off what it spent lately, one key at a time, each after
+        the last has been paid for, so a flood of costly keys cannot stall the others.
+        """
         self._drain_handle = None
+        account = self.terminal.account
         while self._pending:
+            debt = account.wait()
+            if debt > 0:
+                return self._drain_later(debt)
+            frugal = account.frugal()
             item = self._pending.popleft()
             if isinstance(item, Pasted):
                 self._paste(item)
-                continue
-            granted = self._budget.take(len(item))
-            if granted < len(item):  # stop before an escape sequence rather than inside it
-                esc = item.rfind("\x1b", max(0, granted - 64), granted)
-                granted = esc if esc > 0 else granted
-            if granted:
-                self._parse(item[:granted])
-            if granted < len(item):
-                self._pending.appendleft(item[granted:])
-                self.terminal.hold_input()
-                delay = self._budget.delay(len(item) - granted)
-                self._drain_handle = self._loop.call_later(delay, self._drain)
-                return
+            else:
+                wanted = first_key(item) if frugal else len(item)
+                granted = self._budget.take(wanted)
+                if granted < len(item) and not frugal:  # stop before a sequence, not inside
+                    esc = item.rfind("\x1b", max(0, granted - 64), granted)
+                    granted = esc if esc > 0 else granted
+                if granted:
+                    self._parse(item[:granted])
+                if granted < len(item):
+                    self._pending.appendleft(item[granted:])
+                    if granted < wanted:  # out of bytes: wait for the budget
+                        return self._drain_later(self._budget.delay(len(item) - granted))
+            if frugal and self._pending:
+                return self._drain_later(FRUGAL_PACE)  # let that key be paid for first
         self.terminal.release_input()
+
+    def _drain_later(self, delay: float) -> None:
+        self.terminal.hold_input()
+        self._drain_handle = self._loop.call_later(delay, self._drain)
 
     def _stop_draining(self) -> None:
         if self._drain_handle is not None:

@@ -22,6 +22,7 @@ PASTE_END = "\x1b[201~"
 MAX_PASTE = 25_000  # characters kept of one paste (the longest field takes 20,000)
 KEY_RATE = 2048  # bytes per second of typed input, sustained (people type far less)
 KEY_BURST = 32  # bytes parsed at once: the app handles them in one go, others wait
+MAX_SEQUENCE = 64  # longest escape sequence kept whole (an SGR mouse report is ~16)
 
 
 @dataclass(frozen=True)
@@ -122,3 +123,22 @@ class KeyBudget:
         self._refill()
         need = min(wanted, self.burst) - self._tokens
         return max(0.0, need / self.rate)
+
+
+def first_key(text: str) -> int:
+    """How many characters of `text` make its first key: one, or a whole escape sequence.
+
+    Feeding input one key at a time must not cut a sequence in two: the parser would
+    time out on the half it holds and read the rest as typed text.
+    """
+    if not text.startswith("\x1b") or len(text) == 1:
+        return min(1, len(text))
+    kind = text[1]
+    if kind == "[":  # CSI: parameters, then one final byte in @..~
+        for end in range(2, min(len(text), MAX_SEQUENCE)):
+            if "@" <= text[end] <= "~":
+                return end + 1
+        return min(len(text), MAX_SEQUENCE)
+    if kind == "O":  # SS3: one more character (F1-F4, keypad)
+        return min(3, len(text))
+    return 2  # Alt+key

@@ -18,6 +18,7 @@ import asyncssh
 from bbs.bootstrap import open_forum
 from bbs.config import Config
 from bbs.presence import Presence
+from bbs.ssh import fairness
 from bbs.ssh.auth import ForumServer
 from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
 from bbs.ssh.hostkey import load_or_create_host_key
@@ -89,6 +90,7 @@ async def start_listener(
     """Listen for SSH on host:port for this worker; returns the acceptor (close() to stop)."""
     c = ctx.config
     install_executor(asyncio.get_running_loop())
+    fairness.install()
     return await asyncssh.create_server(
         lambda: ForumServer(ctx),
         host,

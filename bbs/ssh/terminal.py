@@ -11,6 +11,8 @@ import time
 from collections.abc import Mapping
 from typing import Any, Protocol
 
+from bbs.ssh.fairness import LoopAccount
+
 log = logging.getLogger(__name__)
 
 # A client that stops reading: past this many bytes waiting in the channel we
@@ -74,6 +76,8 @@ class Terminal:
         self.idle_expired = False
         self.first_frame = asyncio.Event()
         self.gone = asyncio.Event()
+        self.account = LoopAccount()
+        """The loop time this session's app has used (its input waits while it is in debt)."""
 
     # output -------------------------------------------------------------------
     def write(self, data: str) -> None:

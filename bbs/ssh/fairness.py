@@ -1,0 +1,102 @@
+"""Each session's share of the event loop: loop time is charged to the session whose code ran.
+
+Every session's app runs on one event loop, so the cost of a key is what matters,
+not its size: one keystroke into a 25,000-character line of a text area costs the
+loop ~0.1 s (Textual re-wraps the line), a keystroke elsewhere well under 1 ms. A
+budget of bytes cannot tell them apart; this can. Each app's tasks run in a context
+whose `CHARGED` variable holds the session's `LoopAccount`, and every callback the
+loop runs in such a context is timed and charged to it (`install()` wraps asyncio's
+`Handle._run`, which runs every callback and task step). The SSH driver feeds a
+session's input only while its account is in credit, and one key at a time while it
+is paying off what it spent lately, so a session that floods costly keys is slowed to
+its share and everyone else's keys still come through.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import time
+from collections.abc import Callable
+from typing import Any
+
+RATE = 0.25
+"""Seconds of loop time per second a session may use, sustained (a quarter of a core)."""
+BURST = 1.0
+"""Seconds it may use at once: signing in (~0.15 s) and opening screens stay well inside it."""
+
+CHARGED: contextvars.ContextVar[LoopAccount | None] = contextvars.ContextVar(
+    "bbs_charged", default=None
+)
+
+
+class LoopAccount:
+    """A token bucket of loop seconds: spending goes below zero, credit comes back at `rate`."""
+
+    def __init__(
+        self,
+        rate: float = RATE,
+        burst: float = BURST,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.rate, self.burst, self.clock = rate, burst, clock
+        self.spent = 0.0
+        """Loop seconds charged in all (for the log)."""
+        self._tokens = burst
+        self._at = clock()
+
+    def charge(self, seconds: float) -> None:
+        """The session's code just ran for `seconds`."""
+        self.spent += seconds
+        self._tokens -= seconds
+
+    def balance(self) -> float:
+        """Seconds of credit now (negative: in debt)."""
+        now = self.clock()
+        self._tokens = min(self.burst, self._tokens + (now - self._at) * self.rate)
+        self._at = now
+        return self._tokens
+
+    def wait(self) -> float:
+        """Seconds until the account is out of debt (0 when it is not in debt)."""
+        return max(0.0, -self.balance() / self.rate)
+
+    def frugal(self) -> bool:
+        """Whether the session has spent lately (its input then goes one key at a time)."""
+        return self.balance() < self.burst
+
+    def run(self, callback: Callable[..., Any], *args: Any) -> Any:
+        """Call `callback(*args)` in a context charged to this account."""
+        context = contextvars.copy_context()
+        context.run(CHARGED.set, self)
+        return context.run(callback, *args)
+
+    def context(self) -> contextvars.Context:
+        """A copy of the current context, charged to this account (for `create_task`)."""
+        context = contextvars.copy_context()
+        context.run(CHARGED.set, self)
+        return context
+
+
+_original_run = asyncio.events.Handle._run
+
+
+def _charged_run(self: asyncio.Handle) -> None:
+    """Handle._run, timing the callback when its context belongs to a session."""
+    account = self._context.get(CHARGED)  # type: ignore[attr-defined]
+    if account is None:
+        return _original_run(self)
+    start = time.perf_counter()
+    try:
+        return _original_run(self)
+    finally:
+        account.charge(time.perf_counter() - start)
+
+
+def install() -> None:
+    """Charge loop time to sessions from now on, in this process (idempotent)."""
+    asyncio.events.Handle._run = _charged_run  # type: ignore[method-assign]
+
+
+def installed() -> bool:
+    return asyncio.events.Handle._run is _charged_run  # type: ignore[comparison-overlap]
