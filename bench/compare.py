@@ -453,6 +453,7 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
         pss0 = pss_kb(target.pids())
         rate = max(args.rate, n / args.max_ramp)
         t0 = time.monotonic()
+        client0, server0 = resource.getrusage(resource.RUSAGE_SELF), cpu_s(target.pids())
         ramp_end = t0 + n / rate
         until = ramp_end + args.active if args.active > 0 else 0.0  # 0: navigate, then idle
         tasks = []
@@ -462,7 +463,14 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
                 stats.failures.append(f"stopped at {i}: under {MIN_AVAILABLE_MB} MB available")
                 break
             tasks.append(asyncio.create_task(person(target, stats, args, until)))
-        await asyncio.wait(tasks, timeout=until - time.monotonic() + 4 * STEP_TIMEOUT_S)
+        # With an active phase, the CPU is read at its end; without, once everyone is in.
+        phase = until - time.monotonic() if args.active > 0 else 4 * STEP_TIMEOUT_S
+        done, _ = await asyncio.wait(tasks, timeout=max(0.0, phase))
+        busy_s = time.monotonic() - t0  # logins and the active phase: what the CPU did then
+        client1, server1 = resource.getrusage(resource.RUSAGE_SELF), cpu_s(target.pids())
+        client_cpu = client1.ru_utime + client1.ru_stime - client0.ru_utime - client0.ru_stime
+        if len(done) < len(tasks):
+            await asyncio.wait(tasks, timeout=4 * STEP_TIMEOUT_S)
         await asyncio.sleep(3.0)
         settle_s = await settle(target)
         pids = target.pids()
@@ -485,6 +493,8 @@ async def run_one(target: Target, n: int, args: argparse.Namespace) -> dict[str,
             "rss_mb": rss1 / 1024,
             "mb_per_session": (pss1 - pss0) / 1024 / max(1, len(stats.first)),
             "idle_cpu": idle_cpu,
+            "server_cores": (server1 - server0) / busy_s,
+            "client_cores": client_cpu / busy_s,
             "keys": len(stats.down) + len(stats.opens),
             "replies": stats.replies,
             "edges": stats.edges,
@@ -547,7 +557,8 @@ def print_row(row: dict[str, Any]) -> None:
     sys.stdout.write(
         f"{'':>14}{row['keys']} keys timed, {row['replies']} replies "
         f"({row['refused']} refused), RSS {row['rss_mb']:.0f} MB, "
-        f"idle measured after {row['settle_s']:.0f} s settling\n"
+        f"idle measured after {row['settle_s']:.0f} s settling; while active the server "
+        f"used {row['server_cores']:.2f} cores and these clients {row['client_cores']:.2f}\n"
     )
     if os.environ.get("BENCH_TIMELINE"):
         for line in row["timeline"]:
