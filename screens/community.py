@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
@@ -16,10 +16,10 @@ from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
+from screens.widgets.row_table import RowTable
 from screens.widgets.rules import RulesScreen
 from screens.widgets.safe import ago, one_line, safe, unread_cell
 from screens.widgets.session import session_of
-from screens.widgets.tables import refill
 
 LIVE_KINDS = ("post", "thread", "edit", "moderation")
 MODERATORS = (MemberRole.MODERATOR, MemberRole.OWNER)
@@ -53,15 +53,12 @@ class CommunityScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(Text("Loading…"), id="community-info")
-        yield DataTable(id="boards", cursor_type="row", zebra_stripes=True)
-        yield DataTable(id="threads", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Board", "Threads", "Posts", "Unread", "Last post", id="boards")
+        yield RowTable("Thread", "By", "Posts", "Unread", "Active", id="threads")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        boards = self.query_one("#boards", DataTable)
-        boards.add_columns("Board", "Threads", "Posts", "Unread", "Last post")
-        threads = self.query_one("#threads", DataTable)
-        threads.add_columns("Thread", "By", "Posts", "Unread", "Active")
+        self.query_one("#boards", RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -102,7 +99,7 @@ class CommunityScreen(LiveScreen[None]):
             text.append("\n")
             text.append_text(safe(one_line(info.welcome, 200), "italic"))
         self.query_one("#community-info", Static).update(text)
-        table = self.query_one("#boards", DataTable)
+        table = self.query_one("#boards", RowTable)
         rows = [
             (
                 b.slug,
@@ -116,17 +113,14 @@ class CommunityScreen(LiveScreen[None]):
             )
             for b in boards
         ]
-        rebuilt = refill(table, rows)
         self._boards = {b.slug: b for b in boards}
-        if not rebuilt and self.board:
+        if not table.refill(rows) and self.board:
             self.load_threads(self.board)  # the cursor stayed: no highlight to load them
-        if not self.query_one("#threads", DataTable).has_focus:
-            table.focus()
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id != "boards" or event.row_key.value is None:
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
+        if event.table.id != "boards":
             return
-        board = self._boards.get(event.row_key.value)
+        board = self._boards.get(event.key)
         if board is not None:
             self.board, self.board_id = board.slug, board.id
             session_of(self).move(self.where() or self.slug)
@@ -158,7 +152,7 @@ class CommunityScreen(LiveScreen[None]):
             )
             for t in threads
         ]
-        refill(self.query_one("#threads", DataTable), rows)
+        self.query_one("#threads", RowTable).refill(rows)
 
     @staticmethod
     def _title_cell(thread: ThreadSummary) -> Text:
@@ -166,17 +160,17 @@ class CommunityScreen(LiveScreen[None]):
         return Text.assemble((marks, "bold"), safe(one_line(thread.title, 36)))
 
     # actions --------------------------------------------------------------------------
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.data_table.id == "boards":
-            self.query_one("#threads", DataTable).focus()
-        elif event.row_key.value is not None:
-            self.app.push_screen(ThreadScreen(self.slug, int(event.row_key.value)))
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        if event.table.id == "boards":
+            self.query_one("#threads", RowTable).focus()
+        else:
+            self.app.push_screen(ThreadScreen(self.slug, int(event.key)))
 
     def action_back(self) -> None:
         self.dismiss()
 
     def action_focus_boards(self) -> None:
-        self.query_one("#boards", DataTable).focus()
+        self.query_one("#boards", RowTable).focus()
 
     def action_rules(self) -> None:
         if self.info is not None:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bbs.live import LiveEvent
 from bbs.models import CommunitySummary
@@ -14,9 +14,9 @@ from screens.community import CommunityScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import one_line, safe, unread_cell
 from screens.widgets.session import session_of
-from screens.widgets.tables import refill
 
 
 def _access(c: CommunitySummary) -> str:
@@ -39,13 +39,11 @@ class DirectoryScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(Text("Communities  (● = new posts; Enter to open)"), id="directory-help")
-        yield DataTable(id="communities", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Community", "About", "Members", "New", "You", id="communities")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Community", "About", "Members", "New", "You")
-        table.focus()
+        self.query_one(RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -75,10 +73,10 @@ class DirectoryScreen(LiveScreen[None]):
             )
             for c in found
         ]
-        refill(self.query_one(DataTable), rows)
+        self.query_one(RowTable).refill(rows)
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        c = self.communities.get(str(event.row_key.value))
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        c = self.communities.get(event.key)
         if c is None:
             return
         if not c.can_read:
@@ -93,10 +91,9 @@ class DirectoryScreen(LiveScreen[None]):
     def action_join(self) -> None:
         from screens.join import JoinScreen
 
-        table = self.query_one(DataTable)
-        if table.row_count:
-            slug = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(JoinScreen(str(slug)), lambda _: self.reload())
+        slug = self.query_one(RowTable).cursor_key
+        if slug is not None:
+            self.app.push_screen(JoinScreen(slug), lambda _: self.reload())
 
     def action_back(self) -> None:
         self.dismiss()

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.models import DiscoverThread, RelatedCommunity
@@ -15,6 +15,7 @@ from bbs.session import Session
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, one_line, safe
 
 Loaded = tuple[list[DiscoverThread], list[RelatedCommunity]]
@@ -33,15 +34,13 @@ class DiscoverScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(Text("Lively elsewhere"), id="discover-title", classes="section")
-        yield DataTable(id="discover", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Community", "Thread", "Posts", "Active", id="discover")
         yield Static(Text("Related communities"), id="related-title", classes="section")
-        yield DataTable(id="related", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Community", "Why", "About", id="related")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#discover", DataTable).add_columns("Community", "Thread", "Posts", "Active")
-        self.query_one("#related", DataTable).add_columns("Community", "Why", "About")
-        self.query_one("#discover", DataTable).focus()
+        self.query_one("#discover", RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -56,32 +55,38 @@ class DiscoverScreen(LiveScreen[None]):
         self._title("#discover-title", lively if threads else "Nothing lively elsewhere just now.")
         kin = "Related communities (j to join)" if related else "No related communities yet."
         self._title("#related-title", kin)
-        table = self.query_one("#discover", DataTable)
-        table.clear()
-        for t in threads:
-            table.add_row(
-                safe(one_line(t.community_name, 16)),
-                safe(one_line(t.title, 34)),
-                str(t.posts),
-                ago(t.last_post_at),
-                key=f"{t.community}/{t.thread_id}",
+        lively_rows = [
+            (
+                f"{t.community}/{t.thread_id}",
+                (
+                    safe(one_line(t.community_name, 16)),
+                    safe(one_line(t.title, 34)),
+                    str(t.posts),
+                    ago(t.last_post_at),
+                ),
             )
-        table = self.query_one("#related", DataTable)
-        table.clear()
-        for r in related:
-            table.add_row(
-                safe(one_line(r.name, 16)),
-                safe(one_line(r.reason, 30)),
-                safe(one_line(r.description, 24)),
-                key=r.slug,
+            for t in threads
+        ]
+        self.query_one("#discover", RowTable).refill(lively_rows)
+        related_rows = [
+            (
+                r.slug,
+                (
+                    safe(one_line(r.name, 16)),
+                    safe(one_line(r.reason, 30)),
+                    safe(one_line(r.description, 24)),
+                ),
             )
+            for r in related
+        ]
+        self.query_one("#related", RowTable).refill(related_rows)
 
     def _title(self, selector: str, text: str) -> None:
         self.query_one(selector, Static).update(Text(text))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        key = event.row_key.value or ""
-        if event.data_table.id == "discover":
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        key = event.key
+        if event.table.id == "discover":
             from screens.thread import ThreadScreen
 
             slug, thread_id = key.split("/")
@@ -94,10 +99,9 @@ class DiscoverScreen(LiveScreen[None]):
     def action_join(self) -> None:
         from screens.join import JoinScreen
 
-        table = self.query_one("#related", DataTable)
-        if table.row_count:
-            slug = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-            self.app.push_screen(JoinScreen(slug or ""), lambda _: self.reload())
+        slug = self.query_one("#related", RowTable).cursor_key
+        if slug is not None:
+            self.app.push_screen(JoinScreen(slug), lambda _: self.reload())
 
     def action_back(self) -> None:
         self.dismiss()

@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from bbs.live import LiveEvent
 from bbs.models import Event, EventDetail
@@ -22,6 +22,7 @@ from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.quiet import QuietInput, QuietTextArea
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import one_line, safe
 from screens.widgets.session import session_of
 
@@ -71,13 +72,11 @@ class EventsScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(safe(f"Upcoming events in {self.slug}", "bold"), id="events-title")
-        yield DataTable(id="events", cursor_type="row", zebra_stripes=True)
+        yield RowTable("When", "What", "Where", "Going/maybe", "You", id="events")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("When", "What", "Where", "Going/maybe", "You")
-        table.focus()
+        self.query_one(RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -97,25 +96,27 @@ class EventsScreen(LiveScreen[None]):
         self.dismiss()
 
     def _show(self, events: list[Event]) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        for e in events:
-            table.add_row(
-                local_when(e),
-                safe(one_line(e.title, 24)),
-                safe(one_line(e.place, 16)),
-                f"{e.going} / {e.maybe}",
-                my_answer(e),
-                key=str(e.id),
+        rows = [
+            (
+                str(e.id),
+                (
+                    local_when(e),
+                    safe(one_line(e.title, 24)),
+                    safe(one_line(e.place, 16)),
+                    f"{e.going} / {e.maybe}",
+                    my_answer(e),
+                ),
             )
+            for e in events
+        ]
+        self.query_one(RowTable).refill(rows)
         if not events:
             self.query_one("#events-title", Static).update(
                 safe(f"No upcoming events in {self.slug}. Press n to plan one.")
             )
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        if event.row_key.value is not None:
-            self.app.push_screen(EventScreen(self.slug, int(event.row_key.value)))
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        self.app.push_screen(EventScreen(self.slug, int(event.key)))
 
     def action_new_event(self) -> None:
         self.app.push_screen(NewEventScreen(self.slug), self._created)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bbs.live import LiveEvent
 from bbs.models import ConversationSummary, MailMessage
@@ -16,6 +16,7 @@ from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.quiet import QuietInput, QuietTextArea
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, one_line, safe, unread_cell
 from screens.widgets.session import session_of
 
@@ -45,12 +46,11 @@ class InboxScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(Text("Mail"), id="inbox-title")
-        yield DataTable(id="inbox", cursor_type="row", zebra_stripes=True)
+        yield RowTable("New", "With", "Subject", "Kind", "Last", id="inbox")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("New", "With", "Subject", "Kind", "Last")
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -67,22 +67,25 @@ class InboxScreen(LiveScreen[None]):
         unread = sum(c.unread for c in inbox)
         title = f"Mail: {len(inbox)} conversations, {unread} unread"
         self.query_one("#inbox-title", Static).update(Text(title, style="bold"))
-        table = self.query_one(DataTable)
-        table.clear()
-        for c in inbox:
-            table.add_row(
-                unread_cell(c.unread),
-                safe(c.other),
-                safe(one_line(c.subject or "(no subject)", 34)),
-                KIND_LABEL.get(c.kind, c.kind),
-                f"{one_line(c.last_from, 12)} {ago(c.last_sent)}",
-                key=str(c.conversation_id),
+        rows = [
+            (
+                str(c.conversation_id),
+                (
+                    unread_cell(c.unread),
+                    safe(c.other),
+                    safe(one_line(c.subject or "(no subject)", 34)),
+                    KIND_LABEL.get(c.kind, c.kind),
+                    f"{one_line(c.last_from, 12)} {ago(c.last_sent)}",
+                ),
             )
+            for c in inbox
+        ]
+        self.query_one(RowTable).refill(rows)
         if not inbox:
             self.query_one("#inbox-title", Static).update(Text("Mail: nothing yet (c to write)"))
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        convo = self.conversations.get(event.row_key.value or "")
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        convo = self.conversations.get(event.key)
         if convo is not None:
             self.app.push_screen(ConversationScreen(convo.conversation_id, convo.other))
 

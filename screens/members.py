@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bbs.live import LiveEvent
 from bbs.models import Member
@@ -13,6 +13,7 @@ from screens.moderation import ReasonPrompt
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, safe
 
 STATUS_WORDS = {"active": "", "banned": "BANNED", "requested": "asked to join"}
@@ -37,14 +38,12 @@ class MembersScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(safe(f"Members of {self.slug}", "bold"), id="members-title")
-        yield DataTable(id="members", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Handle", "Name", "Role", "Status", "Since", id="members")
         yield ErrorLine()
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("Handle", "Name", "Role", "Status", "Since")
-        table.focus()
+        self.query_one(RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -61,27 +60,30 @@ class MembersScreen(LiveScreen[None]):
 
     def _show(self, members: list[Member]) -> None:
         self.members = {m.handle: m for m in members}
-        table = self.query_one(DataTable)
-        table.clear()
-        for m in members:
-            status = STATUS_WORDS.get(m.status, m.status)
-            table.add_row(
-                safe(m.handle), safe(m.display_name), m.role, status, ago(m.joined), key=m.handle
+        rows = [
+            (
+                m.handle,
+                (
+                    safe(m.handle),
+                    safe(m.display_name),
+                    m.role,
+                    STATUS_WORDS.get(m.status, m.status),
+                    ago(m.joined),
+                ),
             )
+            for m in members
+        ]
+        self.query_one(RowTable).refill(rows)
         title = f"Members of {self.slug}: {sum(m.status == 'active' for m in members)}"
         self.query_one("#members-title", Static).update(safe(title, "bold"))
 
     def _selected(self) -> str | None:
-        table = self.query_one(DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one(RowTable).cursor_key
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         from screens.profile import ProfileScreen
 
-        if event.row_key.value:
-            self.app.push_screen(ProfileScreen(event.row_key.value))
+        self.app.push_screen(ProfileScreen(event.key))
 
     def action_ban(self) -> None:
         handle = self._selected()

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Label, OptionList, Static
+from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.live import LiveEvent
@@ -20,6 +20,7 @@ from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.quiet import QuietInput
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, one_line, safe
 
 Act = Callable[[Session, str], object]
@@ -263,18 +264,14 @@ class ModerationScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(id="flags-title", classes="section")
-        yield DataTable(id="flags", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Post by", "Flagged by", "Why", "Post", "When", id="flags")
         yield Static(id="requests-title", classes="section")
-        yield DataTable(id="requests", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Who", "Name", "Asked", id="requests")
         yield ErrorLine()
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#flags", DataTable).add_columns(
-            "Post by", "Flagged by", "Why", "Post", "When"
-        )
-        self.query_one("#requests", DataTable).add_columns("Who", "Name", "Asked")
-        self.query_one("#flags", DataTable).focus()
+        self.query_one("#flags", RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -303,29 +300,20 @@ class ModerationScreen(LiveScreen[None]):
         self.query_one("#requests-title", Static).update(
             Text(f"Asking to join: {len(requests)}   (a approve, x decline)")
         )
-        table = self.query_one("#flags", DataTable)
-        table.clear()
+        flag_rows = []
         for f in flags:
             post = Text("[hidden] ", style="bold") if f.hidden else Text()
             post.append_text(safe(one_line(f.excerpt, 30)))
-            table.add_row(
-                safe(f.author),
-                safe(f.flagger),
-                safe(one_line(f.reason, 24)),
-                post,
-                ago(f.at),
-                key=str(f.id),
-            )
-        table = self.query_one("#requests", DataTable)
-        table.clear()
-        for m in requests:
-            table.add_row(safe(m.handle), safe(m.display_name), ago(m.joined), key=m.handle)
+            cells = (safe(f.author), safe(f.flagger), safe(one_line(f.reason, 24)), post, ago(f.at))
+            flag_rows.append((str(f.id), cells))
+        self.query_one("#flags", RowTable).refill(flag_rows)
+        request_rows = [
+            (m.handle, (safe(m.handle), safe(m.display_name), ago(m.joined))) for m in requests
+        ]
+        self.query_one("#requests", RowTable).refill(request_rows)
 
     def _selected(self, table_id: str) -> str | None:
-        table = self.query_one(f"#{table_id}", DataTable)
-        if not table.row_count:
-            return None
-        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.query_one(f"#{table_id}", RowTable).cursor_key
 
     def _after(self, message: str) -> None:
         self.query_one(ErrorLine).say("")

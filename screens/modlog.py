@@ -6,13 +6,14 @@ from datetime import datetime
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bbs.live import LiveEvent
 from bbs.models import ModLogEntry
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import forum_call
 from screens.widgets.live import LiveScreen
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import one_line, safe
 
 
@@ -29,14 +30,12 @@ class ModLogScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(safe(f"Moderation log of {self.slug}", "bold"), id="modlog-title")
-        yield DataTable(id="modlog", cursor_type="row", zebra_stripes=True)
+        yield RowTable("When", "Who", "What", "Target", "Why", id="modlog")
         yield Static(id="modlog-why")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        table = self.query_one(DataTable)
-        table.add_columns("When", "Who", "What", "Target", "Why")
-        table.focus()
+        self.query_one(RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -56,24 +55,27 @@ class ModLogScreen(LiveScreen[None]):
 
     def _show(self, entries: list[ModLogEntry]) -> None:
         self.entries = {str(e.id): e for e in entries}
-        table = self.query_one(DataTable)
-        table.clear()
-        for e in entries:
-            table.add_row(
-                f"{datetime.fromtimestamp(e.at):%d %b %H:%M}",
-                safe(one_line(e.actor, 12)),
-                safe(one_line(e.action, 14)),
-                safe(one_line(e.target, 22)),
-                safe(one_line(e.reason or "-", 20)),
-                key=str(e.id),
+        rows = [
+            (
+                str(e.id),
+                (
+                    f"{datetime.fromtimestamp(e.at):%d %b %H:%M}",
+                    safe(one_line(e.actor, 12)),
+                    safe(one_line(e.action, 14)),
+                    safe(one_line(e.target, 22)),
+                    safe(one_line(e.reason or "-", 20)),
+                ),
             )
+            for e in entries
+        ]
+        self.query_one(RowTable).refill(rows)
         count = f"{len(entries)} entries" if entries else "nothing moderated yet"
         self.query_one("#modlog-title", Static).update(
             safe(f"Moderation log of {self.slug}: {count}", "bold")
         )
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        entry = self.entries.get(event.row_key.value or "")
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
+        entry = self.entries.get(event.key)
         if entry is not None:
             why = f"{entry.actor}: {entry.action} {entry.target}. Why: {entry.reason or '-'}"
             self.query_one("#modlog-why", Static).update(safe(why))

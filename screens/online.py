@@ -5,12 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from bbs.live import LiveEvent
 from bbs.presence import OnlineEntry
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.live import LiveScreen
+from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
@@ -33,12 +34,11 @@ class OnlineScreen(LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(Text("Who's online"), id="online-title")
-        yield DataTable(id="online", cursor_type="row", zebra_stripes=True)
+        yield RowTable("Who", "Where", "Since", id="online")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).add_columns("Who", "Where", "Since")
-        self.query_one(DataTable).focus()
+        self.query_one(RowTable).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -48,10 +48,10 @@ class OnlineScreen(LiveScreen[None]):
         return event.kind in PRESENCE_KINDS
 
     def reload(self) -> None:
-        table = self.query_one(DataTable)
-        table.clear()
-        for e in session_of(self).presence.online():
-            table.add_row(safe(e.handle), safe(e.where), ago(e.since), key=e.session_id)
+        table = self.query_one(RowTable)
+        online = session_of(self).presence.online()
+        rows = [(e.session_id, (safe(e.handle), safe(e.where), ago(e.since))) for e in online]
+        table.refill(rows)
         count = table.row_count
         title = f"Who's online: {count} session{'s' if count != 1 else ''}"
         self.query_one("#online-title", Static).update(Text(title))

@@ -7,7 +7,6 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
-from textual.widgets.tree import TreeNode
 
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
@@ -17,7 +16,7 @@ from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import BodyPane
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
-from screens.widgets.post_tree import PostTree
+from screens.widgets.post_tree import PostNode, PostTree
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
@@ -176,7 +175,7 @@ class ThreadScreen(LiveScreen[None]):
         self.query_one(PostTree).add_posts(rest[:CHUNK])
         self.call_after_refresh(self._add_rest, rest[CHUNK:])
 
-    def _target(self, tree: PostTree, first: bool) -> TreeNode[Post] | None:
+    def _target(self, tree: PostTree, first: bool) -> PostNode | None:
         wanted = self.focus_post
         self.focus_post = None
         if wanted in tree.nodes_by_post:
@@ -201,7 +200,7 @@ class ThreadScreen(LiveScreen[None]):
         self.query_one(PostTree).on_cursor = self._highlighted
         self.reload()
 
-    def _highlighted(self, node: TreeNode[Post]) -> None:
+    def _highlighted(self, node: PostNode) -> None:
         post = node.data
         if post is None:
             return

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable
-
 from bbs.forum import Forum
 from screens.app import BBSApp
+from screens.widgets.row_table import RowTable
 from tests.conftest import who
 from tests.ui_helpers import app_for as app_of
 from tests.ui_helpers import screen_text, settle
@@ -457,8 +456,9 @@ async def test_request_to_join_from_the_directory_then_approve_from_the_communit
 
 
 def _highlighted_row(app: BBSApp) -> str:
-    table = app.screen.query_one(DataTable)
-    return " ".join(str(c) for c in table.get_row_at(table.cursor_row))
+    table = app.screen.query_one(RowTable)
+    key = table.cursor_key
+    return " ".join(str(c) for c in table.cells(key)) if key is not None else ""
 
 
 async def test_welcome_keys_reach_profile_discover_and_founding(forum: Forum) -> None:
@@ -580,8 +580,9 @@ async def test_decline_asks_first_and_ban_from_members_needs_a_reason(forum: For
 
 
 def _cursor_row(app: BBSApp) -> list[object]:
-    table = app.screen.query_one(DataTable)
-    return list(table.get_row_at(table.cursor_row))
+    table = app.screen.query_one(RowTable)
+    key = table.cursor_key
+    return list(table.cells(key)) if key is not None else []
 
 
 async def test_inbox_labels_mentions_and_notices(forum: Forum) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import DataTable, OptionList
+from textual.widgets import OptionList
 
 from bbs.forum import Forum
 from screens.community import CommunityScreen
@@ -91,8 +91,7 @@ async def test_community_shows_welcome_and_unread(forum: Forum) -> None:
         await settle(pilot)
         text = screen_text(app)
         assert "Hello gardeners" in text
-        threads = app.screen.query_one("#threads", DataTable)
-        assert str(threads.get_row_at(0)[3]) == "● 1"
+        assert table_column(app, "#threads", 3) == ["● 1"]
 
 
 async def test_new_thread_from_another_session_appears_in_the_open_board(forum: Forum) -> None:

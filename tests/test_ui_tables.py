@@ -1,16 +1,28 @@
-"""Refilling tables after a reload: changed cells in place, the cursor on the same row."""
+"""The forum's tables: rows refilled in place, the cursor on the same row, keys and clicks."""
 
 from __future__ import annotations
 
 from textual.app import App, ComposeResult
-from textual.widgets import DataTable
 
-from screens.widgets.tables import refill
+from screens.widgets.row_table import RowTable
 
 
 class TableApp(App[None]):
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[tuple[str, str]] = []
+
     def compose(self) -> ComposeResult:
-        yield DataTable(cursor_type="row")
+        yield RowTable("Name", "Count")
+
+    def on_mount(self) -> None:
+        self.query_one(RowTable).focus()
+
+    def on_row_table_row_highlighted(self, event: RowTable.RowHighlighted) -> None:
+        self.seen.append(("highlighted", event.key))
+
+    def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
+        self.seen.append(("selected", event.key))
 
 
 def rows(*counts: int) -> list[tuple[str, tuple[str, str]]]:
@@ -20,30 +32,57 @@ def rows(*counts: int) -> list[tuple[str, tuple[str, str]]]:
 async def test_same_rows_update_in_place_and_keep_the_cursor() -> None:
     app = TableApp()
     async with app.run_test() as pilot:
-        table = app.query_one(DataTable)
-        table.add_columns("Name", "Count")
-        assert refill(table, rows(1, 2, 3)) is True
-        table.move_cursor(row=2)
+        table = app.query_one(RowTable)
+        assert table.refill(rows(1, 2, 3)) is True  # the first row is highlighted
+        table.move_cursor(2)
         await pilot.pause()
-        first_row = table.ordered_rows[0]
-        assert refill(table, rows(1, 5, 3)) is False
+        assert table.refill(rows(1, 5, 3)) is False
         await pilot.pause()
-        assert table.get_row("k1") == ["row 1", "5"]
-        assert table.ordered_rows[0] is first_row  # not rebuilt
-        assert table.cursor_row == 2
+        assert table.column(1) == ["1", "5", "3"]
+        assert table.cursor_row == 2 and table.cursor_key == "k2"
+        assert app.seen == [("highlighted", "k0"), ("highlighted", "k2")]
 
 
-async def test_different_rows_rebuild_and_follow_the_cursor_row() -> None:
+async def test_different_rows_follow_the_cursor_row() -> None:
     app = TableApp()
     async with app.run_test() as pilot:
-        table = app.query_one(DataTable)
-        table.add_columns("Name", "Count")
-        refill(table, rows(1, 2, 3))
-        table.move_cursor(row=1)
+        table = app.query_one(RowTable)
+        table.refill(rows(1, 2, 3))
+        table.move_cursor(1)
         await pilot.pause()
         changed = [("new", ("a new row", "9")), *rows(1, 2, 3)]
-        assert refill(table, changed) is True
+        assert table.refill(changed) is False  # still on k1: nothing new is highlighted
+        assert table.keys == ["new", "k0", "k1", "k2"]
+        assert table.cursor_row == 2 and table.cursor_key == "k1"
+        assert table.refill(rows(4)) is True and table.cursor_key == "k0"  # k1 is gone
+        assert table.refill([]) is False and table.row_count == 0 and table.cursor_key is None
+
+
+async def test_keys_move_and_select_and_the_columns_fit_the_widest_cell() -> None:
+    app = TableApp()
+    async with app.run_test(size=(40, 6)) as pilot:
+        table = app.query_one(RowTable)
+        table.refill([(f"k{n}", (f"row {n}", str(n * 1000))) for n in range(10)])
         await pilot.pause()
-        assert [r.key.value for r in table.ordered_rows] == ["new", "k0", "k1", "k2"]
-        assert table.cursor_row == 2  # still on k1
-        assert refill(table, []) is True and table.row_count == 0
+        await pilot.press("down", "down", "enter")
+        assert app.seen[-1] == ("selected", "k2")
+        await pilot.press("end")
+        assert table.cursor_key == "k9" and table.scroll_offset.y > 0  # scrolled into view
+        await pilot.press("home", "pagedown")
+        assert table.cursor_row == 5  # a page is the rows shown under the header (6 - 1)
+        assert table.text.splitlines()[0] == " Name   Count"
+        assert table.text.splitlines()[10] == " row 9  9000"
+
+
+async def test_a_click_highlights_a_row_and_a_second_click_selects_it() -> None:
+    app = TableApp()
+    async with app.run_test(size=(40, 8)) as pilot:
+        table = app.query_one(RowTable)
+        table.refill(rows(1, 2, 3))
+        await pilot.pause()
+        await pilot.click(RowTable, offset=(2, 2))  # the header is line 0: this is k1
+        assert table.cursor_key == "k1" and ("selected", "k1") not in app.seen
+        await pilot.click(RowTable, offset=(2, 2))
+        assert app.seen[-1] == ("selected", "k1")
+        await pilot.click(RowTable, offset=(2, 0))  # the header selects nothing
+        assert app.seen[-1] == ("selected", "k1") and table.cursor_key == "k1"

@@ -8,7 +8,6 @@ from contextlib import suppress
 from rich.console import Console
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Tree
 from textual.worker import WorkerCancelled
 
 from bbs.forum import Forum
@@ -17,6 +16,8 @@ from bbs.presence import Presence
 from bbs.session import Session
 from screens.app import BBSApp, make_app
 from screens.widgets.live import LiveScreen
+from screens.widgets.post_tree import PostTree
+from screens.widgets.row_table import RowTable
 
 
 def app_for(forum: Forum, person: Person) -> BBSApp:
@@ -49,23 +50,13 @@ def screen_text(app: App[None]) -> str:
 
 
 def tree_labels(app: App[None]) -> list[str]:
-    """The plain labels of every post in the open thread's tree."""
-    tree = app.screen.query_one(Tree)
-    found: list[str] = []
-
-    def walk(node) -> None:  # noqa: ANN001 - a TreeNode
-        for child in node.children:
-            found.append(str(child.label))
-            walk(child)
-
-    walk(tree.root)
-    return found
+    """The plain labels of every post in the open thread's tree, folded or not."""
+    return [str(node.label) for node in app.screen.query_one(PostTree).walk()]
 
 
 def table_column(app: App[None], selector: str, column: int = 0) -> list[str]:
-    """One column of a DataTable as plain strings."""
-    table = app.screen.query_one(selector, DataTable)
-    return [str(table.get_row_at(i)[column]) for i in range(table.row_count)]
+    """One column of a table as plain strings, top to bottom."""
+    return app.screen.query_one(selector, RowTable).column(column)
 
 
 def notices(app: App[None]) -> str:
