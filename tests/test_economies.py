@@ -57,3 +57,41 @@ def test_strip_caches_are_made_on_first_use_and_then_kept(economies: None) -> No
     first = strip.crop(0, 5)
     assert strip.crop(0, 5) is first  # the cache, made on first use, answers the second time
     assert len(slot.__get__(strip, Strip)) == 1
+
+
+DOCUMENT = """# Seeds
+
+Swap **beans** for ~~tomatoes~~ *chard*, see [the list](https://example.org/seeds).
+
+| seed | packets |
+| --- | --- |
+| beans | 3 |
+
+```python
+print("sow")
+```
+
+- one
+- two
+"""
+
+
+def test_post_bodies_draw_as_rich_markdown_does() -> None:
+    """One parser for the process draws the same as Rich making its own for each document."""
+    from rich.console import Console
+    from rich.markdown import Markdown
+    from rich.style import Style
+
+    from screens.widgets.body import CODE_THEME, body_lines, markdown
+
+    console = Console(width=60, color_system="truecolor", force_terminal=True)
+    ours = console.render_lines(markdown(DOCUMENT), pad=True)
+    rich = console.render_lines(
+        Markdown(DOCUMENT, code_theme=CODE_THEME, hyperlinks=False), pad=True
+    )
+    assert ours == rich
+    assert "(https://example.org/seeds)" in "".join(s.text for line in ours for s in line)
+    style = Style(bgcolor="black")
+    first = body_lines(DOCUMENT, 60, style, console)
+    assert body_lines(DOCUMENT, 60, style, console) is first  # drawn once, then shared
+    assert [strip.text for strip in first] == ["".join(s.text for s in line) for line in ours]

@@ -8,9 +8,12 @@ into the lines of one `Static`, so a new post is one update and one frame.
 
 from __future__ import annotations
 
-from rich.console import Group, RenderableType
+from markdown_it import MarkdownIt
+from rich.console import Console
 from rich.markdown import Markdown
+from rich.style import Style
 from rich.text import Text
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -22,10 +25,38 @@ from screens.widgets.fixed_box import FixedBox
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
 
+_TEMPLATE = Markdown("", code_theme=CODE_THEME, hyperlinks=False)
+_PARSER = MarkdownIt().enable("strikethrough").enable("table")
+"""Rich makes a new MarkdownIt (and linkify) for every document: ~1 ms of a cursor key."""
+
+_BODIES: LRUCache[tuple[str, int, Style], list[Strip]] = LRUCache(512)
+"""Bodies drawn lately, by (text, width, style), for every session of the process: people
+go back and forth between posts, and many read the same ones."""
+
 
 def markdown(source: str) -> Markdown:
-    """People's text as Markdown: links print their address after the text, not a hyperlink."""
-    return Markdown(source, code_theme=CODE_THEME, hyperlinks=False)
+    """People's text as Markdown: links print their address after the text, not a hyperlink.
+
+    Rich's own Markdown, parsed with one parser for the process (its other settings are
+    those of a template made once).
+    """
+    document = Markdown.__new__(Markdown)
+    document.__dict__.update(_TEMPLATE.__dict__)
+    document.markup = source
+    document.parsed = _PARSER.parse(source)
+    return document
+
+
+def body_lines(source: str, width: int, style: Style, console: Console) -> list[Strip]:
+    """A (cleaned) body drawn as Markdown in `width` cells over `style`, from the cache if there."""
+    key = (source, width, style)
+    lines = _BODIES.get(key)
+    if lines is None:
+        options = console.options.update_width(width)
+        rendered = console.render_lines(markdown(source), options, pad=True)
+        lines = [Strip(line, width).apply_style(style) for line in rendered]
+        _BODIES[key] = lines
+    return lines
 
 
 class PostBody(Static):
@@ -48,8 +79,9 @@ class PostBody(Static):
 class BodyPane(FixedBox, ScrollView, can_focus=True):
     """A post's header line and body in one scrolling pane that is never laid out again.
 
-    The text is rendered to lines once per post (and per width) and drawn line by line,
-    so moving to another post changes this pane's lines and nothing else on the screen.
+    The text is rendered to lines once per post, width and style (the body from a cache
+    shared by every session) and handed back line by line, so moving to another post
+    changes this pane's lines and nothing else on the screen.
     """
 
     DEFAULT_CSS = "BodyPane { overflow-x: hidden; scrollbar-gutter: stable; }"
@@ -57,15 +89,16 @@ class BodyPane(FixedBox, ScrollView, can_focus=True):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.source = ""
-        self._content: RenderableType = Text()
+        self._meta = Text()
         self._lines: list[Strip] = []
-        self._width = 0
+        self._blank = Strip.blank(0)
+        self._drawn: tuple[int, Style] | None = None
 
     def show(self, meta: Text, body: str) -> None:
         """Show another post (its body cleaned again) from the top."""
         self.source = clean(body)
-        self._content = Group(meta, Text(), markdown(self.source))
-        self._width = 0
+        self._meta = meta
+        self._drawn = None
         self._render_lines()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
@@ -77,22 +110,28 @@ class BodyPane(FixedBox, ScrollView, can_focus=True):
     def on_resize(self) -> None:
         self._render_lines()
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._drawn = None  # another theme: the same lines in other colours
+        if self.is_mounted:
+            self._render_lines()
+
     def _render_lines(self) -> None:
         width = self.scrollable_content_region.width
-        if width <= 0 or width == self._width:
+        style = self.rich_style
+        if width <= 0 or (width, style) == self._drawn:
             return
-        self._width = width
+        self._drawn = (width, style)
         console = self.app.console
-        lines = console.render_lines(self._content, console.options.update_width(width), pad=True)
-        self._lines = [Strip(line, width) for line in lines]
-        self.virtual_size = Size(width, len(self._lines))
+        head = console.render_lines(self._meta, console.options.update_width(width), pad=True)
+        lines = [Strip(line, width).apply_style(style) for line in head]
+        lines.append(Strip.blank(width, style))
+        lines.extend(body_lines(self.source, width, style, console))
+        self._lines = lines
+        self._blank = Strip.blank(width, style)
+        self.virtual_size = Size(width, len(lines))
         self.refresh()
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
-        width = self.scrollable_content_region.width
-        if index >= len(self._lines):
-            return Strip.blank(width, self.rich_style)
-        return (
-            self._lines[index].crop_extend(0, width, self.rich_style).apply_style(self.rich_style)
-        )
+        return self._lines[index] if index < len(self._lines) else self._blank
