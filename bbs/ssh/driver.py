@@ -48,9 +48,6 @@ _MOUSE_ON = "\x1b[?1000h\x1b[?1003h\x1b[?1015h\x1b[?1006h"
 _MOUSE_OFF = "\x1b[?1000l\x1b[?1003l\x1b[?1015l\x1b[?1006l"
 _STOP = "\x1b[?2004l\x1b[?7h\x1b[?1004l\x1b[?1049l\x1b[?25h"
 
-FRUGAL_PACE = 0.01
-"""Seconds between keys fed one at a time (the app handles one before the next is fed)."""
-
 
 class SSHDriver(Driver):
     """Drives one app over one `Terminal`; subclassed per session by `driver_for`."""
@@ -76,7 +73,7 @@ class SSHDriver(Driver):
         self._pastes = PasteSplitter()
         self._budget = KeyBudget()
         self._pending: deque[str | Pasted] = deque()
-        self._drain_handle: asyncio.TimerHandle | None = None
+        self._drain_handle: asyncio.Handle | None = None
 
     # output -------------------------------------------------------------------
     def write(self, data: str) -> None:
@@ -121,8 +118,6 @@ class SSHDriver(Driver):
         self._pending.extend(self._pastes.feed(text))
         if self._drain_handle is None:
             self._drain()
-            if text == "\x1b":
-                self._flush_lone_escape()
 
     def _flush_lone_escape(self) -> None:
         """A read that is one ESC and nothing more is the Escape key: send it now.
@@ -137,38 +132,40 @@ class SSHDriver(Driver):
             self._tick()
 
     def _drain(self) -> None:
-        """Feed what is pending, within the byte budget and the session's share of the loop.
+        """Feed the next key (or paste), within the byte budget and the session's loop share.
 
-        Past either, the channel is paused (SSH flow control holds the rest back) and
-        this comes back later. While the session's loop account is in debt nothing is
-        fed; while it is paying off what it spent lately, one key at a time, each after
-        the last has been paid for, so a flood of costly keys cannot stall the others.
+        One key per turn of the loop: the app handles it, everyone else's callbacks
+        run, and only then comes the next, so the cost of each key is known (charged
+        to the session) before another is fed. While the session's loop account is in
+        debt nothing is fed. Whatever waits holds the channel: SSH flow control keeps
+        the rest on the client's side.
         """
         self._drain_handle = None
-        account = self.terminal.account
-        while self._pending:
-            debt = account.wait()
-            if debt > 0:
-                return self._drain_later(debt)
-            frugal = account.frugal()
-            item = self._pending.popleft()
-            if isinstance(item, Pasted):
-                self._paste(item)
-            else:
-                wanted = first_key(item) if frugal else len(item)
-                granted = self._budget.take(wanted)
-                if granted < len(item) and not frugal:  # stop before a sequence, not inside
-                    esc = item.rfind("\x1b", max(0, granted - 64), granted)
-                    granted = esc if esc > 0 else granted
-                if granted:
-                    self._parse(item[:granted])
-                if granted < len(item):
-                    self._pending.appendleft(item[granted:])
-                    if granted < wanted:  # out of bytes: wait for the budget
-                        return self._drain_later(self._budget.delay(len(item) - granted))
-            if frugal and self._pending:
-                return self._drain_later(FRUGAL_PACE)  # let that key be paid for first
-        self.terminal.release_input()
+        if not self._pending:
+            self.terminal.release_input()
+            return
+        debt = self.terminal.account.wait()
+        if debt > 0:
+            return self._drain_later(debt)
+        item = self._pending.popleft()
+        if isinstance(item, Pasted):
+            self._paste(item)
+        else:
+            wanted = first_key(item)
+            granted = self._budget.take(wanted)
+            if granted:
+                self._parse(item[:granted])
+                if item == "\x1b":
+                    self._flush_lone_escape()
+            if granted < len(item):
+                self._pending.appendleft(item[granted:])
+            if granted < wanted:  # out of bytes: wait for the budget
+                return self._drain_later(self._budget.delay(wanted - granted))
+        if self._pending:
+            self.terminal.hold_input()
+            self._drain_handle = self._loop.call_soon(self._drain)
+        else:
+            self.terminal.release_input()
 
     def _drain_later(self, delay: float) -> None:
         self.terminal.hold_input()

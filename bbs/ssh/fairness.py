@@ -7,9 +7,9 @@ budget of bytes cannot tell them apart; this can. Each app's tasks run in a cont
 whose `CHARGED` variable holds the session's `LoopAccount`, and every callback the
 loop runs in such a context is timed and charged to it (`install()` wraps asyncio's
 `Handle._run`, which runs every callback and task step). The SSH driver feeds a
-session's input only while its account is in credit, and one key at a time while it
-is paying off what it spent lately, so a session that floods costly keys is slowed to
-its share and everyone else's keys still come through.
+session's input one key per turn of the loop and only while its account is in credit,
+so a session that floods costly keys is slowed to its share and everyone else's keys
+still come through.
 """
 
 from __future__ import annotations
@@ -60,10 +60,6 @@ class LoopAccount:
     def wait(self) -> float:
         """Seconds until the account is out of debt (0 when it is not in debt)."""
         return max(0.0, -self.balance() / self.rate)
-
-    def frugal(self) -> bool:
-        """Whether the session has spent lately (its input then goes one key at a time)."""
-        return self.balance() < self.burst
 
     def run(self, callback: Callable[..., Any], *args: Any) -> Any:
         """Call `callback(*args)` in a context charged to this account."""
