@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from rich import box
+from rich.console import Group, RenderableType
+from rich.panel import Panel
+from rich.style import Style
+from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Static
+from textual.screen import ModalScreen
 
 from bbs.live import LiveEvent
 from bbs.models import Welcome
@@ -17,16 +21,19 @@ from screens.events import upcoming_text
 from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
 from screens.widgets.bars import KeyBar, TitleBar
-from screens.widgets.body import PostBody
+from screens.widgets.body import markdown
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.oneliner import OneLinerScreen
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
+from screens.widgets.text_page import SegmentLines, TextPage
 
 LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread", "mail", "event")
 ONELINERS = 10
 PRESENCE_KINDS = ("presence", "presence-gone")
+BULLETIN_LINES = 7
+"""Lines of the bulletin shown on the welcome page; b reads the whole of a longer one."""
 
 
 def _oneliners(welcome: Welcome, guest: bool) -> Text:
@@ -56,7 +63,11 @@ def _people(welcome: Welcome, online: list[OnlineEntry]) -> Text:
 
 
 class WelcomeScreen(LiveScreen[None]):
-    """First screen after signing in; one-liners and presence follow the live bus."""
+    """First screen after signing in; one-liners and presence follow the live bus.
+
+    The page is one `TextPage`: the board's name, what is new, the sysop's bulletin (its
+    first lines; b reads it all), one-liners beside who called and who is online.
+    """
 
     SHOWS_PRESENCE = True
 
@@ -70,6 +81,7 @@ class WelcomeScreen(LiveScreen[None]):
         Binding("w", "online", "Online", show=False),
         Binding("o", "oneliner", "One-liner"),
         Binding("m", "mail", "Mail"),
+        Binding("b", "bulletin", "Bulletin", show=False),
         Binding("x", "discover", "Discover", show=False),
         Binding("p", "profile", "Profile", show=False),
         Binding("n", "found", "New community", show=False),
@@ -78,19 +90,11 @@ class WelcomeScreen(LiveScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        with VerticalScroll(id="welcome"):
-            yield Static(id="board-name")
-            yield Static(id="news")
-            with VerticalScroll(id="bulletin-box"):
-                yield PostBody(id="bulletin")
-            with Horizontal(id="columns"):
-                yield Static(id="oneliners")
-                with Vertical(id="side"):
-                    yield Static(id="people")
-                    yield Static(id="events")
+        yield TextPage(Text("Loading…"), id="welcome")
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one(TextPage).focus()
         self.reload()
 
     def where(self) -> str | None:
@@ -113,28 +117,52 @@ class WelcomeScreen(LiveScreen[None]):
         """Someone arrived, moved or left: redraw who's online from memory, no queries."""
         if event.kind not in PRESENCE_KINDS or self._welcome is None:
             return False
-        online = session_of(self).presence.online()
-        self.query_one("#people", Static).update(_people(self._welcome, online))
+        self._show(self._welcome, session_of(self).presence.online())
         return True
 
     def _show(self, welcome: Welcome, online: list[OnlineEntry]) -> None:
         self._welcome = welcome
+        self.query_one(TextPage).show(self._page(welcome, online))
+
+    def _page(self, welcome: Welcome, online: list[OnlineEntry]) -> RenderableType:
         person = session_of(self).person
         name = Text.assemble(
             safe(welcome.board_name, "bold reverse"),
             "  welcome, ",
             safe(person.display_name or person.handle, "bold"),
         )
-        self.query_one("#board-name", Static).update(name)
         news = Text(f"● {welcome.new_posts} new posts since your last visit", style="bold")
         news.append(f"   ✉ {welcome.unread_mail} unread mail")
         if not person.is_guest:
             news.append("\nx discover  p profile  n found a community", style="dim")
-        self.query_one("#news", Static).update(news)
-        self.query_one("#bulletin", PostBody).show(welcome.bulletin or "*No bulletin today.*")
-        self.query_one("#oneliners", Static).update(_oneliners(welcome, person.is_guest))
-        self.query_one("#people", Static).update(_people(welcome, online))
-        self.query_one("#events", Static).update(upcoming_text(welcome.events))
+        columns = Table.grid(expand=True, padding=(0, 1))
+        columns.add_column(ratio=2)
+        columns.add_column(ratio=1)
+        columns.add_row(
+            _oneliners(welcome, person.is_guest),
+            Group(_people(welcome, online), upcoming_text(welcome.events)),
+        )
+        return Group(name, news, self._bulletin(welcome.bulletin), columns)
+
+    def _bulletin(self, bulletin: str) -> Panel:
+        """The bulletin's first lines in a frame, and how to read the rest if there is more."""
+        console = self.app.console
+        width = self.query_one(TextPage).scrollable_content_region.width - 4
+        lines = console.render_lines(
+            markdown(bulletin or "*No bulletin today.*"), console.options.update_width(width)
+        )
+        while lines and not "".join(s.text for s in lines[-1]).strip():
+            lines.pop()  # Rich ends a document with a blank line
+        shown = lines[:BULLETIN_LINES]
+        if len(lines) > BULLETIN_LINES:
+            more = Text(f"… {len(lines) - BULLETIN_LINES} more lines: b reads it all", "dim")
+            shown.append(list(more.render(console)))
+        frame = Style(color=self.app.theme_variables.get("secondary"))
+        return Panel(SegmentLines(shown), box=box.ROUNDED, border_style=frame, padding=(0, 1))
+
+    def action_bulletin(self) -> None:
+        if self._welcome is not None:
+            self.app.push_screen(BulletinScreen(self._welcome.bulletin))
 
     def action_directory(self) -> None:
         self.app.push_screen(DirectoryScreen())
@@ -177,3 +205,27 @@ class WelcomeScreen(LiveScreen[None]):
 
     def action_oneliner(self) -> None:
         self.app.push_screen(OneLinerScreen())
+
+
+class BulletinScreen(ModalScreen[None]):
+    """The sysop's whole bulletin, to scroll through; Escape goes back."""
+
+    DEFAULT_CSS = """
+    BulletinScreen { align: center middle; }
+    BulletinScreen > TextPage {
+        width: 90%; height: 90%; border: round $secondary; background: $surface; padding: 0 1;
+    }
+    """
+    BINDINGS = [Binding("escape,b,q", "dismiss", "Back")]
+
+    def __init__(self, bulletin: str) -> None:
+        super().__init__()
+        self.bulletin = bulletin
+
+    def compose(self) -> ComposeResult:
+        page = TextPage(markdown(self.bulletin or "*No bulletin today.*"), id="bulletin")
+        page.border_title = "Bulletin"
+        yield page
+
+    def on_mount(self) -> None:
+        self.query_one(TextPage).focus()

@@ -99,12 +99,23 @@ async def test_no_color_gives_a_monochrome_app(
     forum: Forum, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
-    app = app_for(forum, who(forum, "ada"))
+    ada = who(forum, "ada")
+    thread_id, root = forum.start_thread(ada, "garden", "general", "Frost", "fleece **now**")
+    forum.reply(who(forum, "bob"), "garden", root, "done")
+    app = app_for(forum, ada)
     assert app.no_color
     assert any(isinstance(f, Monochrome) for f in app._filters)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "new posts since your last visit" in screen_text(app)
+        for key, seen in (("d", "Garden"), ("enter", "General"), ("enter", "Frost")):
+            await pilot.press(key)
+            await settle(pilot)
+            assert seen in screen_text(app)
+        await pilot.press("enter")  # the thread, its tree and a post's body
+        await settle(pilot)
+        assert "fleece" in screen_text(app) and "done" in screen_text(app)
+        assert app.is_running and app.return_code is None
 
 
 async def test_every_screen_renders_at_80x24_with_its_keys(forum: Forum) -> None:

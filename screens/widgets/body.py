@@ -21,6 +21,7 @@ from textual.widgets import Static
 
 from bbs.text import clean
 from screens.widgets.fixed_box import FixedBox
+from screens.widgets.lines import styled_line
 
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
@@ -54,7 +55,7 @@ def body_lines(source: str, width: int, style: Style, console: Console) -> list[
     if lines is None:
         options = console.options.update_width(width)
         rendered = console.render_lines(markdown(source), options, pad=True)
-        lines = [Strip(line, width).apply_style(style) for line in rendered]
+        lines = [styled_line(line, style, width) for line in rendered]
         _BODIES[key] = lines
     return lines
 
@@ -91,7 +92,7 @@ class BodyPane(FixedBox, ScrollView, can_focus=True):
         self.source = ""
         self._meta = Text()
         self._lines: list[Strip] = []
-        self._blank = Strip.blank(0)
+        self._blank = Strip.blank(0, Style())
         self._drawn: tuple[int, Style] | None = None
 
     def show(self, meta: Text, body: str) -> None:
@@ -124,7 +125,7 @@ class BodyPane(FixedBox, ScrollView, can_focus=True):
         self._drawn = (width, style)
         console = self.app.console
         head = console.render_lines(self._meta, console.options.update_width(width), pad=True)
-        lines = [Strip(line, width).apply_style(style) for line in head]
+        lines = [styled_line(line, style, width) for line in head]
         lines.append(Strip.blank(width, style))
         lines.extend(body_lines(self.source, width, style, console))
         self._lines = lines
@@ -134,4 +135,8 @@ class BodyPane(FixedBox, ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         index = y + self.scroll_offset.y
-        return self._lines[index] if index < len(self._lines) else self._blank
+        if index < len(self._lines):
+            return self._lines[index]
+        if self._blank.cell_length != self.scrollable_content_region.width:  # not drawn yet
+            self._blank = Strip.blank(self.scrollable_content_region.width, self.rich_style)
+        return self._blank

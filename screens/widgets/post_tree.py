@@ -22,6 +22,7 @@ from textual.strip import Strip
 from bbs.models import Post
 from screens.widgets.fixed_box import FixedBox
 from screens.widgets.forum_call import still_shown
+from screens.widgets.lines import styled_line
 from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 EXPANDED, COLLAPSED = "▼ ", "▶ "
@@ -331,7 +332,7 @@ class PostTree(FixedBox, ScrollView, can_focus=True):
         shown = self._visible()
         width = self.scrollable_content_region.width
         if line >= len(shown):
-            return Strip.blank(width)
+            return Strip.blank(width, Style())
         node = shown[line]
         cursor = line == self.cursor_line
         strip = self._lines.get((node, cursor))
@@ -350,8 +351,8 @@ class PostTree(FixedBox, ScrollView, can_focus=True):
         if cursor:
             label.stylize(self.get_component_rich_style("post-tree--cursor"))
         text.append_text(label)
-        segments = list(text.render(self.app.console, end=""))
-        return Strip(segments).crop_extend(0, width, Style())
+        line = styled_line(text.render(self.app.console, end=""), Style())
+        return line.crop_extend(0, width, Style())
 
     @property
     def text(self) -> str:

@@ -25,6 +25,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from screens.widgets.lines import styled_line
+
 Cell = Text | str
 Row = tuple[str, Sequence[Cell]]
 """A row's key and its cells."""
@@ -253,9 +255,7 @@ class RowTable(ScrollView, can_focus=True):
     def _strip(self, text: Text, style: Style) -> Strip:
         console: Console = self.app.console
         width = self.scrollable_content_region.width
-        segments = list(text.render(console, end=""))
-        strip = Strip(segments).crop_extend(0, width, None)
-        return strip.apply_style(style) if style else strip
+        return styled_line(text.render(console, end=""), style).crop_extend(0, width, style)
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -268,7 +268,7 @@ class RowTable(ScrollView, can_focus=True):
             return header
         index = y - 1 + self.scroll_offset.y
         if index >= len(self._rows):
-            return Strip.blank(width)
+            return Strip.blank(width, Style())
         state = "cursor" if index == self.cursor_row else ("even" if index % 2 else "odd")
         line = self._lines.get((index, state))
         if line is None:
