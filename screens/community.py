@@ -16,6 +16,7 @@ from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
+from screens.widgets.reuse import Reusable
 from screens.widgets.row_table import RowTable
 from screens.widgets.rules import RulesScreen
 from screens.widgets.safe import ago, one_line, safe, unread_cell
@@ -25,8 +26,11 @@ LIVE_KINDS = ("post", "thread", "edit", "moderation")
 MODERATORS = (MemberRole.MODERATOR, MemberRole.OWNER)
 
 
-class CommunityScreen(LiveScreen[None]):
-    """Boards on top, threads of the highlighted board below (newest activity first)."""
+class CommunityScreen(Reusable, LiveScreen[None]):
+    """Boards on top, threads of the highlighted board below (newest activity first).
+
+    Opened with `CommunityScreen.open(app, slug)`: made once per session, then `reset`.
+    """
 
     CSS_PATH = "community.tcss"
     REFRESH_ON_RESUME = True
@@ -49,6 +53,19 @@ class CommunityScreen(LiveScreen[None]):
         self.board_id = 0
         self.info: Community | None = None
         self._boards: dict[str, BoardSummary] = {}
+
+    def reset(self, slug: str) -> None:
+        """Show another community (the same one again reloads as it comes back)."""
+        if slug == self.slug:
+            return
+        self.slug, self.board, self.board_id = slug, "", 0
+        self.info, self._boards = None, {}
+        self._stale = False
+        self.query_one("#community-info", Static).update(Text("Loading…"))
+        self.query_one("#boards", RowTable).refill([])
+        self.query_one("#threads", RowTable).refill([])
+        self.query_one("#boards", RowTable).focus()
+        self.reload()
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -76,22 +93,28 @@ class CommunityScreen(LiveScreen[None]):
         return True
 
     # loading ----------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="community")
     def reload(self) -> None:
+        self._load(self.slug)
+
+    @work(thread=True, exclusive=True, group="community")
+    def _load(self, slug: str) -> None:
         session = session_of(self)
         try:
-            info = session.forum.community(session.person, self.slug)
-            boards = session.forum.boards(session.person, self.slug)
+            info = session.forum.community(session.person, slug)
+            boards = session.forum.boards(session.person, slug)
         except ForumError as error:
-            deliver(self, self._refused, str(error))
+            deliver(self, self._refused, str(error), slug)
             return
         deliver(self, self._show, info, boards)
 
-    def _refused(self, message: str) -> None:
-        self.notify(message, severity="error", markup=False)
-        self.dismiss()
+    def _refused(self, message: str, slug: str) -> None:
+        if slug == self.slug:  # not a community left since
+            self.notify(message, severity="error", markup=False)
+            self.dismiss()
 
     def _show(self, info: Community, boards: list[BoardSummary]) -> None:
+        if info.slug != self.slug:
+            return
         self.info = info
         self.refresh_bindings()
         text = Text.assemble(safe(info.name, "bold"), f"  · {info.members} members")
@@ -126,18 +149,21 @@ class CommunityScreen(LiveScreen[None]):
             session_of(self).move(self.where() or self.slug)
             self.load_threads(board.slug)
 
-    @work(thread=True, exclusive=True, group="threads")
     def load_threads(self, board: str) -> None:
+        self._load_threads(self.slug, board)
+
+    @work(thread=True, exclusive=True, group="threads")
+    def _load_threads(self, slug: str, board: str) -> None:
         session = session_of(self)
         try:
-            threads = session.forum.threads(session.person, self.slug, board)
+            threads = session.forum.threads(session.person, slug, board)
         except ForumError as error:
             deliver(self, self.notify, str(error), severity="error", markup=False)
             return
-        deliver(self, self._show_threads, board, threads)
+        deliver(self, self._show_threads, slug, board, threads)
 
-    def _show_threads(self, board: str, threads: list[ThreadSummary]) -> None:
-        if board != self.board:
+    def _show_threads(self, slug: str, board: str, threads: list[ThreadSummary]) -> None:
+        if (slug, board) != (self.slug, self.board):  # a board (or community) left since
             return
         rows = [
             (
@@ -164,7 +190,7 @@ class CommunityScreen(LiveScreen[None]):
         if event.table.id == "boards":
             self.query_one("#threads", RowTable).focus()
         else:
-            self.app.push_screen(ThreadScreen(self.slug, int(event.key)))
+            ThreadScreen.open(self.app, self.slug, int(event.key))
 
     def action_back(self) -> None:
         self.dismiss()

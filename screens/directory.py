@@ -14,6 +14,7 @@ from screens.community import CommunityScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
+from screens.widgets.reuse import Reusable
 from screens.widgets.row_table import RowTable
 from screens.widgets.safe import one_line, safe, unread_cell
 from screens.widgets.session import session_of
@@ -25,8 +26,8 @@ def _access(c: CommunitySummary) -> str:
     return "open" if c.can_read else f"{c.visibility} only"
 
 
-class DirectoryScreen(LiveScreen[None]):
-    """A table of communities; Enter opens one."""
+class DirectoryScreen(Reusable, LiveScreen[None]):
+    """A table of communities; Enter opens one. `DirectoryScreen.open(app)`: one per session."""
 
     CSS_PATH = "directory.tcss"
     REFRESH_ON_RESUME = True
@@ -35,6 +36,9 @@ class DirectoryScreen(LiveScreen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.communities: dict[str, CommunitySummary] = {}
+
+    def reset(self) -> None:
+        """Nothing to change: it reloads as it comes back."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -83,7 +87,7 @@ class DirectoryScreen(LiveScreen[None]):
             hint = "" if session_of(self).person.is_guest else " Press j to join."
             self.notify(f"{c.name} is only readable by its members.{hint}", markup=False)
             return
-        self.app.push_screen(CommunityScreen(c.slug))
+        CommunityScreen.open(self.app, c.slug)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "join" and session_of(self).person.is_guest)

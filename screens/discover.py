@@ -90,11 +90,11 @@ class DiscoverScreen(LiveScreen[None]):
             from screens.thread import ThreadScreen
 
             slug, thread_id = key.split("/")
-            self.app.push_screen(ThreadScreen(slug, int(thread_id)))
+            ThreadScreen.open(self.app, slug, int(thread_id))
         else:
             from screens.community import CommunityScreen
 
-            self.app.push_screen(CommunityScreen(key))
+            CommunityScreen.open(self.app, key)
 
     def action_join(self) -> None:
         from screens.join import JoinScreen

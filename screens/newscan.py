@@ -89,7 +89,7 @@ class NewScanScreen(Screen[None]):
         self.done.add(index)
         self._render_list()
         self.query_one(OptionList).highlighted = index
-        self.app.push_screen(ThreadScreen(item.community, item.thread_id, focus_post=item.post_id))
+        ThreadScreen.open(self.app, item.community, item.thread_id, focus_post=item.post_id)
 
     def action_next_new(self) -> None:
         remaining = [n for n in range(len(self.items)) if n not in self.done]

@@ -98,7 +98,7 @@ class SearchScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         hit = self.hits[int(event.option.id or 0)]
-        self.app.push_screen(ThreadScreen(hit.community, hit.thread_id, focus_post=hit.post_id))
+        ThreadScreen.open(self.app, hit.community, hit.thread_id, focus_post=hit.post_id)
 
     def action_focus_query(self) -> None:
         self.query_one("#query").focus()

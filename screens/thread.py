@@ -17,6 +17,7 @@ from screens.widgets.body import BodyPane
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostNode, PostTree
+from screens.widgets.reuse import Reusable
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
@@ -29,8 +30,12 @@ CHUNK = 1000
 """Posts added after each paint until the whole thread is in."""
 
 
-class ThreadScreen(LiveScreen[None]):
-    """One thread; new posts from anyone appear in place without a key press."""
+class ThreadScreen(Reusable, LiveScreen[None]):
+    """One thread; new posts from anyone appear in place without a key press.
+
+    Opened with `ThreadScreen.open(app, slug, thread_id)`: a session's thread screen is
+    made once and `reset` to the next thread.
+    """
 
     CSS_PATH = "thread.tcss"
     BINDINGS = [
@@ -60,6 +65,28 @@ class ThreadScreen(LiveScreen[None]):
         self._loaded_changes = 0
         """...until a whole load asked for after the last of them has been shown."""
 
+    def reset(self, slug: str, thread_id: int, focus_post: int | None = None) -> None:
+        """Show another thread (or the same one again, at `focus_post` if given)."""
+        self.focus_post = focus_post
+        if (slug, thread_id) == (self.slug, self.thread_id) and self.view is not None:
+            return  # as it was left; it reloads if anything changed meanwhile
+        self.slug, self.thread_id = slug, thread_id
+        self.view, self.shown, self._newest = None, None, 0
+        self._stale = False
+        self.query_one(PostTree).clear()
+        self.query_one(BodyPane).show(Text(), "")
+        self.query_one("#thread-title", Static).update(Text("Loading…"), layout=False)
+        self.reload()
+
+    @on(events.ScreenResume)
+    def _go_to_focus_post(self) -> None:
+        tree = self.query_one(PostTree)
+        node = tree.nodes_by_post.get(self.focus_post or -1) if self.view is not None else None
+        if node is not None:
+            self.focus_post = None
+            tree.reveal(node)
+            tree.focus()
+
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static(Text("Loading…"), id="thread-title")
@@ -87,7 +114,7 @@ class ThreadScreen(LiveScreen[None]):
         edit or a moderator's act (counted in `_changes`) loads the whole thread again.
         """
         full = self.view is None or self._changes > self._loaded_changes
-        self._load(0 if full else self._newest, self._changes)
+        self._load(self.slug, self.thread_id, 0 if full else self._newest, self._changes)
 
     def reload_all(self) -> None:
         self._changes += 1
@@ -105,19 +132,27 @@ class ThreadScreen(LiveScreen[None]):
         return False  # the (debounced) reload does the work
 
     @work(thread=True, exclusive=True, group="thread")
-    def _load(self, after: int, changes: int) -> None:
+    def _load(self, slug: str, thread_id: int, after: int, changes: int) -> None:
         session = session_of(self)
         try:
-            view = session.forum.read_thread(session.person, self.slug, self.thread_id, after)
-            self.moderator = session.forum.can_moderate(session.person, self.slug)
+            view = session.forum.read_thread(session.person, slug, thread_id, after)
+            moderator = session.forum.can_moderate(session.person, slug)
         except ForumError as error:
-            deliver(self, self._refused, str(error))
+            deliver(self, self._refused, str(error), slug, thread_id)
             return
-        deliver(self, self._show, view, after, changes)
+        deliver(self, self._loaded, slug, view, moderator, after, changes)
 
-    def _refused(self, message: str) -> None:
-        self.notify(message, severity="error", markup=False)
-        self.dismiss()
+    def _loaded(
+        self, slug: str, view: ThreadView, moderator: bool, after: int, changes: int
+    ) -> None:
+        if (slug, view.thread.id) == (self.slug, self.thread_id):  # not a thread left since
+            self.moderator = moderator
+            self._show(view, after, changes)
+
+    def _refused(self, message: str, slug: str, thread_id: int) -> None:
+        if (slug, thread_id) == (self.slug, self.thread_id):
+            self.notify(message, severity="error", markup=False)
+            self.dismiss()
 
     def _show(self, view: ThreadView, after: int = 0, changes: int = 0) -> None:
         first = self.view is None

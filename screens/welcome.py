@@ -165,7 +165,7 @@ class WelcomeScreen(LiveScreen[None]):
             self.app.push_screen(BulletinScreen(self._welcome.bulletin))
 
     def action_directory(self) -> None:
-        self.app.push_screen(DirectoryScreen())
+        DirectoryScreen.open(self.app)
 
     def action_new_scan(self) -> None:
         from screens.newscan import NewScanScreen

@@ -343,3 +343,60 @@ async def test_a_screen_under_the_thread_waits_until_it_is_seen_again(forum: For
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is community and reloads == [1]
+
+
+async def test_the_thread_screen_is_made_once_and_shows_each_thread_asked_for(
+    forum: Forum,
+) -> None:
+    """Opening threads reuses the session's one thread screen: never a post of the last one."""
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    figs, figs_root = forum.start_thread(bob, "garden", "general", "Figs", "figs ripen late")
+    plums, plums_root = forum.start_thread(bob, "garden", "general", "Plums", "plums drop early")
+    later = forum.reply(bob, "garden", plums_root, "wasps love them")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = ThreadScreen.open(app, "garden", figs)
+        await settle(pilot)
+        assert "Figs" in screen_text(app) and "figs ripen late" in tree_labels(app)[0]
+        stale = forum.read_thread(ada, "garden", figs)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert ThreadScreen.open(app, "garden", plums) is screen  # the same screen, reset
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Plums" in text and "Figs" not in text and "figs ripen" not in text
+        assert len(tree_labels(app)) == 2 and "plums drop early" in tree_labels(app)[0]
+        screen._loaded("garden", stale, False, 0, 0)  # a load for the thread left: dropped
+        assert "Figs" not in screen_text(app) and len(tree_labels(app)) == 2
+        await pilot.press("escape")
+        await settle(pilot)
+        ThreadScreen.open(app, "garden", plums, focus_post=plums_root)  # again, at a post
+        await settle(pilot)
+        tree = screen.query_one(PostTree)
+        assert app.screen is screen and tree.cursor_node.data.id == plums_root
+        inner = ThreadScreen.open(app, "garden", figs)  # while it is on the stack: a new one
+        await settle(pilot)
+        assert inner is not screen and app.screen is inner and "Figs" in screen_text(app)
+        assert later in tree.nodes_by_post
+
+
+async def test_the_community_screen_is_made_once_and_shows_each_community(
+    forum: Forum,
+) -> None:
+    from screens.community import CommunityScreen
+
+    ada = who(forum, "ada")
+    forum.found_community(ada, "circle", "Circle", description="A small circle", rules="Kind.")
+    forum.start_thread(ada, "circle", "general", "Inside the circle", "hello")
+    forum.start_thread(ada, "garden", "general", "In the garden", "hi")
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = CommunityScreen.open(app, "garden")
+        await settle(pilot)
+        assert "In the garden" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert CommunityScreen.open(app, "circle") is screen
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Inside the circle" in text and "In the garden" not in text and "Circle" in text

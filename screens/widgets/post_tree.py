@@ -134,6 +134,16 @@ class PostTree(FixedBox, ScrollView, can_focus=True):
         self._lines: dict[tuple[PostNode, bool], Strip] = {}
 
     # the posts --------------------------------------------------------------------
+    def clear(self) -> None:
+        """No posts (the screen is about to show another thread)."""
+        self.root.children.clear()
+        self.nodes_by_post.clear()
+        self.unread.clear()
+        self.pending = None
+        self.cursor_line = -1
+        self.scroll_to(0, 0, animate=False, immediate=True)
+        self._reshape()
+
     def add_posts(self, posts: tuple[Post, ...]) -> list[int]:
         """Add the posts not yet in the tree (in display order); returns their ids."""
         added = []
