@@ -52,6 +52,26 @@ async def test_welcome_shows_board_news_and_oneliners_live(forum: Forum) -> None
         assert "try again in" in screen_text(app)
 
 
+async def test_welcome_gathers_arrivals_into_one_redraw_of_who_is_online(forum: Forum) -> None:
+    """Every sign-in anywhere is a presence event: the page redraws once a second at most."""
+    from screens.welcome import PRESENCE_DELAY
+    from screens.widgets.text_page import TextPage
+
+    app = app_for(forum, who(forum, "ada"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        page = app.screen.query_one(TextPage)
+        shows: list[object] = []
+        original = page.show
+        page.show = lambda content: (shows.append(content), original(content))[1]  # type: ignore[method-assign]
+        for n in range(12):
+            app.session.presence.arrive(f"s{n}", f"guest{n}", "welcome")
+        await pilot.pause(PRESENCE_DELAY / 2)
+        assert not shows and "Online now (1)" in screen_text(app)
+        await pilot.pause(PRESENCE_DELAY)
+        assert len(shows) == 1 and "Online now (13)" in screen_text(app)
+
+
 async def test_who_is_online_follows_people_around(forum: Forum) -> None:
     ada = who(forum, "ada")
     app = app_for(forum, ada)
