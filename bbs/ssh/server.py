@@ -64,8 +64,11 @@ KEX_ALGS = [
     "diffie-hellman-group16-sha512",
     "diffie-hellman-group18-sha512",
 ]
+# No chacha20-poly1305: the client picks the first of its own list that the server
+# offers (every OpenSSH picks chacha20 first), and asyncssh does chacha20-poly1305 in
+# Python around three cryptography calls: 38 us a packet, against 6.4 us for AES-GCM
+# (one call). Every key and every frame of every session is a packet each way.
 ENCRYPTION_ALGS = [
-    "chacha20-poly1305@openssh.com",
     "aes256-gcm@openssh.com",
     "aes128-gcm@openssh.com",
     "aes256-ctr",
