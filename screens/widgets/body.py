@@ -21,7 +21,7 @@ from textual.widgets import Static
 
 from bbs.text import clean
 from screens.widgets.fixed_box import FixedBox
-from screens.widgets.lines import styled_line
+from screens.widgets.lines import DirectLines, styled_line
 
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
@@ -60,6 +60,19 @@ def body_lines(source: str, width: int, style: Style, console: Console) -> list[
     return lines
 
 
+_HEADS: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
+
+
+def head_lines(meta: Text, width: int, style: Style, console: Console) -> list[Strip]:
+    """A post's header (author, age) drawn in `width` cells over `style`, cached like bodies."""
+    key = (meta.plain, tuple(meta.spans), meta.style, width, style)
+    lines = _HEADS.get(key)
+    if lines is None:
+        rendered = console.render_lines(meta, console.options.update_width(width), pad=True)
+        lines = _HEADS[key] = [styled_line(line, style, width) for line in rendered]
+    return lines
+
+
 class PostBody(Static):
     """Markdown for text from people: cleaned again, never read as Rich markup."""
 
@@ -77,7 +90,7 @@ class PostBody(Static):
             self.update(markdown(source))
 
 
-class BodyPane(FixedBox, ScrollView, can_focus=True):
+class BodyPane(DirectLines, FixedBox, ScrollView, can_focus=True):
     """A post's header line and body in one scrolling pane that is never laid out again.
 
     The text is rendered to lines once per post, width and style (the body from a cache
@@ -124,8 +137,7 @@ class BodyPane(FixedBox, ScrollView, can_focus=True):
             return
         self._drawn = (width, style)
         console = self.app.console
-        head = console.render_lines(self._meta, console.options.update_width(width), pad=True)
-        lines = [styled_line(line, style, width) for line in head]
+        lines = list(head_lines(self._meta, width, style, console))
         lines.append(Strip.blank(width, style))
         lines.extend(body_lines(self.source, width, style, console))
         self._lines = lines

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, cast
 
 from rich.segment import Segment
 from rich.style import Style
+from textual.geometry import Region
 from textual.strip import Strip
+
+if TYPE_CHECKING:
+    from textual.widget import Widget
 
 
 def styled_line(segments: Iterable[Segment], style: Style, width: int | None = None) -> Strip:
@@ -23,3 +28,64 @@ def styled_line(segments: Iterable[Segment], style: Style, width: int | None = N
         ],
         width,
     )
+
+
+class DirectLines:
+    """Put first among a line widget's bases: its lines go to the screen without StylesCache.
+
+    Textual passes every line of a widget through its StylesCache (padding, borders,
+    background, filters) whenever a frame touches the widget, and a frame touches every
+    widget that overlaps what changed. The widgets that draw their own lines (post tree,
+    tables, post body, text pages) hand back finished lines that live as long as what
+    they show, so here each is padded to the widget's width and filtered once, kept by
+    identity, and handed back as it is on every later frame. Borders other than a bottom
+    rule, top or bottom padding and opacity go the usual way.
+    """
+
+    _finished: dict[int, tuple[Strip, Strip]]
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        widget = cast("Widget", self)
+        styles = widget.styles
+        top, right, bottom, left = styles.padding
+        border_bottom = bool(styles.border_bottom[0])
+        if (
+            top
+            or bottom
+            or any(edge[0] for edge in (styles.border_top, styles.border_left, styles.border_right))
+            or any(edge[0] for edge in styles.outline)
+            or styles.opacity < 1
+            or widget.BLANK
+        ):
+            return super().render_lines(crop)  # type: ignore[misc]
+        width, height = widget.region.size
+        content_height = height - border_bottom
+        try:
+            finished = self._finished
+        except AttributeError:
+            finished = self._finished = {}
+        if len(finished) > 4 * max(height, 8):
+            finished.clear()  # lines no longer shown (kept from being reused by id)
+        filters = widget.get_line_filters()
+        background = widget.background_colors[1]
+        style = widget.rich_style
+        lines: list[Strip] = []
+        for y in crop.line_range:
+            if y >= content_height:  # the bottom rule, drawn (and cached) by Textual
+                lines.extend(widget._styles_cache.render_widget(widget, Region(0, y, width, 1)))
+                continue
+            line = widget.render_line(y)
+            known = finished.get(id(line))
+            if known is None or known[0] is not line:
+                done = line
+                if left:
+                    done = Strip.join([Strip.blank(left, style), done])
+                if done.cell_length < width:
+                    done = done.extend_cell_length(width, style)
+                for line_filter in filters:
+                    done = done.apply_filter(line_filter, background)
+                known = finished[id(line)] = (line, done)
+            lines.append(known[1])
+        if crop.x or crop.width != width:
+            lines = [line.crop(crop.x, crop.x + crop.width) for line in lines]
+        return lines

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -22,7 +21,7 @@ from textual.strip import Strip
 from bbs.models import Post
 from screens.widgets.fixed_box import FixedBox
 from screens.widgets.forum_call import still_shown
-from screens.widgets.lines import styled_line
+from screens.widgets.lines import DirectLines, styled_line
 from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 EXPANDED, COLLAPSED = "▼ ", "▶ "
@@ -80,7 +79,7 @@ class PostNode:
         return f"PostNode({self.data.id if self.data else 'root'})"
 
 
-class PostTree(FixedBox, ScrollView, can_focus=True):
+class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
     """A tree of `Post`s keyed by post id; new posts are added in place (selection kept)."""
 
     DEFAULT_CSS = """
@@ -342,7 +341,10 @@ class PostTree(FixedBox, ScrollView, can_focus=True):
         shown = self._visible()
         width = self.scrollable_content_region.width
         if line >= len(shown):
-            return Strip.blank(width, Style())
+            blank = self._lines.get((self.root, False))
+            if blank is None:
+                blank = self._lines[(self.root, False)] = Strip.blank(width, self.rich_style)
+            return blank
         node = shown[line]
         cursor = line == self.cursor_line
         strip = self._lines.get((node, cursor))
@@ -361,8 +363,9 @@ class PostTree(FixedBox, ScrollView, can_focus=True):
         if cursor:
             label.stylize(self.get_component_rich_style("post-tree--cursor"))
         text.append_text(label)
-        line = styled_line(text.render(self.app.console, end=""), Style())
-        return line.crop_extend(0, width, Style())
+        style = self.rich_style
+        line = styled_line(text.render(self.app.console, end=""), style)
+        return line.crop_extend(0, width, style)
 
     @property
     def text(self) -> str:

@@ -25,7 +25,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from screens.widgets.lines import styled_line
+from screens.widgets.lines import DirectLines, styled_line
 
 Cell = Text | str
 Row = tuple[str, Sequence[Cell]]
@@ -42,7 +42,7 @@ def _text(cell: Cell) -> Text:
     return cell if isinstance(cell, Text) else Text(cell)
 
 
-class RowTable(ScrollView, can_focus=True):
+class RowTable(DirectLines, ScrollView, can_focus=True):
     """Rows under a header; the cursor is a row; Enter (or a click on the cursor row) selects it."""
 
     DEFAULT_CSS = """
@@ -268,12 +268,17 @@ class RowTable(ScrollView, can_focus=True):
             return header
         index = y - 1 + self.scroll_offset.y
         if index >= len(self._rows):
-            return Strip.blank(width, Style())
+            blank = self._plain.get(-2)
+            if blank is None:
+                blank = self._plain[-2] = Strip.blank(width, self.rich_style)
+            return blank
         state = "cursor" if index == self.cursor_row else ("even" if index % 2 else "odd")
         line = self._lines.get((index, state))
         if line is None:
             style = (
-                self.get_component_rich_style(f"row-table--{state}") if state != "odd" else Style()
+                self.get_component_rich_style(f"row-table--{state}")
+                if state != "odd"
+                else self.rich_style
             )
             line = self._strip(self._line_text(self._rows[index].cells), style)
             self._lines[(index, state)] = line

@@ -20,7 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from screens.widgets.fixed_box import FixedBox
-from screens.widgets.lines import styled_line
+from screens.widgets.lines import DirectLines, styled_line
 
 
 class SegmentLines:
@@ -35,7 +35,7 @@ class SegmentLines:
             yield Segment.line()
 
 
-class TextPage(FixedBox, ScrollView, can_focus=True):
+class TextPage(DirectLines, FixedBox, ScrollView, can_focus=True):
     """Shows one renderable at the page's width; Up, Down, Page Up/Down, Home and End scroll."""
 
     DEFAULT_CSS = "TextPage { overflow-x: hidden; scrollbar-gutter: stable; }"
