@@ -91,6 +91,28 @@ async def test_who_is_online_follows_people_around(forum: Forum) -> None:
         assert table_column(app, "#online", 0) == ["ada"]
 
 
+async def test_a_theme_chosen_on_one_screen_colours_the_screens_under_it(forum: Forum) -> None:
+    """Screens shown again are not restyled as they come back: a theme restyles them all."""
+    from screens.widgets.row_table import RowTable
+
+    forum.start_thread(who(forum, "ada"), "garden", "general", "Frost", "fleece")
+    app = app_for(forum, who(forum, "ada"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        for key in ("d", "enter", "enter", "enter"):  # directory, community, thread list, thread
+            await pilot.press(key)
+            await settle(pilot)
+        before = app.screen_stack[-2].query_one("#threads", RowTable).rich_style.bgcolor
+        while app.theme != "bbs-high-contrast":
+            await pilot.press("ctrl+t")
+        await pilot.press("escape")
+        await settle(pilot)
+        after = app.screen.query_one("#threads", RowTable).rich_style.bgcolor
+        assert after is not None and after != before
+        assert max(after.get_truecolor()) < 16  # the black surface (a 5% tint while focused)
+        assert "Frost" in screen_text(app)
+
+
 async def test_help_and_theme_cycle_to_high_contrast(forum: Forum) -> None:
     app = app_for(forum, who(forum, "ada"))
     async with app.run_test(size=(80, 24)) as pilot:

@@ -107,6 +107,7 @@ class BodyPane(DirectLines, FixedBox, ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._blank = Strip.blank(0, Style())
         self._drawn: tuple[int, Style] | None = None
+        self._restyle = False
 
     def show(self, meta: Text, body: str) -> None:
         """Show another post (its body cleaned again) from the top."""
@@ -126,9 +127,13 @@ class BodyPane(DirectLines, FixedBox, ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._drawn = None  # another theme: the same lines in other colours
-        if self.is_mounted:
-            self._render_lines()
+        self._restyle = True  # a theme or focus change may change the colours: seen next frame
+        self.refresh()
+
+    def _prepare_lines(self) -> None:
+        if self._restyle:
+            self._restyle = False
+            self._render_lines()  # the same lines again unless the width or colours changed
 
     def _render_lines(self) -> None:
         width = self.scrollable_content_region.width

@@ -44,7 +44,11 @@ class DirectLines:
 
     _finished: dict[int, tuple[Strip, Strip]]
 
+    def _prepare_lines(self) -> None:
+        """Called before a frame takes lines (to redraw them if their colours changed)."""
+
     def render_lines(self, crop: Region) -> list[Strip]:
+        self._prepare_lines()
         widget = cast("Widget", self)
         styles = widget.styles
         top, right, bottom, left = styles.padding

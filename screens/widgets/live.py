@@ -62,6 +62,15 @@ class LiveScreen(Screen[ResultT]):
             session_of(self).forum.bus.unsubscribe(self._live_token)
             self._live_token = None
 
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Shown (again): Textual would restyle every widget of the screen, here needlessly.
+
+        Its styles were set when it was made, and what changes them while it is hidden
+        (a theme) restyles every screen of the app. Textual's own handler runs after this
+        one (it is further down the class's MRO) and sees `refresh_styles` off.
+        """
+        event.refresh_styles = False
+
     @on(events.ScreenResume)
     def _live_resume(self) -> None:
         place = self.where()
