@@ -8,6 +8,7 @@ from textual.driver import Driver
 
 from bbs.session import Session
 from screens.economies import apply_process_economies
+from screens.preload import preload_css
 from screens.themes import THEME_CYCLE, register_themes
 
 
@@ -27,6 +28,7 @@ class BBSApp(App[None]):
         super().__init__(driver_class=driver_class)
         self.session = session
         register_themes(self)
+        preload_css(self)
 
     def on_mount(self) -> None:
         from screens.welcome import WelcomeScreen

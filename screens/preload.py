@@ -1,0 +1,82 @@
+"""All of the forum's CSS, read into a session's stylesheet before its first screen.
+
+Textual reads a screen's CSS_PATH the first time that screen is pushed, and then
+restyles every widget of the app; it adds a widget class's DEFAULT_CSS the first time
+one is mounted, and then parses the whole stylesheet again. Each session met each of
+those once per screen type (7.9 ms for the directory's). Everything is read up front,
+so the stylesheet is parsed once per session (from rules parsed once per process,
+`screens.economies`) and no later push restyles the app.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+from textual.app import App
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.scrollbar import ScrollBar, ScrollBarCorner
+from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, Static, TextArea
+from textual.widgets._toast import Toast, ToastRack
+from textual.widgets._tooltip import Tooltip
+
+from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.body import BodyPane, PostBody
+from screens.widgets.post_tree import PostTree
+from screens.widgets.row_table import RowTable
+from screens.widgets.text_page import TextPage
+
+SCREEN_CSS = tuple(sorted(str(p) for p in Path(__file__).parent.glob("*.tcss")))
+"""Every screen's stylesheet (each beside its screen's module, named by its CSS_PATH)."""
+
+WIDGETS: tuple[type[DOMNode], ...] = (
+    Screen,
+    ModalScreen,
+    TitleBar,
+    KeyBar,
+    Static,
+    Label,
+    RowTable,
+    PostTree,
+    BodyPane,
+    PostBody,
+    TextPage,
+    Input,
+    TextArea,
+    OptionList,
+    Select,
+    Button,
+    Checkbox,
+    Horizontal,
+    Vertical,
+    VerticalScroll,
+    ScrollBar,
+    ScrollBarCorner,
+    ToastRack,
+    Toast,
+    Tooltip,
+)
+"""The widget classes the forum's screens mount (others are added when first mounted)."""
+
+
+def default_css(cls: type[DOMNode]) -> list[tuple[tuple[str, str], str, int, str]]:
+    """`cls`'s DEFAULT_CSS and its bases', as Textual reads them when one is mounted."""
+    node = SimpleNamespace(_node_bases=DOMNode._css_bases(cls))
+    return DOMNode._get_default_css(node)  # type: ignore[arg-type]
+
+
+def preload_css(app: App[object]) -> None:
+    """Add every screen's CSS file and every listed widget's DEFAULT_CSS to `app`'s stylesheet."""
+    stylesheet = app.stylesheet
+    for cls in WIDGETS:
+        for read_from, css, tie_breaker, scope in default_css(cls):
+            stylesheet.add_source(
+                css,
+                read_from=read_from,
+                is_default_css=True,
+                tie_breaker=tie_breaker,
+                scope=scope,
+            )
+    stylesheet.read_all([Path(path) for path in SCREEN_CSS])
