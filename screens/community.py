@@ -14,6 +14,7 @@ from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
 from screens.composer import ComposerScreen
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable
@@ -26,7 +27,7 @@ LIVE_KINDS = ("post", "thread", "edit", "moderation")
 MODERATORS = (MemberRole.MODERATOR, MemberRole.OWNER)
 
 
-class CommunityScreen(Reusable, LiveScreen[None]):
+class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     """Boards on top, threads of the highlighted board below (newest activity first).
 
     Opened with `CommunityScreen.open(app, slug)`: made once per session, then `reset`.
@@ -65,6 +66,7 @@ class CommunityScreen(Reusable, LiveScreen[None]):
         self.query_one("#boards", RowTable).refill([])
         self.query_one("#threads", RowTable).refill([])
         self.query_one("#boards", RowTable).focus()
+        self.hold_frames()
         self.reload()
 
     def compose(self) -> ComposeResult:

@@ -12,6 +12,7 @@ from bbs.live import LiveEvent
 from bbs.models import CommunitySummary
 from screens.community import CommunityScreen
 from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable
@@ -26,7 +27,7 @@ def _access(c: CommunitySummary) -> str:
     return "open" if c.can_read else f"{c.visibility} only"
 
 
-class DirectoryScreen(Reusable, LiveScreen[None]):
+class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     """A table of communities; Enter opens one. `DirectoryScreen.open(app)`: one per session."""
 
     CSS_PATH = "directory.tcss"

@@ -14,6 +14,7 @@ from bbs.models import Post, ThreadView
 from screens.composer import ComposerScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import BodyPane
+from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostNode, PostTree
@@ -30,7 +31,7 @@ CHUNK = 1000
 """Posts added after each paint until the whole thread is in."""
 
 
-class ThreadScreen(Reusable, LiveScreen[None]):
+class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     """One thread; new posts from anyone appear in place without a key press.
 
     Opened with `ThreadScreen.open(app, slug, thread_id)`: a session's thread screen is
@@ -76,6 +77,7 @@ class ThreadScreen(Reusable, LiveScreen[None]):
         self.query_one(PostTree).clear()
         self.query_one(BodyPane).show(Text(), "")
         self.query_one("#thread-title", Static).update(Text("Loading…"), layout=False)
+        self.hold_frames()
         self.reload()
 
     @on(events.ScreenResume)

@@ -22,6 +22,7 @@ from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import markdown
+from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
 from screens.widgets.oneliner import OneLinerScreen
@@ -67,7 +68,7 @@ def _people(welcome: Welcome, online: list[OnlineEntry]) -> Text:
     return text
 
 
-class WelcomeScreen(LiveScreen[None]):
+class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
     """First screen after signing in; one-liners and presence follow the live bus.
 
     The page is one `TextPage`: the board's name, what is new, the sysop's bulletin (its

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
+import pytest
 from textual import events
 from textual.widgets import Static
 
@@ -400,3 +402,47 @@ async def test_the_community_screen_is_made_once_and_shows_each_community(
         await settle(pilot)
         text = screen_text(app)
         assert "Inside the circle" in text and "In the garden" not in text and "Circle" in text
+
+
+async def test_a_thread_is_first_drawn_loaded_or_after_a_moment_loading(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No frame shows an empty thread that is about to load; a slow load shows "Loading…"."""
+    from screens.widgets.first_frame import HoldsFirstFrame
+
+    bob = who(forum, "bob")
+    quick, _ = forum.start_thread(bob, "garden", "general", "Quick", "ready at once")
+    slow, _ = forum.start_thread(bob, "garden", "general", "Slow", "takes a while")
+    app = app_for(forum, bob)
+    drawn: list[str] = []
+    display = app._display
+
+    def recording(screen: object, update: object) -> None:
+        if isinstance(screen, ThreadScreen):
+            drawn.append(screen_text(app))
+        display(screen, update)
+
+    app._display = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        ThreadScreen.open(app, "garden", quick)
+        await settle(pilot)
+        assert drawn and "ready at once" in drawn[0]
+        assert not any("Loading" in frame for frame in drawn)
+        read_thread = forum.read_thread
+
+        def slowly(*args: object, **kwargs: object) -> object:
+            time.sleep(HoldsFirstFrame.FIRST_FRAME_WAIT * 2)
+            return read_thread(*args, **kwargs)
+
+        monkeypatch.setattr(forum, "read_thread", slowly)
+        await pilot.press("escape")
+        await settle(pilot)
+        drawn.clear()
+        ThreadScreen.open(app, "garden", slow)
+        await pilot.pause(HoldsFirstFrame.FIRST_FRAME_WAIT * 1.5)
+        assert drawn and "Loading" in drawn[-1]  # after the wait: the screen, still loading
+        await settle(pilot)
+        await pilot.pause(HoldsFirstFrame.FIRST_FRAME_WAIT)
+        await settle(pilot)
+        assert "takes a while" in screen_text(app)

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from bbs.errors import ForumError
 from bbs.session import Session
+from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.safe import safe
 from screens.widgets.session import session_of
 
@@ -39,6 +40,9 @@ def deliver(node: DOMNode, callback: Callable[..., Any], *args: Any, **kwargs: A
     def run() -> None:
         if still_shown(node):
             callback(*args, **kwargs)
+            screen = node if isinstance(node, Screen) else node.screen
+            if isinstance(screen, HoldsFirstFrame):
+                screen.release_frames()  # what it shows has arrived: draw it
 
     node.app.call_from_thread(run)
 
