@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.style import Style
-from rich.table import Table
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -28,7 +27,7 @@ from screens.widgets.live import LiveScreen
 from screens.widgets.oneliner import OneLinerScreen
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
-from screens.widgets.text_page import SegmentLines, TextPage
+from screens.widgets.text_page import Drawn, SegmentLines, SideBySide, TextPage, text_key
 
 LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread", "mail", "event")
 ONELINERS = 10
@@ -139,6 +138,7 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         self.query_one(TextPage).show(self._page(welcome, online))
 
     def _page(self, welcome: Welcome, online: list[OnlineEntry]) -> RenderableType:
+        """The page: what is this person's drawn anew, what is everyone's drawn once (Drawn)."""
         person = session_of(self).person
         name = Text.assemble(
             safe(welcome.board_name, "bold reverse"),
@@ -149,30 +149,17 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         news.append(f"   ✉ {welcome.unread_mail} unread mail")
         if not person.is_guest:
             news.append("\nx discover  p profile  n found a community", style="dim")
-        columns = Table.grid(expand=True, padding=(0, 1))
-        columns.add_column(ratio=2)
-        columns.add_column(ratio=1)
-        columns.add_row(
-            _oneliners(welcome, person.is_guest),
+        frame = self.app.theme_variables.get("secondary", "")
+        bulletin = Drawn(
+            ("bulletin", welcome.bulletin, frame), BulletinBox(welcome.bulletin, frame)
+        )
+        oneliners = _oneliners(welcome, person.is_guest)
+        columns = SideBySide(
+            Drawn(("oneliners", text_key(oneliners)), oneliners),
             Group(_people(welcome, online), upcoming_text(welcome.events)),
+            ratio=(2, 1),
         )
-        return Group(name, news, self._bulletin(welcome.bulletin), columns)
-
-    def _bulletin(self, bulletin: str) -> Panel:
-        """The bulletin's first lines in a frame, and how to read the rest if there is more."""
-        console = self.app.console
-        width = self.query_one(TextPage).scrollable_content_region.width - 4
-        lines = console.render_lines(
-            markdown(bulletin or "*No bulletin today.*"), console.options.update_width(width)
-        )
-        while lines and not "".join(s.text for s in lines[-1]).strip():
-            lines.pop()  # Rich ends a document with a blank line
-        shown = lines[:BULLETIN_LINES]
-        if len(lines) > BULLETIN_LINES:
-            more = Text(f"… {len(lines) - BULLETIN_LINES} more lines: b reads it all", "dim")
-            shown.append(list(more.render(console)))
-        frame = Style(color=self.app.theme_variables.get("secondary"))
-        return Panel(SegmentLines(shown), box=box.ROUNDED, border_style=frame, padding=(0, 1))
+        return Group(name, news, bulletin, columns)
 
     def action_bulletin(self) -> None:
         if self._welcome is not None:
@@ -219,6 +206,25 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
 
     def action_oneliner(self) -> None:
         self.app.push_screen(OneLinerScreen())
+
+
+class BulletinBox:
+    """The bulletin's first lines in a frame, and how to read the rest if there is more."""
+
+    def __init__(self, bulletin: str, frame: str) -> None:
+        self.bulletin = bulletin or "*No bulletin today.*"
+        self.frame = Style(color=frame or None)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        inner = options.update_width(max(1, options.max_width - 4))
+        lines = console.render_lines(markdown(self.bulletin), inner)
+        while lines and not "".join(s.text for s in lines[-1]).strip():
+            lines.pop()  # Rich ends a document with a blank line
+        shown = lines[:BULLETIN_LINES]
+        if len(lines) > BULLETIN_LINES:
+            more = Text(f"… {len(lines) - BULLETIN_LINES} more lines: b reads it all", "dim")
+            shown.append(list(more.render(console)))
+        yield Panel(SegmentLines(shown), box=box.ROUNDED, border_style=self.frame, padding=(0, 1))
 
 
 class BulletinScreen(ModalScreen[None]):

@@ -8,13 +8,14 @@ of every session. One widget that draws the same page into lines costs one rende
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -32,6 +33,56 @@ class SegmentLines:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for line in self.lines:
             yield from line
+            yield Segment.line()
+
+
+_DRAWN: LRUCache[tuple[Hashable, int], list[list[Segment]]] = LRUCache(256)
+
+
+class Drawn:
+    """A renderable drawn once per width for the whole process, under a key naming what it shows.
+
+    The welcome page is the same bulletin and one-liners for everyone who signs in;
+    drawing them (Markdown, wrapping) was most of what the page cost.
+    """
+
+    def __init__(self, key: Hashable, renderable: RenderableType) -> None:
+        self.key = key
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        cache_key = (self.key, options.max_width)
+        lines = _DRAWN.get(cache_key)
+        if lines is None:
+            lines = _DRAWN[cache_key] = console.render_lines(self.renderable, options, pad=True)
+        yield SegmentLines(lines)
+
+
+def text_key(text: Text) -> Hashable:
+    """What a Text shows, as a key for `Drawn`."""
+    return (text.plain, tuple(text.spans), str(text.style))
+
+
+class SideBySide:
+    """Two renderables side by side, sharing the width by `ratio` with `gap` cells between."""
+
+    def __init__(
+        self, left: RenderableType, right: RenderableType, ratio: tuple[int, int], gap: int = 1
+    ) -> None:
+        self.left, self.right, self.ratio, self.gap = left, right, ratio, gap
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        room = options.max_width - self.gap
+        left_width = room * self.ratio[0] // sum(self.ratio)
+        right_width = room - left_width
+        left = console.render_lines(self.left, options.update_width(left_width), pad=True)
+        right = console.render_lines(self.right, options.update_width(right_width), pad=True)
+        gap = Segment(" " * self.gap)
+        blank_left, blank_right = Segment(" " * left_width), Segment(" " * right_width)
+        for n in range(max(len(left), len(right))):
+            yield from left[n] if n < len(left) else [blank_left]
+            yield gap
+            yield from right[n] if n < len(right) else [blank_right]
             yield Segment.line()
 
 
