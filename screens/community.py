@@ -53,6 +53,7 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         self.board = ""
         self.board_id = 0
         self.info: Community | None = None
+        self._info_text: Text | None = None
         self._boards: dict[str, BoardSummary] = {}
 
     def reset(self, slug: str) -> None:
@@ -60,7 +61,7 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         if slug == self.slug:
             return
         self.slug, self.board, self.board_id = slug, "", 0
-        self.info, self._boards = None, {}
+        self.info, self._boards, self._info_text = None, {}, None
         self._stale = False
         self.query_one("#community-info", Static).update(Text("Loading…"))
         self.query_one("#boards", RowTable).refill([])
@@ -117,13 +118,16 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def _show(self, info: Community, boards: list[BoardSummary]) -> None:
         if info.slug != self.slug:
             return
+        if self.info is None or self.info.my_role != info.my_role:
+            self.refresh_bindings()  # Moderate comes and goes with the role
         self.info = info
-        self.refresh_bindings()
         text = Text.assemble(safe(info.name, "bold"), f"  · {info.members} members")
         if info.welcome:
             text.append("\n")
             text.append_text(safe(one_line(info.welcome, 200), "italic"))
-        self.query_one("#community-info", Static).update(text)
+        if text != self._info_text:  # as it comes back: usually nothing has changed
+            self._info_text = text
+            self.query_one("#community-info", Static).update(text)
         table = self.query_one("#boards", RowTable)
         rows = [
             (

@@ -86,3 +86,22 @@ async def test_a_click_highlights_a_row_and_a_second_click_selects_it() -> None:
         assert app.seen[-1] == ("selected", "k1")
         await pilot.click(RowTable, offset=(2, 0))  # the header selects nothing
         assert app.seen[-1] == ("selected", "k1") and table.cursor_key == "k1"
+
+
+async def test_a_refill_with_the_same_rows_draws_nothing_and_a_changed_row_only_itself() -> None:
+    app = TableApp()
+    async with app.run_test() as pilot:
+        table = app.query_one(RowTable)
+        table.refill(rows(1, 2, 3))
+        await pilot.pause()
+        for y in range(4):  # the header and three rows, drawn
+            table.render_line(y)
+        lines = dict(table._lines)
+        assert len(lines) == 3
+        refreshed: list[object] = []
+        table.refresh = lambda *regions, **kw: refreshed.append(regions) or table  # type: ignore[method-assign]
+        assert table.refill(rows(1, 2, 3)) is False
+        assert refreshed == [] and table._lines == lines
+        table.refill(rows(1, 7, 3))
+        assert len(refreshed) == 1 and table.column(1) == ["1", "7", "3"]
+        assert all(index != 1 for index, _ in table._lines)  # only row 1 is to be drawn again

@@ -141,20 +141,31 @@ class RowTable(DirectLines, ScrollView, can_focus=True):
     def refill(self, rows: Sequence[Row]) -> bool:
         """Show `rows`; the cursor stays on the row with the same key if there is one.
 
-        Returns whether the highlighted row changed (RowHighlighted was posted then).
+        Rows that did not change are not drawn again (a screen coming back reloads its
+        table, and usually one count has changed, or nothing). Returns whether the
+        highlighted row changed (RowHighlighted was posted then).
         """
-        kept = self.cursor_key
-        self._rows = [_Row(key, tuple(_text(c) for c in cells)) for key, cells in rows]
-        self._index = {row.key: n for n, row in enumerate(self._rows)}
+        new = [_Row(key, tuple(_text(c) for c in cells)) for key, cells in rows]
+        old, self._rows = self._rows, new
         widths = [cell_len(c) for c in self.columns]
-        for row in self._rows:
+        for row in new:
             for n, cell in enumerate(row.cells):
                 widths[n] = max(widths[n], cell.cell_len)
+        same_keys = [row.key for row in old] == [row.key for row in new]
+        if same_keys and widths == self._widths:
+            for index, (before, after) in enumerate(zip(old, new, strict=True)):
+                if before.cells != after.cells:
+                    self._lines.pop((index, "cursor"), None)
+                    self._lines.pop((index, "even" if index % 2 else "odd"), None)
+                    self._refresh_row(index)
+            return self._note_highlight()
+        kept = old[self.cursor_row].key if 0 <= self.cursor_row < len(old) else None
+        self._index = {row.key: n for n, row in enumerate(new)}
         self._widths = widths
         if kept in self._index:
             self.cursor_row = self._index[kept]
         else:
-            self.cursor_row = min(max(self.cursor_row, 0), max(len(self._rows) - 1, 0))
+            self.cursor_row = min(max(self.cursor_row, 0), max(len(new) - 1, 0))
         self._forget_lines()
         self._size_changed()
         return self._note_highlight()
