@@ -29,6 +29,7 @@ class BBSApp(App[None]):
         self.session = session
         register_themes(self)
         preload_css(self)
+        self._disable_tooltips = True  # none are used; Textual adds a Tooltip to every screen
 
     def on_mount(self) -> None:
         from screens.welcome import WelcomeScreen
