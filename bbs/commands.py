@@ -243,7 +243,8 @@ def thread(ctx: CommandContext, args: argparse.Namespace) -> Reply:
         lines.append(f"{pad}#{post.id} {_line(post.author)}  {_when(post.created)}")
         body = f"[hidden: {post.hidden_reason}]" if post.hidden and not post.body else post.body
         lines += [f"{pad}  {row}" for row in clean(body).splitlines()] + [""]
-    return Reply(_plain({"community": slug, **dataclasses.asdict(view)}), "\n".join(lines))
+    data = {"community": slug, "thread": view.thread, "posts": view.posts}  # not whom one blocks
+    return Reply(_plain(data), "\n".join(lines))
 
 
 def _post_args(p: argparse.ArgumentParser) -> None:

@@ -29,6 +29,12 @@ class LiveEvent:
     actor: str = ""
     target: str = ""  # a handle for mail and mentions; where someone is, for presence
     session: str = ""  # the session id, for presence
+    reply: tuple[object, ...] = ()
+    """For a new reply: (parent id, depth, created, body), so that everyone reading the
+    thread shows it from the event instead of each asking the database for it."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "reply", tuple(self.reply))  # a list, through the relay
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)

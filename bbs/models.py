@@ -133,6 +133,8 @@ class ThreadView:
 
     thread: ThreadSummary
     posts: tuple[Post, ...]
+    blocked: frozenset[str] = frozenset()
+    """Whom the viewer blocked (their new replies, arriving live, are shown as blocked)."""
 
     def children(self, post_id: int | None) -> list[Post]:
         return [p for p in self.posts if p.parent_id == post_id]

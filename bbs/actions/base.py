@@ -155,6 +155,7 @@ class ForumBase:
         post_id: int,
         body: str,
         kind: str,
+        reply: tuple[object, ...] = (),
     ) -> None:
         """After a post commits: live events, mentions, activity (each mixin adds its part)."""
 

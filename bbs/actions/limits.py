@@ -80,6 +80,7 @@ class LimitsActions(ForumBase):
         post_id: int,
         body: str,
         kind: str,
+        reply: tuple[object, ...] = (),
     ) -> None:
         self._after_write(viewer, "thread" if kind == "thread" else "reply", body)
-        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind)
+        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind, reply)

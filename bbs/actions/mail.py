@@ -105,8 +105,9 @@ class MailActions(MembershipActions):
         post_id: int,
         body: str,
         kind: str,
+        reply: tuple[object, ...] = (),
     ) -> None:
-        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind)
+        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind, reply)
         self._deliver_mentions(viewer, slug, thread_id, post_id, body)
 
     def _deliver_mentions(

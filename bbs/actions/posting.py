@@ -39,9 +39,11 @@ class PostingActions(ForumBase):
         if thread and thread["locked"] and not self._is_moderator(viewer, slug):
             raise Forbidden("This thread is locked: it takes no new replies.")
         self._before_write(viewer, "reply", body)
-        post_id = store.add_reply(parent_id, viewer.id, viewer.handle, body, self.clock())
+        now = self.clock()
+        post_id = store.add_reply(parent_id, viewer.id, viewer.handle, body, now)
+        reply = (parent_id, parent["depth"] + 1, now, body)
         self._after_post(
-            viewer, slug, parent["board_id"], parent["thread_id"], post_id, body, "post"
+            viewer, slug, parent["board_id"], parent["thread_id"], post_id, body, "post", reply
         )
         return post_id
 
@@ -74,6 +76,7 @@ class PostingActions(ForumBase):
         post_id: int,
         body: str,
         kind: str,
+        reply: tuple[object, ...] = (),
     ) -> None:
         """The post has committed: tell every session looking at the place."""
         self._publish(
@@ -83,4 +86,5 @@ class PostingActions(ForumBase):
             thread_id=thread_id,
             post_id=post_id,
             actor=viewer.handle,
+            reply=reply,
         )

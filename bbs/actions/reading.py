@@ -132,7 +132,7 @@ class ReadingActions(ForumBase):
             self._post_model(p, moderator, viewer, blocked)
             for p in store.posts(thread_id, viewer.id, after_post)
         )
-        return ThreadView(thread=_thread_summary(slug, row), posts=posts)
+        return ThreadView(thread=_thread_summary(slug, row), posts=posts, blocked=blocked)
 
     def _post_model(
         self, row: Row, moderator: bool, viewer: Person, blocked: frozenset[str]
