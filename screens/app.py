@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.screen import Screen
 
 from bbs.session import Session
 from screens.economies import apply_process_economies
@@ -30,6 +31,20 @@ class BBSApp(App[None]):
         register_themes(self)
         preload_css(self)
         self._disable_tooltips = True  # none are used; Textual adds a Tooltip to every screen
+
+    @property
+    def _background_screens(self) -> list[Screen[object]]:
+        """Screens seen through the top one: none when it is opaque (all but dialogs).
+
+        Textual always counts the screen just below the top as seen, so whatever that
+        screen did (a live event arriving, even when it only marks itself stale) set it
+        repainting the top screen's whole area, on and on: a full frame for every reply
+        to a thread, for everyone reading it.
+        """
+        stack = self._screen_stack
+        if stack and stack[-1].styles.background.a == 1:
+            return []
+        return list(super()._background_screens)
 
     def on_mount(self) -> None:
         from screens.welcome import WelcomeScreen

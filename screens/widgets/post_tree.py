@@ -130,7 +130,9 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
         """The nodes on screen in order (None: to be worked out again)."""
         self._line_of: dict[PostNode, int] = {}
         self._guides: dict[PostNode, str] = {}
-        self._lines: dict[tuple[PostNode, bool], Strip] = {}
+        self._lines: dict[tuple[object, ...], Strip] = {}
+        """Drawn lines, keyed by all a line shows (post, label, guides, fold, cursor)."""
+        self._blank: Strip | None = None
 
     # the posts --------------------------------------------------------------------
     def clear(self) -> None:
@@ -175,9 +177,7 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
             self._relabel(node, post_label(node.data, False))
 
     def _relabel(self, node: PostNode, label: Text) -> None:
-        node.label = label
-        self._lines.pop((node, False), None)
-        self._lines.pop((node, True), None)
+        node.label = label  # a new label: a new key for its line
         self._refresh_line(self._line_of.get(node, -1))
 
     def walk(self) -> Iterator[PostNode]:
@@ -288,7 +288,8 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
         """The set or order of shown lines changed: work them out again when next needed."""
         keep = self.cursor_node if self._shown is not None else None
         self._shown = None
-        self._lines.clear()
+        if len(self._lines) > 4 * len(self.nodes_by_post) + 64:
+            self._lines.clear()  # lines of labels and guides no longer shown
         shown = self._visible()
         if keep is not None:
             self.cursor_line = self._line_of.get(keep, min(self.cursor_line, len(shown) - 1))
@@ -331,6 +332,7 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._lines.clear()  # focus, theme: the same lines in other colours
+        self._blank = None
 
     def on_resize(self) -> None:
         self._lines.clear()
@@ -341,24 +343,24 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
         shown = self._visible()
         width = self.scrollable_content_region.width
         if line >= len(shown):
-            blank = self._lines.get((self.root, False))
-            if blank is None:
-                blank = self._lines[(self.root, False)] = Strip.blank(width, self.rich_style)
-            return blank
+            if self._blank is None or self._blank.cell_length != width:
+                self._blank = Strip.blank(width, self.rich_style)
+            return self._blank
         node = shown[line]
         cursor = line == self.cursor_line
-        strip = self._lines.get((node, cursor))
+        guides = self._guides.get(node, "")
+        fold = (EXPANDED if node.is_expanded else COLLAPSED) if node.children else ""
+        key = (node, id(node.label), guides, fold, cursor)
+        strip = self._lines.get(key)
         if strip is None:
-            strip = self._lines[(node, cursor)] = self._make_line(node, cursor, width)
+            strip = self._lines[key] = self._make_line(node, cursor, guides, fold, width)
         return strip
 
-    def _make_line(self, node: PostNode, cursor: bool, width: int) -> Strip:
+    def _make_line(self, node: PostNode, cursor: bool, guides: str, fold: str, width: int) -> Strip:
         text = Text(no_wrap=True, overflow="crop", end="")
-        guides = self._guides.get(node, "")
         if guides:
             text.append(guides, self.get_component_rich_style("post-tree--guides", partial=True))
-        if node.children:
-            text.append(EXPANDED if node.is_expanded else COLLAPSED)
+        text.append(fold)
         label = node.label.copy()
         if cursor:
             label.stylize(self.get_component_rich_style("post-tree--cursor"))
