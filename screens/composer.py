@@ -18,6 +18,7 @@ from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import deliver
+from screens.widgets.lines import BlankBackground
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.safe import one_line, safe
 from screens.widgets.session import session_of
@@ -37,7 +38,7 @@ class Draft:
         return "edit" if self.post else "reply" if self.parent else "thread"
 
 
-class ComposerScreen(Screen[int | None]):
+class ComposerScreen(BlankBackground, Screen[int | None]):
     """Dismisses with the post id once the forum has it, or None when cancelled."""
 
     CSS_PATH = "composer.tcss"

@@ -95,3 +95,59 @@ def test_post_bodies_draw_as_rich_markdown_does() -> None:
     first = body_lines(DOCUMENT, 60, style, console)
     assert body_lines(DOCUMENT, 60, style, console) is first  # drawn once, then shared
     assert [strip.text for strip in first] == ["".join(s.text for s in line) for line in ours]
+
+
+async def test_handlers_run_the_same_when_found_from_a_plan(economies: None) -> None:
+    """Plain handlers, @on handlers with and without selectors, bubbling, prevent_default."""
+    from textual import on
+    from textual.app import App, ComposeResult
+    from textual.containers import Vertical
+    from textual.widgets import Button
+
+    class Box(Vertical):
+        def __init__(self, seen: list[str]) -> None:
+            super().__init__()
+            self.seen = seen
+
+        def compose(self) -> ComposeResult:
+            yield Button("a", id="a")
+            yield Button("b", id="b")
+
+        def on_button_pressed(self, event: Button.Pressed) -> None:
+            self.seen.append(f"box named {event.button.id}")
+            if event.button.id == "b":
+                event.prevent_default()
+
+        @on(Button.Pressed, "#a")
+        def pressed_a(self) -> None:
+            self.seen.append("box @on #a")
+
+    class Bigger(Box):
+        @on(Button.Pressed)
+        def any_press(self, event: Button.Pressed) -> None:
+            self.seen.append(f"bigger @on {event.button.id}")
+
+    class Demo(App[None]):
+        def __init__(self) -> None:
+            super().__init__()
+            self.seen: list[str] = []
+
+        def compose(self) -> ComposeResult:
+            yield Bigger(self.seen)
+
+        def on_button_pressed(self, event: Button.Pressed) -> None:
+            self.seen.append(f"app {event.button.id}")
+
+    async def run() -> list[str]:
+        app = Demo()
+        async with app.run_test() as pilot:
+            for button in ("a", "b"):
+                await pilot.click(f"#{button}")
+                await pilot.pause()
+        return app.seen
+
+    undo_process_economies()
+    textual_own = await run()
+    apply_process_economies()
+    planned = await run()
+    assert planned == textual_own and "box @on #a" in planned and "app a" in planned

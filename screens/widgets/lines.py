@@ -93,3 +93,29 @@ class DirectLines:
         if crop.x or crop.width != width:
             lines = [line.crop(crop.x, crop.x + crop.width) for line in lines]
         return lines
+
+
+class BlankBackground:
+    """Put before Screen in an opaque screen's bases: its own lines are its background.
+
+    A screen draws itself under its widgets, and Textual draws all of it again (24
+    lines through StylesCache) each time the screen is shown, though its widgets
+    cover nearly all of it. Here it is one blank line in the screen's colours, made
+    once per width and style.
+    """
+
+    _blank_for: tuple[int, Style] | None = None
+    _blank_line: Strip | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        widget = cast("Widget", self)
+        if widget.styles.background.a < 1:  # something shows through: Textual's way
+            return super().render_lines(crop)  # type: ignore[misc]
+        style = widget.rich_style
+        if self._blank_line is None or self._blank_for != (crop.width, style):
+            line = Strip.blank(crop.width, style)
+            background = widget.background_colors[1]
+            for line_filter in widget.get_line_filters():
+                line = line.apply_filter(line_filter, background)
+            self._blank_for, self._blank_line = (crop.width, style), line
+        return [self._blank_line] * crop.height

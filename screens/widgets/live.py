@@ -11,12 +11,13 @@ from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
 from bbs.live import LiveEvent
+from screens.widgets.lines import BlankBackground
 from screens.widgets.session import session_of
 
 ResultT = TypeVar("ResultT")
 
 
-class LiveScreen(Screen[ResultT]):
+class LiveScreen(BlankBackground, Screen[ResultT]):
     """Subscribes on mount, unsubscribes on unmount; `reload()` when `relevant(event)`.
 
     A screen hidden under another is only marked stale and reloads when it
