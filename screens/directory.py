@@ -6,12 +6,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from bbs.live import LiveEvent
 from bbs.models import CommunitySummary
 from screens.community import CommunityScreen
-from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver
 from screens.widgets.live import LiveScreen
@@ -43,7 +42,7 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(Text("Communities  (● = new posts; Enter to open)"), id="directory-help")
+        yield TextLine(Text("Communities  (● = new posts; Enter to open)"), id="directory-help")
         yield RowTable("Community", "About", "Members", "New", "You", id="communities")
         yield KeyBar()
 

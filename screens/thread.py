@@ -6,13 +6,12 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
 from bbs.models import Post, ThreadView
 from screens.composer import ComposerScreen
-from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.body import BodyPane
 from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver
@@ -76,7 +75,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         self._stale = False
         self.query_one(PostTree).clear()
         self.query_one(BodyPane).show(Text(), "")
-        self.query_one("#thread-title", Static).update(Text("Loading…"), layout=False)
+        self.query_one("#thread-title", TextLine).update(Text("Loading…"))
         self.hold_frames()
         self.reload()
 
@@ -91,7 +90,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Static(Text("Loading…"), id="thread-title")
+        yield TextLine(Text("Loading…"), id="thread-title")
         yield PostTree(id="posts")
         yield BodyPane(id="body-pane")
         yield KeyBar()
@@ -270,7 +269,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         if t.origin:
             title.append_text(safe(f"  cross-posted from {t.origin}", "italic"))
         title.append(f"  · {len(view.posts)} posts", style="dim")
-        self.query_one("#thread-title", Static).update(title, layout=False)  # one line, always
+        self.query_one("#thread-title", TextLine).update(title)
 
     # the selected post -----------------------------------------------------------
     def on_mount(self) -> None:

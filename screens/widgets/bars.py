@@ -13,29 +13,52 @@ from rich.text import Text
 from textual import events
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
+
+from screens.widgets.lines import LineWidget
 
 
-class TitleBar(Static):
+class TextLine(LineWidget, Widget):
+    """One line of text (a screen's heading); `update` it with another."""
+
+    DEFAULT_CSS = "TextLine { height: 1; }"
+
+    def __init__(self, text: Text | str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = text if isinstance(text, Text) else Text(text)
+
+    def update(self, text: Text) -> None:
+        """Show `text` instead (nothing is drawn again if it is the same)."""
+        if text != self._text:
+            self._text = text
+            self.redraw()
+
+    def line_text(self) -> Text:
+        return self._text.copy()
+
+    @property
+    def text(self) -> str:
+        return self._text.plain
+
+
+class TitleBar(LineWidget, Widget):
     """The board's name, centred on the top line (a screen's own title if it has one)."""
 
     DEFAULT_CSS = """
-    TitleBar {
-        dock: top; width: 1fr; height: 1; background: $panel; color: $foreground;
-        content-align: center middle; text-wrap: nowrap; text-overflow: ellipsis;
-    }
+    TitleBar { dock: top; width: 1fr; height: 1; background: $panel; color: $foreground; }
     """
 
     def on_mount(self) -> None:
-        self.watch(self.app, "title", self._show, init=False)
-        self._show()
+        self.watch(self.app, "title", self.redraw, init=False)
 
-    def _show(self) -> None:
+    def line_text(self) -> Text:
         title = self.screen.title if self.screen.title is not None else self.app.title
-        self.update(Text(title), layout=False)
+        text = Text(title, no_wrap=True, overflow="ellipsis", justify="center")
+        text.truncate(self.size.width, overflow="ellipsis")
+        text.align("center", self.size.width)
+        return text
 
 
-class KeyBar(Widget, can_focus=False):
+class KeyBar(LineWidget, Widget, can_focus=False):
     """The keys the screen offers now, as one line; a click on one presses it."""
 
     DEFAULT_CSS = """
@@ -76,9 +99,9 @@ class KeyBar(Widget, can_focus=False):
                 entries.append((shown, binding.description, enabled, binding.key))
         if tuple(entries) != self._entries:
             self._entries = tuple(entries)
-            self.refresh()
+            self.redraw()
 
-    def render(self) -> Text:
+    def line_text(self) -> Text:
         key_style = self.get_component_rich_style("keybar--key")
         description_style = self.get_component_rich_style("keybar--description")
         dim = self.get_component_rich_style("keybar--disabled")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, cast
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -62,7 +63,7 @@ class DirectLines:
             or widget.BLANK
         ):
             return super().render_lines(crop)  # type: ignore[misc]
-        width, height = widget.region.size
+        width, height = widget.outer_size  # not region: that asks the compositor each time
         content_height = height - border_bottom
         try:
             finished = self._finished
@@ -119,3 +120,42 @@ class BlankBackground:
                 line = line.apply_filter(line_filter, background)
             self._blank_for, self._blank_line = (crop.width, style), line
         return [self._blank_line] * crop.height
+
+
+class LineWidget(DirectLines):
+    """Put before Widget: a widget of one line of text, drawn once per text, width and style.
+
+    For the lines every screen has (title, keys, a heading): Textual's Static renders
+    its text through Content and StylesCache again whenever its screen changes, and a
+    docked line is in every frame's crop, whatever changed.
+    """
+
+    _line: Strip | None = None
+    _blank_line: Strip | None = None
+
+    def line_text(self) -> Text:
+        """The line's text (called once each time the line is drawn anew)."""
+        raise NotImplementedError
+
+    def redraw(self) -> None:
+        """The text changed: draw the line again (on the next frame)."""
+        self._line = None
+        cast("Widget", self).refresh()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()  # type: ignore[misc]
+        self._line = self._blank_line = None  # other colours
+
+    def render_line(self, y: int) -> Strip:
+        widget = cast("Widget", self)
+        width = widget.size.width
+        if y > 0:
+            if self._blank_line is None or self._blank_line.cell_length != width:
+                self._blank_line = Strip.blank(width, widget.rich_style)
+            return self._blank_line
+        if self._line is None or self._line.cell_length != width:
+            style = widget.rich_style
+            text = self.line_text()
+            segments = text.render(widget.app.console, end="")
+            self._line = styled_line(segments, style).crop_extend(0, width, style)
+        return self._line
