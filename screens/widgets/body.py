@@ -154,6 +154,6 @@ class BodyPane(DirectLines, FixedBox, ScrollView, can_focus=True):
         index = y + self.scroll_offset.y
         if index < len(self._lines):
             return self._lines[index]
-        if self._blank.cell_length != self.scrollable_content_region.width:  # not drawn yet
-            self._blank = Strip.blank(self.scrollable_content_region.width, self.rich_style)
+        if self._blank.cell_length != self.content_width():  # not drawn yet
+            self._blank = Strip.blank(self.content_width(), self.rich_style)
         return self._blank

@@ -44,16 +44,28 @@ class DirectLines:
     """
 
     _finished: dict[int, tuple[Strip, Strip]]
+    _direct: tuple[int, bool, tuple[object, ...], object, Style] | None = None
+    """(left padding, bottom rule, filters, background, style), or None: work it out again."""
+    _line_width = -1
+    """The width of a content line, while a frame takes lines (-1: ask Textual)."""
 
     def _prepare_lines(self) -> None:
         """Called before a frame takes lines (to redraw them if their colours changed)."""
 
-    def render_lines(self, crop: Region) -> list[Strip]:
-        self._prepare_lines()
+    def notify_style_update(self) -> None:
+        self._direct = None
+        super().notify_style_update()  # type: ignore[misc]
+
+    def content_width(self) -> int:
+        """The width of a line from render_line (asked of Textual once per frame)."""
+        if self._line_width >= 0:
+            return self._line_width
+        return cast("Widget", self).scrollable_content_region.width
+
+    def _plan_direct(self) -> tuple[int, bool, tuple[object, ...], object, Style] | None:
         widget = cast("Widget", self)
         styles = widget.styles
-        top, right, bottom, left = styles.padding
-        border_bottom = bool(styles.border_bottom[0])
+        top, _right, bottom, left = styles.padding
         if (
             top
             or bottom
@@ -62,6 +74,24 @@ class DirectLines:
             or styles.opacity < 1
             or widget.BLANK
         ):
+            return None
+        filters = tuple(widget.get_line_filters())
+        return (
+            left,
+            bool(styles.border_bottom[0]),
+            filters,
+            widget.background_colors[1],
+            (widget.rich_style),
+        )
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._prepare_lines()
+        widget = cast("Widget", self)
+        direct = self._direct
+        if direct is None:
+            direct = self._direct = self._plan_direct() or (-1, False, (), None, Style())
+        left, border_bottom, filters, background, style = direct
+        if left < 0:  # borders, top or bottom padding, opacity: Textual's way
             return super().render_lines(crop)  # type: ignore[misc]
         width, height = widget.outer_size  # not region: that asks the compositor each time
         content_height = height - border_bottom
@@ -71,26 +101,28 @@ class DirectLines:
             finished = self._finished = {}
         if len(finished) > 4 * max(height, 8):
             finished.clear()  # lines no longer shown (kept from being reused by id)
-        filters = widget.get_line_filters()
-        background = widget.background_colors[1]
-        style = widget.rich_style
+        self._line_width = widget.scrollable_content_region.width
         lines: list[Strip] = []
-        for y in crop.line_range:
-            if y >= content_height:  # the bottom rule, drawn (and cached) by Textual
-                lines.extend(widget._styles_cache.render_widget(widget, Region(0, y, width, 1)))
-                continue
-            line = widget.render_line(y)
-            known = finished.get(id(line))
-            if known is None or known[0] is not line:
-                done = line
-                if left:
-                    done = Strip.join([Strip.blank(left, style), done])
-                if done.cell_length < width:
-                    done = done.extend_cell_length(width, style)
-                for line_filter in filters:
-                    done = done.apply_filter(line_filter, background)
-                known = finished[id(line)] = (line, done)
-            lines.append(known[1])
+        try:
+            for y in crop.line_range:
+                if y >= content_height:  # the bottom rule, drawn (and cached) by Textual
+                    rule = Region(0, y, width, 1)
+                    lines.extend(widget._styles_cache.render_widget(widget, rule))
+                    continue
+                line = widget.render_line(y)
+                known = finished.get(id(line))
+                if known is None or known[0] is not line:
+                    done = line
+                    if left:
+                        done = Strip.join([Strip.blank(left, style), done])
+                    if done.cell_length < width:
+                        done = done.extend_cell_length(width, style)
+                    for line_filter in filters:
+                        done = done.apply_filter(line_filter, background)  # type: ignore[arg-type]
+                    known = finished[id(line)] = (line, done)
+                lines.append(known[1])
+        finally:
+            self._line_width = -1
         if crop.x or crop.width != width:
             lines = [line.crop(crop.x, crop.x + crop.width) for line in lines]
         return lines
@@ -148,7 +180,7 @@ class LineWidget(DirectLines):
 
     def render_line(self, y: int) -> Strip:
         widget = cast("Widget", self)
-        width = widget.size.width
+        width = self.content_width()
         if y > 0:
             if self._blank_line is None or self._blank_line.cell_length != width:
                 self._blank_line = Strip.blank(width, widget.rich_style)

@@ -341,7 +341,7 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         line = y + self.scroll_offset.y
         shown = self._visible()
-        width = self.scrollable_content_region.width
+        width = self.content_width()
         if line >= len(shown):
             if self._blank is None or self._blank.cell_length != width:
                 self._blank = Strip.blank(width, self.rich_style)

@@ -265,11 +265,11 @@ class RowTable(DirectLines, ScrollView, can_focus=True):
 
     def _strip(self, text: Text, style: Style) -> Strip:
         console: Console = self.app.console
-        width = self.scrollable_content_region.width
+        width = self.content_width()
         return styled_line(text.render(console, end=""), style).crop_extend(0, width, style)
 
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self.content_width()
         if y == 0:
             header = self._plain.get(-1)
             if header is None:
