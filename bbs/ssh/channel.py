@@ -123,6 +123,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self._exit(1)
 
     def _write(self, text: str, stderr: bool = False) -> None:
+        if self.terminal is not None:
+            self.terminal.flush()  # what the app wrote goes first
         with contextlib.suppress(BrokenPipeError, ConnectionError, OSError):
             if stderr:
                 self.chan.write_stderr(text.encode())
@@ -131,6 +133,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def _exit(self, status: int) -> None:
         self._release()
+        if self.terminal is not None:
+            self.terminal.flush()
         with contextlib.suppress(BrokenPipeError, ConnectionError, OSError):
             self.chan.exit(status)
 

@@ -83,12 +83,14 @@ class SSHDriver(Driver):
             self.terminal.first_frame.set()
 
     def flush(self) -> None:
-        """Nothing is buffered here: asyncssh buffers per channel."""
+        """Textual flushes after each frame: the frame goes as one SSH packet."""
+        self.terminal.flush()
 
     def start_application_mode(self) -> None:
         """Take over the terminal and send the first size."""
         term = self.terminal
         self.write(_START + (_MOUSE_ON if self._mouse else ""))
+        self.flush()
         self._started = True
         term.listener = self
         size = Size(term.width, term.height)
@@ -106,6 +108,7 @@ class SSHDriver(Driver):
         self.disable_input()
         with contextlib.suppress(BrokenPipeError, ConnectionError, OSError):
             self.write((_MOUSE_OFF if self._mouse else "") + _STOP)
+            self.flush()
 
     def send_message(self, message: Message) -> None:
         """We are on the app's loop already: post directly."""

@@ -76,13 +76,35 @@ class Terminal:
         self.idle_expired = False
         self.first_frame = asyncio.Event()
         self.gone = asyncio.Event()
+        self._out: list[str] = []
+        self._flush_handle: asyncio.Handle | None = None
         self.account = LoopAccount()
         """The loop time this session's app has used (its input waits while it is in debt)."""
 
     # output -------------------------------------------------------------------
     def write(self, data: str) -> None:
-        """Send text to the person; dropped (and repainted later) while they are not reading."""
+        """Send text to the person (with what else is written this turn of the loop).
+
+        Textual writes a frame in three parts when the terminal can synchronise output
+        (begin, frame, end), and each channel write is an SSH packet of its own: encrypted,
+        authenticated and sent. The parts are joined and go as one, at `flush()` or at the
+        end of this turn of the loop, whichever comes first.
+        """
         if self.closed or not data:
+            return
+        self._out.append(data)
+        if self._flush_handle is None:
+            self._flush_handle = asyncio.get_running_loop().call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Send what was written; dropped (and repainted later) while they are not reading."""
+        if self._flush_handle is not None:
+            self._flush_handle.cancel()
+            self._flush_handle = None
+        if not self._out:
+            return
+        data, self._out = "".join(self._out), []
+        if self.closed:
             return
         if self.paused or self._buffered() > WRITE_BUFFER_LIMIT:
             if not self.dropping:
