@@ -1,17 +1,27 @@
 """Publish/subscribe of live events between sessions (and, through a relay, workers).
 
-A subscriber gives its own event loop; the bus hands events over with
-`call_soon_threadsafe`, so a post written from a worker thread still reaches
-every screen on its loop. Nothing polls: an idle session costs nothing.
+A subscriber gives its own event loop; the bus hands events over on that loop
+(`call_soon_threadsafe` from another thread), so a post written from a worker
+thread still reaches every screen on its loop. Nothing polls: an idle session
+costs nothing.
+
+On a loop, deliveries are paced: a subscriber that takes an event up (its callback
+returns True: it will redraw) ends the loop's turn, and the next subscriber gets the
+event on the next turn. A reply to a thread a hundred people read is a hundred
+redraws; handed out at once they held the loop for a quarter of a second, and every
+key pressed meanwhile waited behind them. Paced, keys are read between them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import itertools
 import logging
 import threading
-from collections.abc import Callable
+import weakref
+from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 
 log = logging.getLogger(__name__)
@@ -40,9 +50,46 @@ class LiveEvent:
         return asdict(self)
 
 
-Callback = Callable[[LiveEvent], None]
+Callback = Callable[[LiveEvent], object]
+"""Returns True when it took the event up (work for its session follows), else anything."""
 PRESENCE_KINDS = frozenset({"presence", "presence-gone"})
 """Who is where: sent for every sign-in, screen change and sign-out."""
+
+
+class Pacer:
+    """One loop's queue of deliveries: handed out until one is taken up, then next turn."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._queue: deque[tuple[Callback, LiveEvent]] = deque()
+        self._scheduled = False
+        self._context = contextvars.Context()
+        """Empty: the hand-out is charged to no session and carries no app's context."""
+
+    def add(self, event: LiveEvent, callbacks: Iterable[Callback]) -> None:
+        """Queue `event` for `callbacks` (on the loop's thread)."""
+        self._queue.extend((callback, event) for callback in callbacks)
+        self._schedule()
+
+    def _schedule(self) -> None:
+        if not self._scheduled and self._queue and not self._loop.is_closed():
+            self._scheduled = True
+            self._loop.call_soon(self._drain, context=self._context)
+
+    def _drain(self) -> None:
+        self._scheduled = False
+        queue = self._queue
+        while queue:
+            callback, event = queue.popleft()
+            try:
+                if callback(event) is True:
+                    break
+            except Exception:
+                log.exception("live subscriber failed for %s", event.kind)
+        self._schedule()
+
+    def __len__(self) -> int:
+        return len(self._queue)
 
 
 class LiveBus:
@@ -53,6 +100,9 @@ class LiveBus:
         self._presence_subscribers: set[int] = set()
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
+        self._pacers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Pacer] = (
+            weakref.WeakKeyDictionary()
+        )
         self.relay: Callable[[LiveEvent], None] | None = None
 
     def subscribe(
@@ -116,13 +166,33 @@ class LiveBus:
             running = asyncio.get_running_loop()
         except RuntimeError:
             running = None
+        by_loop: dict[asyncio.AbstractEventLoop, list[Callback]] = {}
         for loop, callback in targets:
-            try:
-                if loop is None:
+            if loop is None:
+                try:
                     callback(event)
-                elif loop is running:  # no wake-up byte through the self-pipe per subscriber
-                    loop.call_soon(callback, event)
-                elif not loop.is_closed():
-                    loop.call_soon_threadsafe(callback, event)
-            except Exception:
-                log.exception("live subscriber failed for %s", event.kind)
+                except Exception:
+                    log.exception("live subscriber failed for %s", event.kind)
+            else:
+                by_loop.setdefault(loop, []).append(callback)
+        for loop, callbacks in by_loop.items():
+            pacer = self._pacer(loop)
+            if loop is running:  # no wake-up byte through the self-pipe
+                pacer.add(event, callbacks)
+            elif not loop.is_closed():
+                try:
+                    loop.call_soon_threadsafe(pacer.add, event, callbacks)
+                except RuntimeError:  # closed meanwhile
+                    pass
+
+    def _pacer(self, loop: asyncio.AbstractEventLoop) -> Pacer:
+        with self._lock:
+            pacer = self._pacers.get(loop)
+            if pacer is None:
+                pacer = self._pacers[loop] = Pacer(loop)
+            return pacer
+
+    def pending(self, loop: asyncio.AbstractEventLoop) -> int:
+        """Deliveries queued on `loop` and not handed out yet."""
+        pacer = self._pacers.get(loop)
+        return 0 if pacer is None else len(pacer)

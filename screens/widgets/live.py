@@ -97,12 +97,13 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
             super().__init__()
             self.event = event
 
-    def _live_event(self, event: LiveEvent) -> None:
+    def _live_event(self, event: LiveEvent) -> bool:
         # Called on the loop for every event of every session: drop what this screen would
         # ignore before it costs a message (presence made this O(sessions) per arrival).
-        # relevant() runs in this app's context, not the publisher's.
+        # relevant() runs in this app's context, not the publisher's. True: taken up (the
+        # bus then lets the loop turn before the next session's delivery).
         if not self.is_mounted:
-            return
+            return False
         try:
             with self._live_app._context():
                 wanted = self.relevant(event)
@@ -110,6 +111,7 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
             wanted = True  # let _live_arrived decide, in the app's own task
         if wanted:
             self.post_message(self.Arrived(event))
+        return wanted
 
     @on(Arrived)
     def _live_arrived(self, message: Arrived) -> None:
