@@ -15,6 +15,7 @@ key pressed meanwhile waited behind them. Paced, keys are read between them.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import itertools
 import logging
@@ -180,10 +181,8 @@ class LiveBus:
             if loop is running:  # no wake-up byte through the self-pipe
                 pacer.add(event, callbacks)
             elif not loop.is_closed():
-                try:
+                with contextlib.suppress(RuntimeError):  # closed meanwhile
                     loop.call_soon_threadsafe(pacer.add, event, callbacks)
-                except RuntimeError:  # closed meanwhile
-                    pass
 
     def _pacer(self, loop: asyncio.AbstractEventLoop) -> Pacer:
         with self._lock:

@@ -39,6 +39,8 @@ async def test_known_key_goes_straight_in_and_sessions_count_back(server: tuple)
     await wait_until(lambda: ctx.live_count == 0)
     await wait_until(lambda: not ctx.presence.online())
     assert sys.stdout is sys.__stdout__ or "PrintCapture" not in type(sys.stdout).__name__
+    # A settled session's objects are frozen; once no one types, the closed app is reclaimed.
+    await wait_until(lambda: ctx.collector.full_collections >= 1)
     for _ in range(3):
         gc.collect()
         await asyncio.sleep(0.05)

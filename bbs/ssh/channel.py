@@ -272,10 +272,13 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             )
         finally:
             self.ctx.starts.release()
+        if term.first_frame.is_set():
+            self.ctx.collector.settled()
         try:
             result = await self._until_done(task, term, app)
         finally:
             sys.stdout, sys.stderr = _REAL_STDOUT, _REAL_STDERR
+            self.ctx.collector.ended()
         errors = app_errors(app)
         code = app.return_code
         if errors or code:

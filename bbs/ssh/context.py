@@ -13,6 +13,7 @@ from bbs.config import Config
 from bbs.forum import Forum
 from bbs.presence import Presence
 from bbs.session import Session
+from bbs.ssh.gc_tuning import Collector
 from bbs.ssh.limits import ConnectionLimiter, IdleWatch
 from bbs.ssh.login import Login
 from bbs.ssh.penalties import MaxStartups, PerSourcePenalties
@@ -48,6 +49,7 @@ class ServerContext:
     penalties: PerSourcePenalties = field(init=False)
     idle: IdleWatch = field(init=False)
     starts: asyncio.Semaphore = field(init=False)
+    collector: Collector = field(init=False)
     sessions: dict[str, LiveSession] = field(default_factory=dict)
     worker: int = 0
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
@@ -63,6 +65,7 @@ class ServerContext:
         self.penalties = PerSourcePenalties(c.penalty_authfail_s, c.penalty_max_s, exempt)
         self.idle = IdleWatch(c.idle_timeout_s, c.idle_warning_s)
         self.starts = asyncio.Semaphore(max(1, c.max_concurrent_starts))
+        self.collector = Collector(self.idle.latest_input)
 
     def next_id(self, prefix: str) -> str:
         """A short id for logs: prefix, worker and a counter ("c1-7")."""

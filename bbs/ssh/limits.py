@@ -80,6 +80,10 @@ class IdleWatch:
         self._items.pop(key, None)
         self._warned.discard(key)
 
+    def latest_input(self) -> float:
+        """The most recent input of anyone watched (monotonic seconds; 0.0 with no one)."""
+        return max((last_input() for last_input, _, _ in self._items.values()), default=0.0)
+
     async def _run(self) -> None:
         while self._items:
             await asyncio.sleep(self.interval)

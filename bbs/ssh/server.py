@@ -188,6 +188,7 @@ async def shutdown(ctx: ServerContext, acceptor: asyncssh.SSHAcceptor) -> None:
             break
         await asyncio.sleep(0.05)
     await ctx.idle.stop()
+    ctx.collector.stop()
     with contextlib.suppress(Exception):
         await asyncio.wait_for(acceptor.wait_closed(), 2)
 
