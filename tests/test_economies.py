@@ -151,3 +151,42 @@ async def test_handlers_run_the_same_when_found_from_a_plan(economies: None) -> 
     apply_process_economies()
     planned = await run()
     assert planned == textual_own and "box @on #a" in planned and "app a" in planned
+
+
+async def test_scroll_bars_draw_as_textual_draws_them(economies: None) -> None:
+    """Shared scroll-bar lines: the same as Textual's for every position, in every app."""
+    from textual.app import App, ComposeResult
+    from textual.containers import VerticalScroll
+    from textual.widgets import Static
+
+    class Long(App[None]):
+        def compose(self) -> ComposeResult:
+            with VerticalScroll():
+                for n in range(60):
+                    yield Static(f"line {n}")
+
+    async def bars(monochrome: bool) -> list[list[str]]:
+        app = Long()
+        if monochrome:
+            from textual.filter import Monochrome
+
+            app._filters.append(Monochrome())
+        drawn = []
+        async with app.run_test(size=(30, 10)) as pilot:
+            scroll = app.query_one(VerticalScroll)
+            bar = scroll.vertical_scrollbar
+            for y in (0, 10, 25, 50):
+                scroll.scroll_to(y=y, animate=False)
+                await pilot.pause()
+                crop = bar.size.region
+                drawn.append([str(list(strip)) for strip in bar.render_lines(crop)])
+        return drawn
+
+    undo_process_economies()
+    textual_own = [await bars(False), await bars(True)]
+    apply_process_economies()
+    shared = [await bars(False), await bars(True)]
+    again = [await bars(False), await bars(True)]  # from the cache, in new apps
+    assert shared == textual_own == again
+    assert len({tuple(lines) for lines in shared[0]}) == 4  # the thumb moved each time
+    assert shared[0] != shared[1]  # monochrome bars are not the coloured ones
