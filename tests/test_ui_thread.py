@@ -7,6 +7,7 @@ import time
 
 import pytest
 from textual import events
+from textual.message import Message
 from textual.widgets import Static
 
 from bbs.forum import Forum
@@ -15,6 +16,7 @@ from screens.composer import ComposerScreen
 from screens.thread import ThreadScreen
 from screens.widgets.body import BodyPane, PostBody
 from screens.widgets.confirm import ConfirmScreen
+from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostTree
 from screens.widgets.quiet import QuietTextArea
 from tests.conftest import who
@@ -488,6 +490,16 @@ async def test_news_for_the_screen_under_a_thread_redraws_nothing_on_the_thread(
     async with app.run_test(size=(80, 24)) as pilot:
         CommunityScreen.open(app, "garden")
         await settle(pilot)
+        community = app.screen
+        arrived: list[object] = []
+        post_message = community.post_message
+
+        def noting(message: Message) -> bool:
+            if isinstance(message, LiveScreen.Arrived):
+                arrived.append(message)
+            return post_message(message)
+
+        community.post_message = noting  # type: ignore[method-assign]
         ThreadScreen.open(app, "garden", thread_id)
         await settle(pilot)
         frames.clear()
@@ -497,6 +509,7 @@ async def test_news_for_the_screen_under_a_thread_redraws_nothing_on_the_thread(
             )
             await settle(pilot)
         assert frames == []
+        assert arrived == []  # noted as stale where the event was handed out: no message
         await pilot.press("escape")
         await settle(pilot)
         assert "New 2" in screen_text(app)  # seen once the community is shown again

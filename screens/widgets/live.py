@@ -107,6 +107,11 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
         try:
             with self._live_app._context():
                 wanted = self.relevant(event)
+                if wanted and not self.in_view():
+                    # Hidden under another screen: it reloads when shown, no message now.
+                    # (Every sign-in reached every welcome screen below someone's thread.)
+                    self._stale = True
+                    return False
         except Exception:
             wanted = True  # let _live_arrived decide, in the app's own task
         if wanted:
