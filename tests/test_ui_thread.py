@@ -513,3 +513,32 @@ async def test_news_for_the_screen_under_a_thread_redraws_nothing_on_the_thread(
         await pilot.press("escape")
         await settle(pilot)
         assert "New 2" in screen_text(app)  # seen once the community is shown again
+
+
+async def test_a_cursor_key_redraws_the_tree_and_body_without_messages_to_them(
+    forum: Forum,
+) -> None:
+    """A line widget's repaint goes straight to the screen's dirty set (no Prompt/Update)."""
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Beans", "Runner beans")
+    forum.reply(
+        ada, "garden", root, "Borlotti, speckled pink, and purple-podded climbers by the shed"
+    )
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        posted: list[str] = []
+        for widget in (app.screen.query_one(PostTree), app.screen.query_one(BodyPane)):
+            post_message = widget.post_message
+
+            def noting(message: Message, post_message=post_message) -> bool:  # noqa: ANN001
+                posted.append(type(message).__name__)
+                return post_message(message)
+
+            widget.post_message = noting  # type: ignore[method-assign]
+        assert "by the shed" not in screen_text(app)  # the tree shows the start of it only
+        await pilot.press("down")
+        await settle(pilot)
+        assert "by the shed" in screen_text(app)  # the frame shows the new post's body
+        assert "Prompt" not in posted

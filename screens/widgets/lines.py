@@ -52,6 +52,47 @@ class DirectLines:
     def _prepare_lines(self) -> None:
         """Called before a frame takes lines (to redraw them if their colours changed)."""
 
+    def refresh(
+        self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
+    ) -> Widget:
+        """Widget.refresh, but a plain repaint is handed to the screen at once.
+
+        Textual's way, the widget posts itself a Prompt, on its Idle it posts the screen an
+        Update, and on the screen's Idle the frame timer starts: for each widget a key
+        changes, three messages and two more turns of the loop, each turn behind every
+        other session's work on a busy server. Here the widget goes straight into the
+        screen's dirty set, as the screen's Update handler would put it.
+        """
+        widget = cast("Widget", self)
+        if (
+            layout
+            or recompose
+            or not repaint
+            or not widget.is_mounted
+            or widget._closing
+            or widget._repaint_required  # already on its way the usual way
+            or widget._layout_required
+            or widget._scroll_required
+            or widget._refresh_styles_required
+        ):
+            return super().refresh(  # type: ignore[misc, no-any-return]
+                *regions, repaint=repaint, layout=layout, recompose=recompose
+            )
+        try:
+            screen = widget.screen
+        except Exception:  # NoScreen: not on a screen yet
+            return super().refresh(  # type: ignore[misc, no-any-return]
+                *regions, repaint=repaint, layout=layout, recompose=recompose
+            )
+        widget._layout_cache.clear()
+        widget._set_dirty(*regions)
+        widget.clear_cached_dimensions()
+        widget._rich_style_cache.clear()
+        if widget.display and screen in screen._compositor:
+            screen._dirty_widgets.add(widget)
+            screen.check_idle()
+        return widget
+
     def notify_style_update(self) -> None:
         self._direct = None
         super().notify_style_update()  # type: ignore[misc]
