@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
@@ -9,6 +10,7 @@ from textual.screen import Screen
 
 from bbs.session import Session
 from screens.economies import apply_process_economies
+from screens.key_route import binds_first
 from screens.preload import preload_css
 from screens.themes import THEME_CYCLE, register_themes
 
@@ -45,6 +47,16 @@ class BBSApp(App[None]):
         if stack and stack[-1].styles.background.a == 1:
             return []
         return list(super()._background_screens)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A cursor key for a line widget runs its binding at once (`screens/key_route.py`)."""
+        if isinstance(event, events.Key) and binds_first(self, event):
+            self.app_focus = True
+            if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
+                event.key
+            ):
+                return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         from screens.welcome import WelcomeScreen

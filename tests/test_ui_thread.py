@@ -542,3 +542,40 @@ async def test_a_cursor_key_redraws_the_tree_and_body_without_messages_to_them(
         await settle(pilot)
         assert "by the shed" in screen_text(app)  # the frame shows the new post's body
         assert "Prompt" not in posted
+
+
+async def test_a_cursor_key_runs_its_binding_without_bubbling(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Down on the tree: one Key message (to the app), not four; Escape goes Textual's way."""
+    from textual.message_pump import MessagePump
+
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Leeks", "Blanching")
+    reply = forum.reply(ada, "garden", root, "Trench them")
+    keys: list[str] = []
+    dispatch = MessagePump._dispatch_message
+
+    async def noting(self: MessagePump, message: Message) -> object:
+        if isinstance(message, events.Key):
+            keys.append(type(self).__name__)
+        return await dispatch(self, message)
+
+    monkeypatch.setattr(MessagePump, "_dispatch_message", noting)
+    app = app_for(forum, ada)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        tree = app.screen.query_one(PostTree)
+        tree.move_cursor(tree.nodes_by_post[root])
+        await settle(pilot)
+        keys.clear()
+        await pilot.press("down")
+        await settle(pilot)
+        assert cursor_post_id(app) == reply
+        assert keys == ["BBSApp"]
+        keys.clear()
+        await pilot.press("escape")  # the screen has a handler of its own for Escape
+        await settle(pilot)
+        assert not isinstance(app.screen, ThreadScreen)
+        assert "PostTree" in keys and "ThreadScreen" in keys
