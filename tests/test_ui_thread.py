@@ -518,7 +518,7 @@ async def test_news_for_the_screen_under_a_thread_redraws_nothing_on_the_thread(
 async def test_a_cursor_key_redraws_the_tree_and_body_without_messages_to_them(
     forum: Forum,
 ) -> None:
-    """A line widget's repaint goes straight to the screen's dirty set (no Prompt/Update)."""
+    """A line widget's repaint goes straight to the screen's dirty set and frame timer."""
     bob, ada = who(forum, "bob"), who(forum, "ada")
     thread_id, root = forum.start_thread(bob, "garden", "general", "Beans", "Runner beans")
     forum.reply(
@@ -529,7 +529,8 @@ async def test_a_cursor_key_redraws_the_tree_and_body_without_messages_to_them(
         app.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
         posted: list[str] = []
-        for widget in (app.screen.query_one(PostTree), app.screen.query_one(BodyPane)):
+        screen = app.screen
+        for widget in (screen.query_one(PostTree), screen.query_one(BodyPane), screen):
             post_message = widget.post_message
 
             def noting(message: Message, post_message=post_message) -> bool:  # noqa: ANN001

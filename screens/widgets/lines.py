@@ -61,7 +61,8 @@ class DirectLines:
         Update, and on the screen's Idle the frame timer starts: for each widget a key
         changes, three messages and two more turns of the loop, each turn behind every
         other session's work on a busy server. Here the widget goes straight into the
-        screen's dirty set, as the screen's Update handler would put it.
+        screen's dirty set, as the screen's Update handler would put it, and the frame
+        timer is started as the screen's Idle handler would start it.
         """
         widget = cast("Widget", self)
         if (
@@ -90,7 +91,10 @@ class DirectLines:
         widget._rich_style_cache.clear()
         if widget.display and screen in screen._compositor:
             screen._dirty_widgets.add(widget)
-            screen.check_idle()
+            if screen.is_current and not widget.app._batch_count:
+                screen._update_timer.resume()  # what the screen's Idle handler would do
+            else:
+                screen.check_idle()
         return widget
 
     def notify_style_update(self) -> None:
