@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, cast
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.dom import NoScreen
 from textual.geometry import Region
 from textual.strip import Strip
 
@@ -81,7 +82,7 @@ class DirectLines:
             )
         try:
             screen = widget.screen
-        except Exception:  # NoScreen: not on a screen yet
+        except NoScreen:  # not on a screen yet
             return super().refresh(  # type: ignore[misc, no-any-return]
                 *regions, repaint=repaint, layout=layout, recompose=recompose
             )
