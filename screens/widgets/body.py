@@ -14,14 +14,12 @@ from rich.markdown import Markdown
 from rich.style import Style
 from rich.text import Text
 from textual.cache import LRUCache
-from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.widgets import Static
 
 from bbs.text import clean
-from screens.widgets.fixed_box import FixedBox
-from screens.widgets.lines import DirectLines, styled_line
+from screens.widgets.lines import styled_line
+from screens.widgets.text_page import DrawnPage
 
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
@@ -90,7 +88,7 @@ class PostBody(Static):
             self.update(markdown(source))
 
 
-class BodyPane(DirectLines, FixedBox, ScrollView, can_focus=True):
+class BodyPane(DrawnPage):
     """A post's header line and body in one scrolling pane that is never laid out again.
 
     The text is rendered to lines once per post, width and style (the body from a cache
@@ -101,59 +99,19 @@ class BodyPane(DirectLines, FixedBox, ScrollView, can_focus=True):
     DEFAULT_CSS = "BodyPane { overflow-x: hidden; scrollbar-gutter: stable; }"
 
     def __init__(self, **kwargs: object) -> None:
-        super().__init__(**kwargs)  # type: ignore[arg-type]
+        super().__init__(**kwargs)
         self.source = ""
         self._meta = Text()
-        self._lines: list[Strip] = []
-        self._blank = Strip.blank(0, Style())
-        self._drawn: tuple[int, Style] | None = None
-        self._restyle = False
 
     def show(self, meta: Text, body: str) -> None:
         """Show another post (its body cleaned again) from the top."""
         self.source = clean(body)
         self._meta = meta
-        self._drawn = None
-        self._render_lines()
+        self._redraw()
         self.scroll_to(0, 0, animate=False, immediate=True)
 
-    @property
-    def text(self) -> str:
-        """What the pane shows, as plain text (for reading it back)."""
-        return "\n".join(strip.text.rstrip() for strip in self._lines)
-
-    def on_resize(self) -> None:
-        self._render_lines()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._restyle = True  # a theme or focus change may change the colours: seen next frame
-        self.refresh()
-
-    def _prepare_lines(self) -> None:
-        if self._restyle:
-            self._restyle = False
-            self._render_lines()  # the same lines again unless the width or colours changed
-
-    def _render_lines(self) -> None:
-        width = self.scrollable_content_region.width
-        style = self.rich_style
-        if width <= 0 or (width, style) == self._drawn:
-            return
-        self._drawn = (width, style)
-        console = self.app.console
+    def _draw(self, width: int, style: Style, console: Console) -> list[Strip]:
         lines = list(head_lines(self._meta, width, style, console))
         lines.append(Strip.blank(width, style))
         lines.extend(body_lines(self.source, width, style, console))
-        self._lines = lines
-        self._blank = Strip.blank(width, style)
-        self.virtual_size = Size(width, len(lines))
-        self.refresh()
-
-    def render_line(self, y: int) -> Strip:
-        index = y + self.scroll_offset.y
-        if index < len(self._lines):
-            return self._lines[index]
-        if self._blank.cell_length != self.content_width():  # not drawn yet
-            self._blank = Strip.blank(self.content_width(), self.rich_style)
-        return self._blank
+        return lines

@@ -86,30 +86,25 @@ class SideBySide:
             yield Segment.line()
 
 
-class TextPage(DirectLines, FixedBox, ScrollView, can_focus=True):
-    """Shows one renderable at the page's width; Up, Down, Page Up/Down, Home and End scroll."""
+class DrawnPage(DirectLines, FixedBox, ScrollView, can_focus=True):
+    """A scrolling page of lines drawn once per content, width and style, handed back as they are.
 
-    DEFAULT_CSS = "TextPage { overflow-x: hidden; scrollbar-gutter: stable; }"
-    BINDINGS = [
-        Binding("up", "scroll_up", "Up", show=False),
-        Binding("down", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
-    ]
+    Subclasses say what to draw (`_draw`) and call `_redraw()` when their content changes.
+    """
 
-    def __init__(self, content: RenderableType = "", *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self._content = content
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
         self._lines: list[Strip] = []
         self._blank = Strip.blank(0, Style())
         self._drawn: tuple[int, Style] | None = None
         self._restyle = False
 
-    def show(self, content: RenderableType) -> None:
-        """Show other content (the scroll position stays)."""
-        self._content = content
+    def _draw(self, width: int, style: Style, console: Console) -> list[Strip]:
+        """The page's lines at `width` in `style`."""
+        raise NotImplementedError
+
+    def _redraw(self) -> None:
+        """The content changed: draw it again (now, if the page has a width)."""
         self._drawn = None
         self._render_lines()
 
@@ -137,10 +132,7 @@ class TextPage(DirectLines, FixedBox, ScrollView, can_focus=True):
         if width <= 0 or (width, style) == self._drawn:
             return
         self._drawn = (width, style)
-        console = self.app.console
-        content = Text(self._content) if isinstance(self._content, str) else self._content
-        rendered = console.render_lines(content, console.options.update_width(width), pad=True)
-        self._lines = [styled_line(line, style, width) for line in rendered]
+        self._lines = self._draw(width, style, self.app.console)
         self._blank = Strip.blank(width, style)
         self.virtual_size = Size(width, len(self._lines))
         self.refresh()
@@ -152,3 +144,31 @@ class TextPage(DirectLines, FixedBox, ScrollView, can_focus=True):
         if self._blank.cell_length != self.content_width():  # not drawn yet
             self._blank = Strip.blank(self.content_width(), self.rich_style)
         return self._blank
+
+
+class TextPage(DrawnPage):
+    """Shows one renderable at the page's width; Up, Down, Page Up/Down, Home and End scroll."""
+
+    DEFAULT_CSS = "TextPage { overflow-x: hidden; scrollbar-gutter: stable; }"
+    BINDINGS = [
+        Binding("up", "scroll_up", "Up", show=False),
+        Binding("down", "scroll_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+    ]
+
+    def __init__(self, content: RenderableType = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._content = content
+
+    def show(self, content: RenderableType) -> None:
+        """Show other content (the scroll position stays)."""
+        self._content = content
+        self._redraw()
+
+    def _draw(self, width: int, style: Style, console: Console) -> list[Strip]:
+        content = Text(self._content) if isinstance(self._content, str) else self._content
+        rendered = console.render_lines(content, console.options.update_width(width), pad=True)
+        return [styled_line(line, style, width) for line in rendered]
