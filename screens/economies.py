@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from textual._compositor import Compositor
 from textual._on import OnNoWidget
 from textual.cache import FIFOCache, LRUCache
 from textual.css.match import match
@@ -13,6 +15,8 @@ from textual.message import Message
 from textual.message_pump import MessagePump
 from textual.scrollbar import ScrollBar
 from textual.strip import Strip
+
+from screens.widgets.lines import repaint_now
 
 _SHARED_RULES: LRUCache[tuple[object, ...], list[Any]] = LRUCache(1024)
 
@@ -212,6 +216,62 @@ def _shared_scrollbar_lines(self: ScrollBar, crop: Region) -> list[Strip]:
 _ORIGINAL_SCROLLBAR_LINES = ScrollBar.render_lines
 
 
+def _direct_scrollbar_refresh(
+    self: ScrollBar,
+    *regions: Region,
+    repaint: bool = True,
+    layout: bool = False,
+    recompose: bool = False,
+) -> ScrollBar:
+    """ScrollBar.refresh, but a plain repaint joins the frame being prepared (`repaint_now`).
+
+    A list that grows repaints its scroll bar from the same handler that repaints the
+    list; Textual's way the bar's repaint arrived by message after the list's frame was
+    drawn, and drew a second frame of its own: every live reply cost each reader two.
+    """
+    if layout or recompose or not repaint or not repaint_now(self, regions):
+        return _ORIGINAL_SCROLLBAR_REFRESH(
+            self, *regions, repaint=repaint, layout=layout, recompose=recompose
+        )
+    return self
+
+
+_ORIGINAL_SCROLLBAR_REFRESH = ScrollBar.refresh
+
+
+def _renders_in_crop(
+    self: Compositor, crop: Region | None = None
+) -> Iterator[tuple[Region, Region, list[Strip]]]:
+    """Compositor._get_renders, asking only the widgets whose visible part is in `crop`.
+
+    Textual tests each widget's clip (its container's box, for most the whole screen)
+    against the part of the screen being updated, so every frame asked every widget on
+    the screen for all its lines: a reply that changed the post tree also redrew the
+    post body, title bar and key bar, only for the frame to throw those lines away.
+    A widget none of whose visible part is in `crop` can't add anything to the update.
+    """
+    if not crop:
+        yield from _ORIGINAL_GET_RENDERS(self, crop)
+        return
+    overlaps = crop.overlaps
+    for widget, (region, clip) in list(self.visible_widgets.items()):
+        visible = region.intersection(clip)
+        if not overlaps(visible):
+            continue
+        if clip.contains_region(region):
+            yield region, clip, widget.render_lines(Region(0, 0, region.width, region.height))
+        else:
+            x, y, width, height = visible
+            yield (
+                region,
+                clip,
+                widget.render_lines(Region(x - region.x, y - region.y, width, height)),
+            )
+
+
+_ORIGINAL_GET_RENDERS = Compositor._get_renders
+
+
 def _filter_key(line_filter: Any) -> tuple[object, ...]:
     """What a line filter does, not which app's instance it is (each app makes its own)."""
     return (
@@ -227,12 +287,15 @@ def apply_process_economies() -> None:
 
     Parse each piece of CSS once per process, not once per app; give strips their
     caches only when they use them; find a message's handlers once per class; draw a
-    scroll bar once per size, place and colours.
+    scroll bar once per size, place and colours, in the frame of the list it scrolls;
+    draw in a frame only the widgets it updates.
     """
     Stylesheet._parse_rules = _shared_parse_rules  # type: ignore[method-assign]
     _lazy_strip_caches(True)
     MessagePump._get_dispatch_methods = _planned_dispatch_methods  # type: ignore[method-assign]
     ScrollBar.render_lines = _shared_scrollbar_lines  # type: ignore[method-assign]
+    ScrollBar.refresh = _direct_scrollbar_refresh  # type: ignore[method-assign]
+    Compositor._get_renders = _renders_in_crop  # type: ignore[method-assign]
 
 
 def undo_process_economies() -> None:
@@ -241,3 +304,5 @@ def undo_process_economies() -> None:
     _lazy_strip_caches(False)
     MessagePump._get_dispatch_methods = _ORIGINAL_DISPATCH  # type: ignore[method-assign]
     ScrollBar.render_lines = _ORIGINAL_SCROLLBAR_LINES  # type: ignore[method-assign]
+    ScrollBar.refresh = _ORIGINAL_SCROLLBAR_REFRESH  # type: ignore[method-assign]
+    Compositor._get_renders = _ORIGINAL_GET_RENDERS  # type: ignore[method-assign]

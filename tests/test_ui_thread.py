@@ -580,3 +580,75 @@ async def test_a_cursor_key_runs_its_binding_without_bubbling(
         await settle(pilot)
         assert not isinstance(app.screen, ThreadScreen)
         assert "PostTree" in keys and "ThreadScreen" in keys
+
+
+def _terminal_of(updates: list[object], width: int = 80, height: int = 24) -> list[list[object]]:
+    """What a terminal shows after these updates: each cell's character and colours."""
+    import io
+
+    import pyte
+    from rich.console import Console
+
+    console = Console(
+        width=width,
+        height=height,
+        color_system="truecolor",
+        force_terminal=True,
+        file=io.StringIO(),
+    )
+    screen = pyte.Screen(width, height)
+    stream = pyte.Stream(screen)
+    for update in updates:
+        stream.feed(update.render_segments(console))  # type: ignore[attr-defined]
+    return [
+        [(c.data, c.fg, c.bg, c.bold, c.reverse) for c in (row[x] for x in range(width))]
+        for row in (screen.buffer[y] for y in range(height))
+    ]
+
+
+async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
+    forum: Forum,
+) -> None:
+    """Frames draw only what changed (one per reply, scroll bar included, body not asked
+    for its lines); what they add up to on a terminal is exactly the whole screen."""
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Squash", "Which ones?")
+    for n in range(12):  # more posts than the tree shows: it has a scroll bar
+        forum.reply(bob, "garden", root, f"Squash number {n}")
+    app = app_for(forum, ada)
+    updates: list[object] = []
+    display = app._display
+
+    def recording(screen: object, update: object) -> None:
+        if update is not None:
+            updates.append(update)
+        display(screen, update)  # type: ignore[arg-type]
+
+    app._display = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        screen = app.screen
+        asked: list[str] = []
+        for widget in (screen.query_one(BodyPane), screen.query_one(PostTree)):
+            render_lines = widget.render_lines
+
+            def noting(crop: object, widget=widget, render_lines=render_lines) -> object:  # noqa: ANN001
+                asked.append(type(widget).__name__)
+                return render_lines(crop)
+
+            widget.render_lines = noting  # type: ignore[method-assign]
+        before = len(updates)
+        await asyncio.to_thread(forum.reply, ada, "garden", root, "Crown Prince, from ada")
+        await settle(pilot)
+        assert len(updates) - before == 1  # the tree, its title and its scroll bar: one frame
+        assert asked == ["PostTree"]  # the body, not changed, was not drawn for it
+        assert "14 posts" in screen_text(app)
+        for key in ("down", "down", "up", "end", "home"):
+            await pilot.press(key)
+            await settle(pilot)
+        await asyncio.to_thread(forum.reply, bob, "garden", root, "Butternut, from bob")
+        await settle(pilot)
+        full = screen._compositor.render_update(full=True)
+        assert _terminal_of(updates) == _terminal_of([full])
+        assert "15 posts" in screen_text(app)

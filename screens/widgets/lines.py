@@ -32,6 +32,43 @@ def styled_line(segments: Iterable[Segment], style: Style, width: int | None = N
     )
 
 
+def repaint_now(widget: Widget, regions: tuple[Region, ...] = ()) -> bool:
+    """Hand a plain repaint straight to the screen; False: it must go Textual's way.
+
+    Textual's way, the widget posts itself a Prompt, on its Idle it posts the screen an
+    Update, and on the screen's Idle the frame timer starts: for each widget a key
+    changes, three messages and two more turns of the loop, each turn behind every
+    other session's work on a busy server, and a widget repainted while a frame is
+    being drawn (a scroll bar, after its list grew) gets a frame of its own. Here the
+    widget goes straight into the screen's dirty set, as the screen's Update handler
+    would put it, and the frame timer is started as the screen's Idle handler would.
+    """
+    if (
+        not widget.is_mounted
+        or widget._closing
+        or widget._repaint_required  # already on its way the usual way
+        or widget._layout_required
+        or widget._scroll_required
+        or widget._refresh_styles_required
+    ):
+        return False
+    try:
+        screen = widget.screen
+    except NoScreen:  # not on a screen yet
+        return False
+    widget._layout_cache.clear()
+    widget._set_dirty(*regions)
+    widget.clear_cached_dimensions()
+    widget._rich_style_cache.clear()
+    if widget.display and screen in screen._compositor:
+        screen._dirty_widgets.add(widget)
+        if screen.is_current and not widget.app._batch_count:
+            screen._update_timer.resume()  # what the screen's Idle handler would do
+        else:
+            screen.check_idle()
+    return True
+
+
 class DirectLines:
     """Put first among a line widget's bases: its lines go to the screen without StylesCache.
 
@@ -56,46 +93,12 @@ class DirectLines:
     def refresh(
         self, *regions: Region, repaint: bool = True, layout: bool = False, recompose: bool = False
     ) -> Widget:
-        """Widget.refresh, but a plain repaint is handed to the screen at once.
-
-        Textual's way, the widget posts itself a Prompt, on its Idle it posts the screen an
-        Update, and on the screen's Idle the frame timer starts: for each widget a key
-        changes, three messages and two more turns of the loop, each turn behind every
-        other session's work on a busy server. Here the widget goes straight into the
-        screen's dirty set, as the screen's Update handler would put it, and the frame
-        timer is started as the screen's Idle handler would start it.
-        """
+        """Widget.refresh, but a plain repaint is handed to the screen at once (`repaint_now`)."""
         widget = cast("Widget", self)
-        if (
-            layout
-            or recompose
-            or not repaint
-            or not widget.is_mounted
-            or widget._closing
-            or widget._repaint_required  # already on its way the usual way
-            or widget._layout_required
-            or widget._scroll_required
-            or widget._refresh_styles_required
-        ):
+        if layout or recompose or not repaint or not repaint_now(widget, regions):
             return super().refresh(  # type: ignore[misc, no-any-return]
                 *regions, repaint=repaint, layout=layout, recompose=recompose
             )
-        try:
-            screen = widget.screen
-        except NoScreen:  # not on a screen yet
-            return super().refresh(  # type: ignore[misc, no-any-return]
-                *regions, repaint=repaint, layout=layout, recompose=recompose
-            )
-        widget._layout_cache.clear()
-        widget._set_dirty(*regions)
-        widget.clear_cached_dimensions()
-        widget._rich_style_cache.clear()
-        if widget.display and screen in screen._compositor:
-            screen._dirty_widgets.add(widget)
-            if screen.is_current and not widget.app._batch_count:
-                screen._update_timer.resume()  # what the screen's Idle handler would do
-            else:
-                screen.check_idle()
         return widget
 
     def notify_style_update(self) -> None:
