@@ -55,8 +55,21 @@ class BBSApp(App[None]):
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
                 event.key
             ):
+                self._draw_now()
                 return
         await super().on_event(event)
+
+    def _draw_now(self) -> None:
+        """Draw the frame for a key handled here now, not on the frame timer's turn.
+
+        The repaint started the screen's frame timer, which would draw on its own turn of
+        the loop: behind every callback ready on a busy server (tens of milliseconds
+        while people log in), one of three such turns a cursor key waited for. The
+        timer, still woken, finds nothing left to draw.
+        """
+        screen = self.screen
+        if screen._dirty_widgets and screen.is_current and not self._batch_count:
+            screen._on_timer_update()
 
     def on_mount(self) -> None:
         from screens.welcome import WelcomeScreen

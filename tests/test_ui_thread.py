@@ -652,3 +652,34 @@ async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
         full = screen._compositor.render_update(full=True)
         assert _terminal_of(updates) == _terminal_of([full])
         assert "15 posts" in screen_text(app)
+
+
+async def test_a_cursor_key_draws_its_frame_before_the_loop_turns(forum: Forum) -> None:
+    """The frame for a key that ran its binding at once is drawn in the same step."""
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Kale", "Curly or flat?")
+    reply = forum.reply(ada, "garden", root, "Cavolo nero, always")
+    app = app_for(forum, ada)
+    updates: list[object] = []
+    display = app._display
+
+    def recording(screen: object, update: object) -> None:
+        if update is not None:
+            updates.append(update)
+        display(screen, update)  # type: ignore[arg-type]
+
+    app._display = recording  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(ThreadScreen("garden", thread_id))
+        await settle(pilot)
+        tree = app.screen.query_one(PostTree)
+        tree.move_cursor(tree.nodes_by_post[root])
+        await settle(pilot)
+        before = len(updates)
+        with app._context():
+            await app.on_event(events.Key("down", None))  # no turn of the loop in between
+        assert len(updates) == before + 1
+        assert cursor_post_id(app) == reply
+        await settle(pilot)
+        assert len(updates) == before + 1  # the frame timer, woken too, had nothing to draw
+        assert "Cavolo nero" in screen_text(app)
