@@ -582,6 +582,20 @@ async def test_a_cursor_key_runs_its_binding_without_bubbling(
         assert "PostTree" in keys and "ThreadScreen" in keys
 
 
+def frames_sent(app: object) -> list[object]:
+    """Every frame the app hands its terminal from now on (a list that fills as it runs)."""
+    updates: list[object] = []
+    display = app._display  # type: ignore[attr-defined]
+
+    def recording(screen: object, update: object) -> None:
+        if update is not None:
+            updates.append(update)
+        display(screen, update)
+
+    app._display = recording  # type: ignore[attr-defined]
+    return updates
+
+
 def _terminal_of(updates: list[object], width: int = 80, height: int = 24) -> list[list[object]]:
     """What a terminal shows after these updates: each cell's character and colours."""
     import io
@@ -616,15 +630,7 @@ async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
     for n in range(12):  # more posts than the tree shows: it has a scroll bar
         forum.reply(bob, "garden", root, f"Squash number {n}")
     app = app_for(forum, ada)
-    updates: list[object] = []
-    display = app._display
-
-    def recording(screen: object, update: object) -> None:
-        if update is not None:
-            updates.append(update)
-        display(screen, update)  # type: ignore[arg-type]
-
-    app._display = recording  # type: ignore[method-assign]
+    updates = frames_sent(app)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
@@ -660,15 +666,7 @@ async def test_a_cursor_key_draws_its_frame_before_the_loop_turns(forum: Forum) 
     thread_id, root = forum.start_thread(bob, "garden", "general", "Kale", "Curly or flat?")
     reply = forum.reply(ada, "garden", root, "Cavolo nero, always")
     app = app_for(forum, ada)
-    updates: list[object] = []
-    display = app._display
-
-    def recording(screen: object, update: object) -> None:
-        if update is not None:
-            updates.append(update)
-        display(screen, update)  # type: ignore[arg-type]
-
-    app._display = recording  # type: ignore[method-assign]
+    updates = frames_sent(app)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
