@@ -52,10 +52,12 @@ class BBSApp(App[None]):
         """A cursor key for a line widget runs its binding at once (`screens/key_route.py`)."""
         if isinstance(event, events.Key) and binds_first(self, event):
             self.app_focus = True
+            screen = self.screen
             if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
                 event.key
             ):
-                self._draw_now()
+                if self.screen is screen:  # a screen just pushed draws when it is ready
+                    self._draw_now()
                 return
         await super().on_event(event)
 
