@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from bbs.forum import Forum
 from screens.thread import ThreadScreen
-from screens.widgets.post_tree import PostTree
 from tests.conftest import who
-from tests.ui_helpers import app_for, screen_text, settle, tree_labels
+from tests.ui_helpers import app_for, cursor_on, screen_text, settle, tree_labels
 
 
 async def test_posts_of_someone_blocked_are_withheld_in_the_tree(forum: Forum) -> None:
@@ -22,9 +21,7 @@ async def test_posts_of_someone_blocked_are_withheld_in_the_tree(forum: Forum) -
         labels = tree_labels(app)
         assert len(labels) == 3 and "[someone you blocked]" in labels[1]
         assert "Copper tape" not in screen_text(app)
-        tree = app.screen.query_one(PostTree)
-        tree.move_cursor(tree.nodes_by_post[reply])
-        await settle(pilot)
+        await cursor_on(pilot, reply)
         text = screen_text(app)
         assert "You blocked this person" in text and "Copper tape" not in text
         assert "Thanks, trying it" in labels[2]

@@ -20,7 +20,7 @@ from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostTree
 from screens.widgets.quiet import QuietTextArea
 from tests.conftest import who
-from tests.ui_helpers import app_for, notices, screen_text, settle, tree_labels
+from tests.ui_helpers import app_for, cursor_on, notices, screen_text, settle, tree_labels
 
 
 def cursor_post_id(app: object) -> int:
@@ -567,9 +567,7 @@ async def test_a_cursor_key_runs_its_binding_without_bubbling(
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
-        tree = app.screen.query_one(PostTree)
-        tree.move_cursor(tree.nodes_by_post[root])
-        await settle(pilot)
+        await cursor_on(pilot, root)
         keys.clear()
         await pilot.press("down")
         await settle(pilot)
@@ -670,9 +668,7 @@ async def test_a_cursor_key_draws_its_frame_before_the_loop_turns(forum: Forum) 
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
-        tree = app.screen.query_one(PostTree)
-        tree.move_cursor(tree.nodes_by_post[root])
-        await settle(pilot)
+        await cursor_on(pilot, root)
         before = len(updates)
         with app._context():
             await app.on_event(events.Key("down", None))  # no turn of the loop in between

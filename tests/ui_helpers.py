@@ -41,6 +41,14 @@ async def settle(pilot: Pilot[None], rounds: int = 3) -> None:
         session.forum.read_marks.flush()
 
 
+async def cursor_on(pilot: Pilot[None], post_id: int) -> PostTree:
+    """Put the open thread's cursor on a post and let the screen catch up; the tree."""
+    tree = pilot.app.screen.query_one(PostTree)
+    tree.move_cursor(tree.nodes_by_post[post_id])
+    await settle(pilot)
+    return tree
+
+
 def screen_text(app: App[None]) -> str:
     """Everything the current screen shows, as plain text (rendered at its real size)."""
     console = Console(width=app.size.width, record=True, file=io.StringIO())
