@@ -148,10 +148,12 @@ def test_every_page_kind_renders_cleanly_and_accessibly(visit, kind: str, width:
     assert page.evaluate("() => document.scripts.length") == 0
     assert page.title().endswith("· The Commons BBS")
     assert page.evaluate("() => document.documentElement.lang") == "en"
-    violations = _axe(page)
-    bad = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert bad == [], json.dumps(bad, indent=1)
-    assert violations == [], json.dumps(violations, indent=1)  # we hold to none at all
+    for scheme in ("light", "dark") if width == 1280 else ("light",):
+        page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+        violations = _axe(page)
+        bad = [v for v in violations if v["impact"] in ("serious", "critical")]
+        assert bad == [], (scheme, json.dumps(bad, indent=1))
+        assert violations == [], (scheme, json.dumps(violations, indent=1))  # none at all
 
 
 TAB_WALK = """() => {

@@ -415,3 +415,57 @@ def test_bbs_web_says_why_it_cannot_listen(world: WebWorld) -> None:
         )
     assert done.returncode == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_make_run_starts_the_web_reader_beside_the_ssh_server(tmp_path: Path) -> None:
+    """`make run`'s launcher: the web address and the ssh command, both serving; SIGTERM
+    to it stops both."""
+    ssh_port, web_port = _free_port(), _free_port()
+    env = {
+        **os.environ,
+        "BBS_DATA_DIR": str(tmp_path / "data"),
+        "BBS_PORT": str(ssh_port),
+        "BBS_WEB_PORT": str(web_port),
+    }
+    launcher = subprocess.Popen(
+        [sys.executable, "-m", "bbs.web.launch"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=env,
+        cwd=ROOT,
+    )
+    assert launcher.stdout is not None
+    try:
+        lines = [launcher.stdout.readline() for _ in range(3)]
+        assert lines[0] == f"Read on the web at http://127.0.0.1:{web_port}/\n"
+        assert f"Connect with: ssh -p {ssh_port} guest@127.0.0.1" in lines[2]
+        page = httpx.get(f"http://127.0.0.1:{web_port}/", timeout=10)
+        assert page.status_code == 200 and "Night Gardeners" in page.text  # seeded once
+        children = _children(launcher.pid)
+        assert len(children) == 2
+    finally:
+        launcher.terminate()
+        launcher.wait(20)
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists(), "both children stop with the launcher"

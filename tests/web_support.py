@@ -42,6 +42,16 @@ HOSTILE_BODY = "\n\n".join(
         "<style>body { display: none }</style> **bold** `<b>code</b>`",
         "# A heading in a post",
         "\x1b[31mred\x1b[0m and a bell\x07",
+        # and what would push a phone's page sideways
+        "```\n" + "wide-code-" * 30 + "\n```",
+        "a" * 300,
+        "| "
+        + " | ".join(f"column {n}" for n in range(8))
+        + " |\n|"
+        + "---|" * 8
+        + "\n| "
+        + " | ".join("https://example.com/" + "x" * 40 for _ in range(8))
+        + " |",
     ]
 )
 INERT_TEXT = ("rich markup", "javascript:window.__pwned='md-link'", "https://example.com/page")

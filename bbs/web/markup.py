@@ -96,6 +96,21 @@ def _cell(tag: str) -> Rule:
 
 
 _ALIGNMENTS = ("left", "center", "right")
+
+
+@_rule("table_open")
+def _table_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """A wide table scrolls in its own box (which the keyboard can reach), not the page."""
+    return '<div class="table" tabindex="0" role="region" aria-label="Table">\n<table>\n'
+
+
+@_rule("table_close")
+def _table_close(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    return "</table>\n</div>\n"
 _PARSER.add_render_rule("th_open", _cell("th"))
 _PARSER.add_render_rule("td_open", _cell("td"))
 
