@@ -111,6 +111,8 @@ def _table_close(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     return "</table>\n</div>\n"
+
+
 _PARSER.add_render_rule("th_open", _cell("th"))
 _PARSER.add_render_rule("td_open", _cell("td"))
 
