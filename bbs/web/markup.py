@@ -38,13 +38,6 @@ def _rule(name: str):  # noqa: ANN202 - a decorator registering a renderer rule
     return register
 
 
-@_rule("link_open")
-def _link_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return '<span class="link">'
-
-
 @_rule("link_close")
 def _link_close(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -98,37 +91,21 @@ def _cell(tag: str) -> Rule:
 _ALIGNMENTS = ("left", "center", "right")
 
 
-@_rule("table_open")
-def _table_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    """A wide table scrolls in its own box (which the keyboard can reach), not the page."""
-    return '<div class="table" tabindex="0" role="region" aria-label="Table">\n<table>\n'
-
-
-@_rule("table_close")
-def _table_close(
-    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return "</table>\n</div>\n"
-
-
 _PARSER.add_render_rule("th_open", _cell("th"))
 _PARSER.add_render_rule("td_open", _cell("td"))
 
 
-@_rule("heading_open")
-def _heading_open(
-    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return '<p class="body-heading"><strong>'
+def _fixed(name: str, html: str) -> None:
+    """A rule that always writes the same HTML (a token's own markup is never copied)."""
+    _PARSER.add_render_rule(name, lambda self, tokens, idx, options, env: html)
 
 
-@_rule("heading_close")
-def _heading_close(
-    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
-) -> str:
-    return "</strong></p>\n"
+_fixed("link_open", '<span class="link">')
+_fixed("heading_open", '<p class="body-heading"><strong>')
+_fixed("heading_close", "</strong></p>\n")
+# A wide table scrolls in its own box (which the keyboard can reach), not the page.
+_fixed("table_open", '<div class="table" tabindex="0" role="region" aria-label="Table">\n<table>\n')
+_fixed("table_close", "</table>\n</div>\n")
 
 
 @lru_cache(maxsize=BODIES_KEPT)
