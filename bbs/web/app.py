@@ -52,7 +52,7 @@ def _respond(site: Site, kind: type[Page]):  # noqa: ANN202 - a Starlette endpoi
     async def endpoint(request: Request) -> Response:
         try:
             page = kind(site, request)
-            basis = page.basis()
+            basis = (site.name(), page.basis())  # the board's name heads every page
         except REFUSALS:
             return not_found(site, request)
         url = str(request.url)

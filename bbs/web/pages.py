@@ -122,7 +122,7 @@ class DirectoryPage(Page):
     """The front page: the bulletin and every community, with descriptions and rules."""
 
     def basis(self) -> object:
-        return (self.site.name(), self.forum.bulletin(), self._communities())
+        return (self.forum.bulletin(), self._communities())
 
     def _communities(self) -> list[tuple[Community, bool]]:
         return [
