@@ -12,8 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The SSH server and the web reader (`bbs web`), each its own process; Ctrl+C stops both.
 run: $(STAMP)
-	$(BIN)/bbs serve
+	$(BIN)/python -m bbs.web.launch
 
 local: $(STAMP)
 	$(BIN)/bbs local

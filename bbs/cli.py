@@ -246,5 +246,25 @@ def restore_command(source: Path, data_dir: Path | None) -> None:
     click.echo(f"restored {len(restored)} databases into {target}")
 
 
+@main.command()
+@click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
+@click.option("--host", help="Address to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port to listen on (default 8080).")
+def web(data_dir: Path | None, host: str | None, port: int | None) -> None:
+    """Serve the open communities read-only on the web, as a guest sees them."""
+    from bbs.web.server import serve as serve_web
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    config = load_config(data_dir, web_host=host, web_port=port)
+    try:
+        serve_web(config, announce=click.echo)
+    except OSError as error:
+        raise click.ClickException(
+            f"Cannot listen on {config.web_host}:{config.web_port}: {error}"
+        ) from None
+
+
 if __name__ == "__main__":
     sys.exit(main())

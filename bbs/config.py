@@ -38,6 +38,11 @@ class Config:
     post_interval_s: float = 10.0
     read_mark_delay_s: float = 0.5
     require_community_approval: bool = False
+    # web reader (`bbs web`)
+    web_host: str = "127.0.0.1"
+    web_port: int = 8080
+    public_host: str = ""  # the name people give ssh, shown on the web; "" = host (or the web's)
+    web_page_cache: int = 256  # rendered pages kept per web process (0 = render every time)
 
 
 def _coerce(name: str, raw: Any) -> Any:

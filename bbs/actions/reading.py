@@ -258,3 +258,13 @@ class ReadingActions(ForumBase):
     def can_moderate(self, viewer: Person, slug: str) -> bool:
         """Whether the viewer may moderate this community (its moderators, owner, the sysop)."""
         return self._is_moderator(viewer, slug)
+
+    def community_version(self, viewer: Person, slug: str) -> str:
+        """A token that changes whenever anything is committed to the community's database
+        (a post, an edit, a hide, a read mark), by this process or another, for a reader
+        that caches pages, such as the web reader. Comparable only within one process's
+        forum (SQLite's `data_version` and `total_changes` count per connection). Costs a
+        few microseconds."""
+        self._require_read(viewer, slug)
+        store = self.store(slug)
+        return f"{store.value('PRAGMA data_version')}.{store.db.conn.total_changes}"
