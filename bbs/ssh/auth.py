@@ -11,6 +11,7 @@ import asyncssh
 from bbs.models import GUEST
 from bbs.passwords import verify_password_async
 from bbs.ssh.context import ServerContext
+from bbs.ssh.limits import Refusal
 from bbs.ssh.login import Login, LoginKind
 
 log = logging.getLogger(__name__)
@@ -40,6 +41,7 @@ class ForumServer(asyncssh.SSHServer):
         self.login: Login | None = None
         self.sessions_open = 0
         self.admitted: asyncio.Future[bool] | None = None
+        self.refusal: Refusal | None = None
         self.signed_in: asyncio.Future[bool] | None = None
 
     # connection ---------------------------------------------------------------
@@ -59,10 +61,10 @@ class ForumServer(asyncssh.SSHServer):
         log.info("conn %s from %s", self.id, self.address)
 
     async def _admit(self) -> bool:
-        refusal = await self.ctx.limits.admit(self.holder, self.address)
-        if refusal is not None:
-            self._refuse("limits", refusal)
-        return refusal is None
+        self.refusal = await self.ctx.limits.admit(self.holder, self.address)
+        if self.refusal is not None and self.refusal.drop:
+            self._refuse("before sign-in", self.refusal.message)
+        return self.refusal is None
 
     async def _sign_in(self, guest: bool) -> bool:
         refusal = await self.ctx.limits.sign_in(self.holder, self.address, guest)
@@ -109,6 +111,8 @@ class ForumServer(asyncssh.SSHServer):
         place in one now, before any auth succeeds, so a refusal is its disconnect reason.
         """
         if self.admitted is None or not await self.admitted:
+            if self.refusal is not None and not self.refusal.drop:  # told now it can be heard
+                self._refuse("before sign-in", self.refusal.message)
             return True  # refused: being disconnected, never signed in
         self.banned_name = self.ctx.forum.is_banned(name=username)
         guest = username in GUEST_NAMES and not self.banned_name

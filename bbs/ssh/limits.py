@@ -9,7 +9,8 @@ import resource
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from bbs.config import Config
 from bbs.ssh.penalties import MaxStartups, PerSourcePenalties, parse_networks, source_of
@@ -18,6 +19,21 @@ from bbs.store.limits import Cap, LimitsStore
 log = logging.getLogger(__name__)
 
 OPEN_FILES_IF_UNLIMITED = 1 << 20
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a connection may not come in; `drop` says at once, before the SSH handshake.
+
+    Floods (the caps on connections not signed in yet) are dropped at once, as
+    OpenSSH's MaxStartups does: no handshake is spent on them, and the client may
+    see no more than a closed connection. A penalty is told after the handshake, when
+    the client is listening, so a person who mistyped learns when to try again.
+    """
+
+    message: str
+    drop: bool = False
 
 
 UNAUTHENTICATED = "unauthenticated"
@@ -61,21 +77,23 @@ class BoardLimits:
         self._keeper: asyncio.Task[None] | None = None
 
     # the server's questions (each in the limits thread) -------------------------------
-    async def admit(self, holder: str, address: str) -> str | None:
+    async def admit(self, holder: str, address: str) -> Refusal | None:
         """A new connection from `address`: None if it may try to sign in, else why not."""
         return await self._call(self._admit, holder, address)
 
-    def _admit(self, holder: str, address: str) -> str | None:
+    def _admit(self, holder: str, address: str) -> Refusal | None:
         penalty = self.penalties.penalised_for(address)
         if penalty > 0:
-            return f"Too many failed sign-ins from your address; try again in {int(penalty) + 1} s"
+            wait = int(penalty) + 1
+            return Refusal(f"Too many failed sign-ins from your address; try again in {wait} s")
         refused = self.store.take_lease(
             UNAUTHENTICATED, source_of(address), holder, self.caps[UNAUTHENTICATED]
         )
         if refused == "key":
-            return "Too many connections from your address are signing in; try again shortly"
+            message = "Too many connections from your address are signing in; try again shortly"
+            return Refusal(message, drop=True)
         if refused is not None:
-            return "Too many people are signing in right now; try again in a moment"
+            return Refusal("Too many people are signing in right now; try again soon", drop=True)
         return None
 
     async def sign_in(self, holder: str, address: str, guest: bool) -> str | None:
@@ -122,7 +140,7 @@ class BoardLimits:
         """A connection from `address` failed to sign in: its penalty grows (without waiting)."""
         self._submit(self.penalties.auth_failed, address)
 
-    async def _call(self, fn: Callable[..., str | None], *args: Any) -> str | None:
+    async def _call(self, fn: Callable[..., T | None], *args: Any) -> T | None:
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._thread, fn, *args)
