@@ -25,7 +25,9 @@ from pathlib import Path
 from bbs.store.db import Store
 
 SCHEMA_VERSION = 1
-BUSY_TIMEOUT_MS = 250  # runs on the event loop: a worker never waits long for another
+# The server asks from a thread of its own, never the loop, so a wait for another worker's
+# write stalls no one; past this the question fails and the server lets the connection in.
+BUSY_TIMEOUT_MS = 2000
 
 
 @dataclass(frozen=True)
