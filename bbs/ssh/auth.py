@@ -42,6 +42,7 @@ class ForumServer(asyncssh.SSHServer):
         self.sessions_open = 0
         self.admitted: asyncio.Future[bool] | None = None
         self.refusal: Refusal | None = None
+        self.announced = False
         self.signed_in: asyncio.Future[bool] | None = None
 
     # connection ---------------------------------------------------------------
@@ -58,11 +59,13 @@ class ForumServer(asyncssh.SSHServer):
             conn.disconnect(asyncssh.DISC_HOST_NOT_ALLOWED_TO_CONNECT, "Not allowed")
             return
         self.admitted = asyncio.ensure_future(self._admit())
-        log.info("conn %s from %s", self.id, self.address)
 
     async def _admit(self) -> bool:
         self.refusal = await self.ctx.limits.admit(self.holder, self.address)
-        if self.refusal is not None and self.refusal.drop:
+        if self.refusal is None:
+            self.announced = True  # a flood of refusals is logged as such, with a rate limit
+            log.info("conn %s from %s", self.id, self.address)
+        elif self.refusal.drop:
             self._refuse("before sign-in", self.refusal.message)
         return self.refusal is None
 
@@ -73,7 +76,9 @@ class ForumServer(asyncssh.SSHServer):
         return refusal is None
 
     def _refuse(self, why: str, message: str) -> None:
-        log.warning("conn %s from %s refused (%s): %s", self.id, self.address, why, message)
+        # `why` is one of ours and goes into the template: each kind of refusal is rate
+        # limited in the log on its own (bbs.ssh.log_repeats), not hidden by another's flood
+        log.warning("conn %s from %s refused (" + why + "): %s", self.id, self.address, message)
         if self.conn is not None:
             self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, message)
 
@@ -87,7 +92,7 @@ class ForumServer(asyncssh.SSHServer):
             asyncio.ensure_future(self._release_when_settled())
         if exc is not None and not isinstance(exc, asyncssh.DisconnectError | ConnectionError):
             log.warning("conn %s lost: %s", self.id, exc)
-        else:
+        elif self.announced:
             log.info("conn %s closed", self.id)
 
     async def _release_when_settled(self) -> None:

@@ -82,10 +82,8 @@ class BoardLimits:
         return await self._call(self._admit, holder, address)
 
     def _admit(self, holder: str, address: str) -> Refusal | None:
-        penalty = self.penalties.penalised_for(address)
-        if penalty > 0:
-            wait = int(penalty) + 1
-            return Refusal(f"Too many failed sign-ins from your address; try again in {wait} s")
+        # A penalised connection is counted too until it closes (it is told at auth):
+        # connections under penalty must not escape the caps on those signing in.
         refused = self.store.take_lease(
             UNAUTHENTICATED, source_of(address), holder, self.caps[UNAUTHENTICATED]
         )
@@ -94,6 +92,10 @@ class BoardLimits:
             return Refusal(message, drop=True)
         if refused is not None:
             return Refusal("Too many people are signing in right now; try again soon", drop=True)
+        penalty = self.penalties.penalised_for(address)
+        if penalty > 0:
+            wait = int(penalty) + 1
+            return Refusal(f"Too many failed sign-ins from your address; try again in {wait} s")
         return None
 
     async def sign_in(self, holder: str, address: str, guest: bool) -> str | None:
