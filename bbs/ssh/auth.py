@@ -43,6 +43,7 @@ class ForumServer(asyncssh.SSHServer):
         self.admitted: asyncio.Future[bool] | None = None
         self.refusal: Refusal | None = None
         self.announced = False
+        self.refused = False  # being disconnected: no auth work is done for it
         self.signed_in: asyncio.Future[bool] | None = None
 
     # connection ---------------------------------------------------------------
@@ -79,6 +80,7 @@ class ForumServer(asyncssh.SSHServer):
         # `why` is one of ours and goes into the template: each kind of refusal is rate
         # limited in the log on its own (bbs.ssh.log_repeats), not hidden by another's flood
         log.warning("conn %s from %s refused (" + why + "): %s", self.id, self.address, message)
+        self.refused = True
         if self.conn is not None:
             self.conn.disconnect(asyncssh.DISC_TOO_MANY_CONNECTIONS, message)
 
@@ -117,7 +119,7 @@ class ForumServer(asyncssh.SSHServer):
         """
         if self.admitted is None or not await self.admitted:
             if self.refusal is not None and not self.refusal.drop:  # told now it can be heard
-                self._refuse("before sign-in", self.refusal.message)
+                self._refuse("penalty", self.refusal.message)
             return True  # refused: being disconnected, never signed in
         self.banned_name = self.ctx.forum.is_banned(name=username)
         guest = username in GUEST_NAMES and not self.banned_name
@@ -146,6 +148,8 @@ class ForumServer(asyncssh.SSHServer):
 
     def validate_public_key(self, username: str, key: asyncssh.SSHKey) -> bool:
         """A key on file signs its owner in; an unknown key with a free name may register."""
+        if self.refused:
+            return False
         forum = self.ctx.forum
         fingerprint = key.get_fingerprint("sha256")
         if self.banned_name or forum.is_banned(key=fingerprint):
@@ -175,6 +179,8 @@ class ForumServer(asyncssh.SSHServer):
         The same argon2 work for every attempt (an unknown name, a name without a
         password, a banned name or a wrong password), so the time taken tells nothing.
         """
+        if self.refused:
+            return False
         forum = self.ctx.forum
         stored = None if self.banned_name else forum.password_hash_of(username)
         matched = await verify_password_async(stored, password)

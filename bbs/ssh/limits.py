@@ -45,9 +45,10 @@ SESSIONS = "session"
 class BoardLimits:
     """The caps that protect the whole board, decided in the shared limits store.
 
-    Before sign-in: a penalty per address and the unauthenticated caps (per address,
-    in total, and MaxStartups' early drop). After it, guests and signed-in
-    connections have pools of their own (per address and in total), so guests can
+    At connect: the caps on connections not signed in yet (per address, in total, and
+    MaxStartups' early drop) and the address's penalty. As auth begins, guests and
+    signed-in connections take a place in pools of their own (per address and in
+    total), so guests can
     never crowd out members; and each person has at most `max_sessions_per_person`
     sessions, TUI and exec alike. Each cap is checked and taken in one transaction of
     the store, which every worker shares. Store calls run in one thread of their own:
