@@ -25,7 +25,7 @@ class Config:
     max_unauthenticated_per_address: int = 10
     penalty_authfail_s: float = 5.0  # OpenSSH's PerSourcePenalties authfail
     penalty_max_s: float = 600.0
-    penalty_exempt: str = "127.0.0.0/8,::1/128"  # comma-separated networks
+    penalty_exempt: str = ""  # comma-separated networks; none, as in OpenSSH
     max_auth_tries: int = 3
     max_sessions_per_person: int = 5
     idle_timeout_s: float = 1800.0
@@ -33,6 +33,15 @@ class Config:
     keepalive_interval_s: float = 15.0
     keepalive_count_max: int = 3
     max_concurrent_starts: int = 8
+    # connection caps on the whole board (shared by every worker through limits.db)
+    max_guests: int = 100  # guests have their own pool: they never crowd out members
+    max_guests_per_address: int = 10
+    max_signed_in: int = 1000
+    max_signed_in_per_address: int = 50
+    max_connections_per_worker: int = 4096  # and never more than half the open-file limit
+    limits_lease_ttl_s: float = 15.0  # a dead worker's leases free within this
+    exec_stdin_timeout_s: float = 30.0  # an exec command waits this long for end of input
+    exec_stdin_max_bytes: int = 1_000_000
     # forum limits
     oneliner_interval_s: float = 60.0
     post_interval_s: float = 10.0

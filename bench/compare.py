@@ -67,6 +67,8 @@ ENV_LIMITS = {
     "BBS_MAX_UNAUTHENTICATED": "2000",
     "BBS_MAX_UNAUTHENTICATED_PER_ADDRESS": "2000",
     "BBS_MAX_SESSIONS_PER_PERSON": "2000",
+    "BBS_MAX_SIGNED_IN": "4000",  # everyone signs in as one person from one address
+    "BBS_MAX_SIGNED_IN_PER_ADDRESS": "4000",
 }
 WELCOME = (b"Online now", b"Quit")
 STEP_TIMEOUT_S = 30.0

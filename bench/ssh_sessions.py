@@ -126,6 +126,8 @@ async def run(n: int, workers: int, idle: float) -> dict[str, float]:
         "BBS_MAX_STARTUPS": "2000:30:2000",  # else MaxStartups drops logins past 10 pending
         "BBS_MAX_UNAUTHENTICATED": "2000",
         "BBS_MAX_UNAUTHENTICATED_PER_ADDRESS": "2000",
+        "BBS_MAX_GUESTS": "4000",  # every session is a guest from one address
+        "BBS_MAX_GUESTS_PER_ADDRESS": "4000",
     }
     server = subprocess.Popen(
         [

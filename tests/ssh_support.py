@@ -34,6 +34,7 @@ def fast_config(data_dir: Path, **overrides: Any) -> Config:
         max_concurrent_starts=8,
         post_interval_s=0,
         oneliner_interval_s=0,
+        penalty_exempt="127.0.0.0/8,::1/128",  # the default is none; abuse tests set ""
     )
     return replace(base, **overrides)
 
@@ -154,11 +155,13 @@ async def connect(
     size: tuple[int, int] = (80, 24),
     term: str = "xterm-256color",
     env: dict[str, str] | None = None,
+    source: str = "127.0.0.1",
 ) -> Person:
-    """Open a pty session like `ssh -t user@host` would."""
+    """Open a pty session like `ssh -t user@host` would (from `source`, a loopback address)."""
     conn = await asyncssh.connect(
         "127.0.0.1",
         port,
+        local_addr=(source, 0),
         username=username,
         known_hosts=None,
         agent_path=None,
@@ -179,11 +182,13 @@ async def run_command(
     *,
     key: asyncssh.SSHKey | None = None,
     stdin: str | None = None,
+    source: str = "127.0.0.1",
 ) -> asyncssh.SSHCompletedProcess:
     """`ssh user@host COMMAND`: returns the completed process (exit_status, stdout, stderr)."""
     async with asyncssh.connect(
         "127.0.0.1",
         port,
+        local_addr=(source, 0),
         username=username,
         known_hosts=None,
         agent_path=None,

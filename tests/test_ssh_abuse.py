@@ -8,8 +8,9 @@ from pathlib import Path
 import asyncssh
 import pytest
 
+from bbs.config import Config
 from bbs.models import Role
-from tests.ssh_support import make_key, running_server, seed_small
+from tests.ssh_support import make_key, running_server, seed_small, wait_until
 from tests.test_ssh_e2e import FACTORIES
 
 REFUSED = (asyncssh.DisconnectError, asyncssh.PermissionDenied, ConnectionError, OSError)
@@ -35,12 +36,15 @@ async def test_failed_passwords_earn_a_growing_penalty(
         seed_small(ctx)
         with pytest.raises(REFUSED):
             await try_password(port, "bob", "wrong")
-        standing = ctx.penalties.penalised_for("127.0.0.1")
-        assert 4 < standing <= 5  # one step (authfail 5 s) for one failed attempt
-        with pytest.raises(REFUSED):  # refused before the SSH handshake even starts
+        penalties = ctx.limits.penalties
+        await wait_until(lambda: penalties.penalised_for("127.0.0.1") > 0)  # as it closes
+        standing = penalties.penalised_for("127.0.0.1")
+        assert 4 < standing <= 5  # one step (authfail 5 s) for one failed connection
+        with pytest.raises(REFUSED) as refused:  # refused before anything is tried
             await try_password(port, "bob", "right-or-not")
-        assert "refused: penalty" in caplog.text
-        assert ctx.penalties.sources == 1
+        assert "Too many failed sign-ins from your address" in str(refused.value)
+        assert "Too many failed sign-ins" in caplog.text
+        assert penalties.sources == 1
 
 
 async def sign_in(
@@ -84,12 +88,40 @@ async def test_three_failed_attempts_end_the_connection(tmp_path: Path) -> None:
         assert Guesser.guesses == 3
 
 
-async def test_loopback_is_exempt_by_default(tmp_path: Path) -> None:
-    async with running_server(tmp_path, FACTORIES) as (ctx, port):
+async def test_no_address_is_exempt_by_default_not_even_loopback(tmp_path: Path) -> None:
+    """Behind a local proxy every client comes from loopback: exempting it exempts everyone."""
+    assert Config().penalty_exempt == ""
+    async with running_server(tmp_path, FACTORIES, penalty_exempt=Config().penalty_exempt) as (
+        ctx,
+        port,
+    ):
         seed_small(ctx)
         with pytest.raises(REFUSED):
             await try_password(port, "bob", "wrong")
-        assert ctx.penalties.penalised_for("127.0.0.1") == 0
+        await wait_until(lambda: ctx.limits.penalties.penalised_for("127.0.0.1") > 0)
+        with pytest.raises(REFUSED, match="Too many failed sign-ins"):
+            await try_password(port, "bob", "again")
+
+
+async def test_a_person_whose_agent_offers_wrong_keys_first_is_not_penalised(
+    tmp_path: Path,
+) -> None:
+    """OpenSSH's authfail: a connection that signs in in the end earns no penalty."""
+    async with running_server(tmp_path, FACTORIES, penalty_exempt="") as (ctx, port):
+        seed_small(ctx)
+        key = make_key(ctx.forum, "bob")
+        for _ in range(2):
+            conn = await asyncssh.connect(
+                "127.0.0.1",
+                port,
+                username="bob",
+                client_keys=[make_key(), key],
+                known_hosts=None,
+                agent_path=None,
+            )
+            conn.close()
+            await conn.wait_closed()
+        assert ctx.limits.penalties.penalised_for("127.0.0.1") == 0
 
 
 async def test_sysop_bans_an_address_a_name_and_a_key(

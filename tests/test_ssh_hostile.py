@@ -309,7 +309,8 @@ async def test_any_terminal_size_and_a_resize_storm_leave_everyone_working(serve
         bob.resize(1 + (i * 37) % 500, 1 + (i * 17) % 200)
     bob.resize(100, 30)
     await bob.wait_for(lambda t: "welcome, Bob" in t and len(t.splitlines()[0]) == 100)
-    assert server_app(ctx, "bob").size == (100, 30)
+    # the client's screen is resized at once; the server's app once the last resize arrives
+    await wait_until(lambda: server_app(ctx, "bob").size == (100, 30))
     ada.send("w")
     await ada.wait_for("Online", timeout=5)
     await bob.close()

@@ -13,7 +13,7 @@ from bbs.live import LiveBus, LiveEvent
 from bbs.presence import Presence
 from bbs.relay import Broker, RelayClient
 from bbs.ssh.hostkey import HostKeyError, load_or_create_host_key
-from bbs.ssh.limits import ConnectionLimiter
+from bbs.store.limits import Cap, LimitsStore
 from tests.ssh_support import connect, make_key, running_server, seed_small, wait_until
 from tests.test_ssh_e2e import FACTORIES
 
@@ -64,14 +64,17 @@ async def test_idle_person_is_warned_then_disconnected(tmp_path: Path) -> None:
         await wait_until(lambda: ctx.live_count == 0)
 
 
-def test_unauthenticated_connections_are_capped_per_address() -> None:
-    limiter = ConnectionLimiter(max_total=3, max_per_address=2)
-    assert limiter.admit("a") and limiter.admit("a")
-    assert not limiter.admit("a")
-    assert limiter.admit("b")
-    assert not limiter.admit("c")
-    limiter.done("a")
-    assert limiter.admit("c")
+def test_unauthenticated_connections_are_capped_per_address(tmp_path: Path) -> None:
+    store = LimitsStore(tmp_path / "limits.db", "w1")
+    cap = Cap(per_key=2, total=3)
+    assert store.take_lease("u", "a", "h1", cap) is None
+    assert store.take_lease("u", "a", "h2", cap) is None
+    assert store.take_lease("u", "a", "h3", cap) == "key"
+    assert store.take_lease("u", "b", "h4", cap) is None
+    assert store.take_lease("u", "c", "h5", cap) == "total"
+    store.release("h1")
+    assert store.take_lease("u", "c", "h5", cap) is None
+    store.close()
 
 
 async def test_too_many_unauthenticated_connections_are_refused(tmp_path: Path) -> None:
@@ -81,7 +84,7 @@ async def test_too_many_unauthenticated_connections_are_refused(tmp_path: Path) 
     ):
         reader, writer = await asyncio.open_connection("127.0.0.1", port)  # never authenticates
         await reader.readline()
-        await wait_until(lambda: ctx.limiter.pending == 1)
+        await wait_until(lambda: ctx.limits.pending == 1)
         with pytest.raises((asyncssh.DisconnectError, ConnectionError, OSError)):
             await asyncssh.connect(
                 "127.0.0.1",
@@ -92,7 +95,7 @@ async def test_too_many_unauthenticated_connections_are_refused(tmp_path: Path) 
                 client_keys=[],
             )
         writer.close()
-        await wait_until(lambda: ctx.limiter.pending == 0)
+        await wait_until(lambda: ctx.limits.pending == 0)
         guest = await connect(port, "guest")
         await guest.wait_for("Guest")
         await guest.close()

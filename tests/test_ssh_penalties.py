@@ -1,10 +1,13 @@
-"""MaxStartups and PerSourcePenalties rules, on a fake clock."""
+"""MaxStartups and PerSourcePenalties rules, on a limits store with a fake clock."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from bbs.ssh.penalties import MaxStartups, PerSourcePenalties
+from bbs.store.limits import LimitsStore
 
 
 def test_max_startups_10_30_60() -> None:
@@ -18,9 +21,10 @@ def test_max_startups_10_30_60() -> None:
         MaxStartups.parse("60:30:10")
 
 
-def test_penalties_grow_with_failures_and_cap_and_expire() -> None:
+def test_penalties_grow_with_failures_and_cap_and_expire(tmp_path: Path) -> None:
     now = [1000.0]
-    rules = PerSourcePenalties(authfail_s=5, max_s=600, clock=lambda: now[0])
+    store = LimitsStore(tmp_path / "limits.db", "w1", clock=lambda: now[0])
+    rules = PerSourcePenalties(store, authfail_s=5, max_s=600)
     assert rules.penalised_for("203.0.113.7") == 0
     assert rules.auth_failed("203.0.113.7") == 5
     assert rules.auth_failed("203.0.113.7") == 10
@@ -33,8 +37,9 @@ def test_penalties_grow_with_failures_and_cap_and_expire() -> None:
     assert rules.penalised_for("203.0.113.7") == 0
 
 
-def test_ipv6_is_grouped_by_64_and_exempt_networks_pass() -> None:
-    rules = PerSourcePenalties(exempt=["127.0.0.0/8", "2001:db8:1::/48"], clock=lambda: 0.0)
+def test_ipv6_is_grouped_by_64_and_exempt_networks_pass(tmp_path: Path) -> None:
+    store = LimitsStore(tmp_path / "limits.db", "w1", clock=lambda: 0.0)
+    rules = PerSourcePenalties(store, exempt=["127.0.0.0/8", "2001:db8:1::/48"])
     rules.auth_failed("2001:db8:2::1")
     assert rules.penalised_for("2001:db8:2::ffff") == 5
     assert rules.auth_failed("127.0.0.1") == 0 and rules.penalised_for("127.0.0.1") == 0

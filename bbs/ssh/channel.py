@@ -44,8 +44,12 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.mode = ""
         self.command = ""
         self.terminal: Terminal | None = None
+        self.holder = ctx.holder(self.id)
         self.stdin = bytearray()
         self.stdin_done = asyncio.Event()
+        self.stdin_ended = False  # the client sent end of input (not merely went away)
+        self.stdin_over = False  # more than exec_stdin_max_bytes arrived
+        self.counted = False  # holds one of the person's sessions in the shared limits
         self.task: asyncio.Task[None] | None = None
         self.released = False
 
@@ -80,10 +84,16 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     def data_received(self, data: bytes, datatype: Any) -> None:
         if self.terminal is not None:
             self.terminal.feed(data)
-        elif self.mode == "exec" and len(self.stdin) < commands.MAX_STDIN:
+        elif self.mode == "exec" and not self.stdin_done.is_set():
             self.stdin += data
+            if len(self.stdin) > self.ctx.config.exec_stdin_max_bytes:
+                self.stdin_over = True  # refused at once, not after the rest has arrived
+                self.stdin_done.set()
+                with contextlib.suppress(Exception):
+                    self.chan.pause_reading()
 
     def eof_received(self) -> bool:
+        self.stdin_ended = True
         self.stdin_done.set()
         return True
 
@@ -110,6 +120,10 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     # the work -----------------------------------------------------------------------
     async def _run(self) -> None:
         try:
+            if not await self.server.ready():
+                return  # refused by a cap: the connection is being closed with the reason
+            if not await self._count_session(self.login.person):
+                return
             if self.mode == "exec":
                 await self._run_exec()
             elif self.mode == "shell" and self.pty is not None:
@@ -139,10 +153,34 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self.chan.exit(status)
 
     def _release(self) -> None:
-        """This session is over: the connection may open its next one."""
+        """This session is over: the connection may open its next one, the person another."""
         if not self.released:
             self.released = True
             self.server.sessions_open -= 1
+            if self.counted:
+                self.ctx.limits.release(self.holder)
+
+    async def _count_session(self, person: Person) -> bool:
+        """Take one of the person's sessions (TUI and exec alike), or say why not and end.
+
+        Guests and keys still registering hold none: guests have their own caps.
+        """
+        if person.is_guest:
+            return True
+        refusal = await self.ctx.limits.open_session(self.holder, person.id)
+        if refusal is None:
+            if self.released:  # ended while we asked: give it straight back
+                self.ctx.limits.release(self.holder)
+                return False
+            self.counted = True
+            return True
+        log.info("session %s: %s refused: %s", self.id, person.handle, refusal)
+        if self.mode == "exec":
+            self._write(f"{refusal}\n", stderr=True)
+        else:
+            self._write(f"{refusal}\r\n")
+        self._exit(1)
+        return False
 
     # exec ---------------------------------------------------------------------------
     async def _run_exec(self) -> None:
@@ -157,14 +195,40 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             return self._exit(2)
         body = ""
         if spec.reads_stdin:
-            await self.stdin_done.wait()
-            body = bytes(self.stdin).decode("utf-8", "replace")
+            read = await self._read_stdin()
+            if read is None:
+                return None
+            body = read
         ctx = commands.CommandContext(self.ctx.forum, self.login.person, body)
         result = await asyncio.to_thread(commands.execute, spec, args, ctx)
         self._write(result.stdout.replace("\n", "\r\n") if self.pty else result.stdout)
         if result.stderr:
             self._write(result.stderr, stderr=True)
         self._exit(result.status)
+
+    async def _read_stdin(self) -> str | None:
+        """The command's input, up to end of input; None (refused, or gone) past the limits."""
+        c = self.ctx.config
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stdin_done.wait(), c.exec_stdin_timeout_s)
+        if self.stdin_over:
+            self._write(
+                f"Input is over the limit of {c.exec_stdin_max_bytes:,} bytes;"
+                " the command did not run.\n",
+                stderr=True,
+            )
+        elif not self.stdin_done.is_set():
+            self._write(
+                f"No end of input after {c.exec_stdin_timeout_s:g} s; the command did not run."
+                " Pipe the text in, e.g. echo TEXT | ssh ... COMMAND\n",
+                stderr=True,
+            )
+        elif self.stdin_ended:
+            return bytes(self.stdin).decode("utf-8", "replace")
+        else:
+            return None  # the connection went away before the end of input: do nothing
+        self._exit(1)
+        return None
 
     # TUI ----------------------------------------------------------------------------
     async def _run_tui(self) -> None:
@@ -178,11 +242,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             if registered is None:
                 return self._exit(0)
             person = registered
-        elif self.login.kind == LoginKind.PERSON:
-            limit = self.ctx.config.max_sessions_per_person
-            if self.ctx.sessions_of(person.handle) >= limit:
-                self._write(f"You already have {limit} sessions open here; close one first.\r\n")
-                return self._exit(1)
+            if not await self._count_session(person):
+                return None
         await self._run_forum(person)
 
     def _session(self, person: Person) -> Session:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import os
+import secrets
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,9 +17,9 @@ from bbs.forum import Forum
 from bbs.presence import Presence
 from bbs.session import Session
 from bbs.ssh.gc_tuning import Collector
-from bbs.ssh.limits import ConnectionLimiter, IdleWatch
+from bbs.ssh.limits import BoardLimits, IdleWatch, connection_ceiling
 from bbs.ssh.login import Login
-from bbs.ssh.penalties import MaxStartups, PerSourcePenalties
+from bbs.store.limits import LimitsStore
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +48,23 @@ class ServerContext:
     presence: Presence
     app_factory: AppFactory
     register_factory: RegisterFactory | None = None
-    limiter: ConnectionLimiter = field(init=False)
-    penalties: PerSourcePenalties = field(init=False)
+    limits: BoardLimits = field(init=False)
     idle: IdleWatch = field(init=False)
     starts: asyncio.Semaphore = field(init=False)
     collector: Collector = field(init=False)
     sessions: dict[str, LiveSession] = field(default_factory=dict)
     worker: int = 0
+    connections: int = 0  # open in this process
+    max_connections: int = field(init=False)
+    token: str = field(init=False)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     def __post_init__(self) -> None:
         c = self.config
-        self.limiter = ConnectionLimiter(
-            c.max_unauthenticated,
-            c.max_unauthenticated_per_address,
-            MaxStartups.parse(c.max_startups),
-        )
-        exempt = [n.strip() for n in c.penalty_exempt.split(",") if n.strip()]
-        self.penalties = PerSourcePenalties(c.penalty_authfail_s, c.penalty_max_s, exempt)
+        self.token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+        store = LimitsStore(c.data_dir / "limits.db", self.token, c.limits_lease_ttl_s)
+        self.limits = BoardLimits(store, c)
+        self.max_connections = connection_ceiling(c.max_connections_per_worker)
         self.idle = IdleWatch(c.idle_timeout_s, c.idle_warning_s)
         self.starts = asyncio.Semaphore(max(1, c.max_concurrent_starts))
         self.collector = Collector(self.idle.latest_input)
@@ -71,10 +73,10 @@ class ServerContext:
         """A short id for logs: prefix, worker and a counter ("c1-7")."""
         return f"{prefix}{self.worker}-{next(self._ids)}"
 
+    def holder(self, local_id: str) -> str:
+        """`local_id` named so no other process or host holds the same (for shared leases)."""
+        return f"{self.token}/{local_id}"
+
     @property
     def live_count(self) -> int:
         return len(self.sessions)
-
-    def sessions_of(self, handle: str) -> int:
-        """TUI sessions of this person on every worker (presence crosses the relay)."""
-        return self.presence.sessions_of(handle)

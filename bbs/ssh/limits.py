@@ -1,50 +1,221 @@
-"""Limits of one worker: unauthenticated connections, idle people, concurrent app starts."""
+"""Limits: the board's shared caps (connections, guests, sessions), descriptors, idle people."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+import resource
 import time
-from collections import Counter
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from bbs.ssh.penalties import MaxStartups
+from bbs.config import Config
+from bbs.ssh.penalties import MaxStartups, PerSourcePenalties, parse_networks, source_of
+from bbs.store.limits import Cap, LimitsStore
 
 log = logging.getLogger(__name__)
 
+OPEN_FILES_IF_UNLIMITED = 1 << 20
+T = TypeVar("T")
 
-class ConnectionLimiter:
-    """Counts connections that have not signed in yet, globally and per address."""
 
-    def __init__(
-        self, max_total: int, max_per_address: int, startups: MaxStartups | None = None
-    ) -> None:
-        self.max_total = max_total
-        self.max_per_address = max_per_address
-        self.startups = startups
-        self._by_address: Counter[str] = Counter()
+@dataclass(frozen=True)
+class Refusal:
+    """Why a connection may not come in; `drop` says at once, before the SSH handshake.
 
+    Floods (the caps on connections not signed in yet) are dropped at once, as
+    OpenSSH's MaxStartups does: no handshake is spent on them, and the client may
+    see no more than a closed connection. A penalty is told after the handshake, when
+    the client is listening, so a person who mistyped learns when to try again.
+    """
+
+    message: str
+    drop: bool = False
+
+
+UNAUTHENTICATED = "unauthenticated"
+GUESTS = "guest"
+SIGNED_IN = "signed-in"
+SESSIONS = "session"
+
+
+class BoardLimits:
+    """The caps that protect the whole board, decided in the shared limits store.
+
+    At connect: the caps on connections not signed in yet (per address, in total, and
+    MaxStartups' early drop) and the address's penalty. As auth begins, guests and
+    signed-in connections take a place in pools of their own (per address and in
+    total), so guests can
+    never crowd out members; and each person has at most `max_sessions_per_person`
+    sessions, TUI and exec alike. Each cap is checked and taken in one transaction of
+    the store, which every worker shares. Store calls run in one thread of their own:
+    a write may wait for another worker's, and that wait must not stall the loop.
+    If the store fails, the connection is let through and the failure logged: the
+    board stays open rather than locking everyone out.
+    """
+
+    def __init__(self, store: LimitsStore, config: Config) -> None:
+        c = config
+        self.store = store
+        self.config = config
+        self.penalties = PerSourcePenalties(
+            store, c.penalty_authfail_s, c.penalty_max_s, parse_networks(c.penalty_exempt)
+        )
+        self.caps = {
+            UNAUTHENTICATED: Cap(
+                c.max_unauthenticated_per_address,
+                c.max_unauthenticated,
+                MaxStartups.parse(c.max_startups).refuse,
+            ),
+            GUESTS: Cap(c.max_guests_per_address, c.max_guests),
+            SIGNED_IN: Cap(c.max_signed_in_per_address, c.max_signed_in),
+            SESSIONS: Cap(c.max_sessions_per_person),
+        }
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="limits")
+        self._keeper: asyncio.Task[None] | None = None
+
+    # the server's questions (each in the limits thread) -------------------------------
+    async def admit(self, holder: str, address: str) -> Refusal | None:
+        """A new connection from `address`: None if it may try to sign in, else why not."""
+        return await self._call(self._admit, holder, address)
+
+    def _admit(self, holder: str, address: str) -> Refusal | None:
+        # A penalised connection is counted too until it closes (it is told at auth):
+        # connections under penalty must not escape the caps on those signing in.
+        refused = self.store.take_lease(
+            UNAUTHENTICATED, source_of(address), holder, self.caps[UNAUTHENTICATED]
+        )
+        if refused == "key":
+            message = "Too many connections from your address are signing in; try again shortly"
+            return Refusal(message, drop=True)
+        if refused is not None:
+            return Refusal("Too many people are signing in right now; try again soon", drop=True)
+        penalty = self.penalties.penalised_for(address)
+        if penalty > 0:
+            wait = int(penalty) + 1
+            return Refusal(f"Too many failed sign-ins from your address; try again in {wait} s")
+        return None
+
+    async def sign_in(self, holder: str, address: str, guest: bool) -> str | None:
+        """The connection starts to sign in, as a guest or not: None if it may, else why not.
+
+        Asked before any auth succeeds, so a refusal is the reason the client is given
+        for the disconnect; a connection that then fails to sign in gives its place back
+        when it closes (and held one before sign-in as well, capped tighter).
+        """
+        return await self._call(self._sign_in, holder, address, guest)
+
+    def _sign_in(self, holder: str, address: str, guest: bool) -> str | None:
+        kind = GUESTS if guest else SIGNED_IN
+        refused = self.store.take_lease(kind, source_of(address), holder, self.caps[kind])
+        if refused is None:
+            return None
+        if guest:
+            many = "from your address" if refused == "key" else "on the board right now"
+            return f"Too many guests {many}; sign in with your own name, or try later"
+        if refused == "key":
+            return "Too many connections from your address; close one first"
+        return "The board is full right now; try again later"
+
+    async def open_session(self, holder: str, person_id: int) -> str | None:
+        """A session of this person starts (TUI or exec): None if it may, else why not."""
+        return await self._call(self._open_session, holder, person_id)
+
+    def _open_session(self, holder: str, person_id: int) -> str | None:
+        cap = self.caps[SESSIONS]
+        if self.store.take_lease(SESSIONS, str(person_id), holder, cap) is None:
+            return None
+        many = "session" if cap.per_key == 1 else "sessions"
+        return f"You already have {cap.per_key} {many} open here; close one first."
+
+    def release(self, holder: str) -> None:
+        """The connection or session is over: give back its leases (without waiting)."""
+        self._submit(self.store.release, holder)
+
+    def signed_in(self, holder: str) -> None:
+        """The connection signed in: it stops counting as one signing in (without waiting)."""
+        self._submit(self.store.release, holder, UNAUTHENTICATED)
+
+    def auth_failed(self, address: str) -> None:
+        """A connection from `address` failed to sign in: its penalty grows (without waiting)."""
+        self._submit(self.penalties.auth_failed, address)
+
+    async def _call(self, fn: Callable[..., T | None], *args: Any) -> T | None:
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._thread, fn, *args)
+        except Exception:
+            log.exception("limits store failed; letting the connection through")
+            return None
+
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        def run() -> None:
+            try:
+                fn(*args)
+            except Exception:
+                log.exception("limits store failed")
+
+        with contextlib.suppress(RuntimeError):  # shut down already: the leases expire
+            self._thread.submit(run)
+
+    # for tests and the sysop ----------------------------------------------------------
     @property
     def pending(self) -> int:
-        return sum(self._by_address.values())
+        """Connections on the board not signed in yet."""
+        return self.store.count(UNAUTHENTICATED)
 
-    def admit(self, address: str) -> bool:
-        """True (and counted) if another unauthenticated connection from `address` may start."""
-        pending = self.pending
-        if pending >= self.max_total or self._by_address[address] >= self.max_per_address:
-            return False
-        if self.startups is not None and self.startups.refuse(pending):
-            return False
-        self._by_address[address] += 1
-        return True
+    # lifetime ---------------------------------------------------------------------------
+    def start(self) -> None:
+        """Keep this worker's leases alive: one refresh for all of them every ttl/3."""
+        if self._keeper is None:
+            self._keeper = asyncio.get_running_loop().create_task(self._keep())
 
-    def done(self, address: str) -> None:
-        """The connection signed in or went away: stop counting it."""
-        if self._by_address[address] > 0:
-            self._by_address[address] -= 1
-        if self._by_address[address] <= 0:
-            del self._by_address[address]
+    async def _keep(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(self.store.ttl_s / 3)
+            try:
+                await loop.run_in_executor(self._thread, self.store.refresh)
+            except Exception:
+                log.exception("limits store: refreshing this worker's leases failed")
+
+    async def stop(self) -> None:
+        """This worker stops: its leases go back at once (not at their expiry)."""
+        if self._keeper is not None:
+            self._keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._keeper
+            self._keeper = None
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(Exception):
+            await loop.run_in_executor(self._thread, self.store.release_worker)
+        self._thread.shutdown(wait=True)
+
+
+def raise_open_file_limit() -> int:
+    """Raise this process's soft RLIMIT_NOFILE to its hard limit; returns the soft limit now."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = hard if hard != resource.RLIM_INFINITY else max(soft, OPEN_FILES_IF_UNLIMITED)
+    if wanted > soft:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+            soft = wanted
+        except (ValueError, OSError):
+            log.warning("could not raise the open-file limit from %d to %d", soft, wanted)
+    return soft
+
+
+def connection_ceiling(setting: int) -> int:
+    """Connections one worker holds at most: the setting, and never more than half the
+    open-file limit, so the descriptors a worker needs besides (databases, logs, the
+    relay, the loop itself) are always there and accept() never meets a full table."""
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return setting
+    return max(1, min(setting, soft // 2))
 
 
 class IdleWatch:

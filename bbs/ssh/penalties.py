@@ -1,16 +1,17 @@
 """Throttling abuse before sign-in, modelled on OpenSSH's MaxStartups and PerSourcePenalties.
 
-asyncssh has neither: these are the pure rules (no sockets), so they can be
-tested with a fake clock; `bbs.ssh.auth` consults them for each connection.
+asyncssh has neither: these are the rules (no sockets); their state is in the shared
+limits store (`bbs.store.limits`), so they can be tested on a store with a fake clock.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import random
-import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from bbs.store.limits import LimitsStore
 
 
 @dataclass(frozen=True)
@@ -47,34 +48,43 @@ class MaxStartups:
         return roll() * 100 < chance
 
 
-@dataclass
+def source_of(address: str) -> str:
+    """The source an address counts as: itself, or its /64 for IPv6 (as OpenSSH groups them)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+def parse_networks(text: str) -> list[str]:
+    """'10.0.0.0/8, ::1/128' -> the networks named (an empty list for an empty setting)."""
+    return [n.strip() for n in text.split(",") if n.strip()]
+
+
 class PerSourcePenalties:
     """OpenSSH 9.8's PerSourcePenalties: addresses that fail auth are shut out for a while.
 
-    Each failed sign-in adds `authfail_s` to the address's penalty (so it grows
-    with repeated failure), capped at `max_s`; an address under penalty is
-    refused at connect. Addresses in `exempt` (networks allowed) never are.
-    IPv6 addresses are grouped by /64, as OpenSSH does.
+    Each connection that tried to sign in and failed adds `authfail_s` to its address's
+    penalty (so it grows with repeated failure), capped at `max_s`; an address under
+    penalty is refused at connect. Addresses in `exempt` (networks) never are; the
+    default is none, as in OpenSSH. IPv6 addresses are grouped by /64. The penalties
+    themselves live in the shared limits store, so every worker enforces the same ones.
     """
 
-    authfail_s: float = 5.0
-    max_s: float = 600.0
-    exempt: Iterable[str] = ()
-    clock: Callable[[], float] = time.monotonic
-    _until: dict[str, float] = field(default_factory=dict)
-    _networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._networks = [ipaddress.ip_network(n, strict=False) for n in self.exempt]
-
-    def _source(self, address: str) -> str:
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            return address
-        if ip.version == 6:
-            return str(ipaddress.ip_network(f"{ip}/64", strict=False))
-        return str(ip)
+    def __init__(
+        self,
+        store: LimitsStore,
+        authfail_s: float = 5.0,
+        max_s: float = 600.0,
+        exempt: Iterable[str] = (),
+    ) -> None:
+        self.store = store
+        self.authfail_s = authfail_s
+        self.max_s = max_s
+        self._networks = [ipaddress.ip_network(n, strict=False) for n in exempt]
 
     def is_exempt(self, address: str) -> bool:
         try:
@@ -87,26 +97,15 @@ class PerSourcePenalties:
         """Seconds left on this address's penalty (0 when it may connect)."""
         if self.is_exempt(address):
             return 0.0
-        until = self._until.get(self._source(address), 0.0)
-        return max(0.0, until - self.clock())
+        return self.store.penalty_for(source_of(address))
 
     def auth_failed(self, address: str) -> float:
         """Record a failed sign-in; returns the penalty now standing against the address."""
         if self.is_exempt(address):
             return 0.0
-        source = self._source(address)
-        now = self.clock()
-        left = max(0.0, self._until.get(source, 0.0) - now)
-        self._until[source] = now + min(self.max_s, left + self.authfail_s)
-        self._forget_expired(now)
-        return self._until[source] - now
-
-    def _forget_expired(self, now: float) -> None:
-        if len(self._until) > 10_000:
-            for source in [s for s, until in self._until.items() if until <= now]:
-                del self._until[source]
+        return self.store.add_penalty(source_of(address), self.authfail_s, self.max_s)
 
     @property
     def sources(self) -> int:
-        now = self.clock()
-        return sum(1 for until in self._until.values() if until > now)
+        """How many sources are under a penalty now."""
+        return self.store.penalised_sources()

@@ -18,10 +18,12 @@ import asyncssh
 from bbs.bootstrap import open_forum
 from bbs.config import Config
 from bbs.presence import Presence
-from bbs.ssh import fairness
+from bbs.ssh import accept, fairness, log_repeats
 from bbs.ssh.auth import ForumServer
 from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
 from bbs.ssh.hostkey import load_or_create_host_key
+from bbs.ssh.limits import raise_open_file_limit
+from bbs.store.limits import LimitsStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -92,8 +94,11 @@ async def start_listener(
 ) -> asyncssh.SSHAcceptor:
     """Listen for SSH on host:port for this worker; returns the acceptor (close() to stop)."""
     c = ctx.config
-    install_executor(asyncio.get_running_loop())
+    loop = asyncio.get_running_loop()
+    install_executor(loop)
+    accept.install(loop)
     fairness.install()
+    ctx.limits.start()
     return await asyncssh.create_server(
         lambda: ForumServer(ctx),
         host,
@@ -148,6 +153,8 @@ async def run_worker(
     ready: asyncio.Event | None = None,
 ) -> None:
     """Serve until SIGINT/SIGTERM: this is one worker process (or the whole server)."""
+    log_repeats.install()
+    log.info("open-file limit %d", raise_open_file_limit())
     ctx = make_context(config, factories, empty=empty, worker=worker)
     host_key = load_or_create_host_key(config.data_dir)
     relay = None
@@ -191,6 +198,8 @@ async def shutdown(ctx: ServerContext, acceptor: asyncssh.SSHAcceptor) -> None:
     ctx.collector.stop()
     with contextlib.suppress(Exception):
         await asyncio.wait_for(acceptor.wait_closed(), 2)
+    await ctx.limits.stop()
+    ctx.limits.store.close()
 
 
 def connect_hint(config: Config) -> str:
@@ -204,6 +213,7 @@ def serve(config: Config, factories: Factories, *, empty: bool = False) -> None:
     """`bbs serve`: one process, or a supervisor with N workers sharing the port."""
     open_forum(config, empty=empty).close()  # seed once, before any worker starts
     load_or_create_host_key(config.data_dir)
+    LimitsStore(config.data_dir / "limits.db", "serve").close()  # made once, too
     if config.workers <= 1:
         asyncio.run(run_worker(config, factories, empty=empty))
         return

@@ -19,6 +19,22 @@ log = logging.getLogger(__name__)
 # drop frames and repaint once it drains (memory per session stays bounded).
 WRITE_BUFFER_LIMIT = 256 * 1024
 
+# What a screen can usefully be. Past 500 x 200 no one reads a line or a page (a 4K
+# display at a small font is about 400 x 120), and the first frame of a 20000 x 5000
+# terminal was 400 MB; below 20 x 6 the app cannot draw a title, a line and its keys.
+MAX_SIZE = (500, 200)
+MIN_SIZE = (20, 6)
+DEFAULT_SIZE = (80, 24)  # a pty request that gives no size (0 x 0)
+
+
+def clamp_size(width: int, height: int) -> tuple[int, int]:
+    """The size the app draws for a client that asks for width x height."""
+    return (
+        min(max(width, MIN_SIZE[0]), MAX_SIZE[0]),
+        min(max(height, MIN_SIZE[1]), MAX_SIZE[1]),
+    )
+
+
 MONOCHROME_TERMS = ("dumb", "vt52", "vt100", "vt102", "vt220", "vt320", "ansi-mono")
 
 
@@ -62,7 +78,7 @@ class Terminal:
     ) -> None:
         self.chan = chan
         self.term = term or "xterm"
-        self.width, self.height = (size[0] or 80, size[1] or 24)
+        self.width, self.height = clamp_size(size[0] or DEFAULT_SIZE[0], size[1] or DEFAULT_SIZE[1])
         self.env = dict(env)
         self.color_depth = color_depth(self.term, self.env)
         self.session_id = session_id
@@ -161,8 +177,8 @@ class Terminal:
             log.debug("session %s: cannot pause or resume reading", self.session_id)
 
     def resize(self, width: int, height: int) -> None:
-        """The client's window changed size."""
-        self.width, self.height = max(width, 1), max(height, 1)
+        """The client's window changed size (clamped to what a screen can usefully be)."""
+        self.width, self.height = clamp_size(width, height)
         if self.listener is not None:
             self.listener.on_resize(self.width, self.height)
 
