@@ -35,6 +35,7 @@ class Forum(
 
     def welcome(self, viewer: Person) -> Welcome:
         """Everything the welcome screen shows, in one call."""
+        events = self.upcoming_events(viewer)
         return Welcome(
             board_name=self.board_name(),
             bulletin=self.bulletin(),
@@ -42,5 +43,6 @@ class Forum(
             unread_mail=self.unread_mail(viewer),
             oneliners=tuple(self.oneliners()),
             callers=tuple(self.last_callers()),
-            events=tuple(self.upcoming_events(viewer)),
+            events=tuple(events),
+            events_unshown=events.unshown,
         )
