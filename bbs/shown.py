@@ -114,4 +114,4 @@ def unshown_note(count: int, what: str) -> str:
     if count <= 0:
         return ""
     noun = what if count == 1 else f"{what}s"
-    return f"{count} {noun} could not be shown (the sysop's log says why)"
+    return f"{count} {noun} could not be shown"

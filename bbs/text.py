@@ -9,6 +9,7 @@ is stored, and the UI cleans again when rendering (it never trusts the store).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bbs.errors import TextError
 
@@ -88,12 +89,29 @@ def clean_line(text: str) -> str:
     return clean(text, multiline=False).strip()
 
 
+# Characters that draw nothing on their own: format characters (zero-width space and
+# joiners), combining marks with nothing to sit on, spaces, and the blank letters
+# (Hangul fillers, the blank Braille pattern) that pass for text.
+_NOTHING_SHOWN = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_something(text: str) -> bool:
+    """Whether any character of `text` draws something (a title of zero-width spaces,
+    or of combining marks alone, cleans to nothing a reader can see)."""
+    return any(
+        ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _NOTHING_SHOWN for ch in text
+    )
+
+
 def check_length(field: str, text: str, *, required: bool = True) -> str:
     """Raise TextError naming the limit when `text` is empty (if required) or too long."""
     limit = LIMITS[field]
     label = field.replace("_", " ")
     if required and not text.strip():
         raise TextError(f"The {label} is empty.")
+    if required and not shows_something(text):
+        raise TextError(f"The {label} has nothing that shows: only invisible characters.")
     if len(text) > limit:
         raise TextError(f"The {label} is {len(text):,} characters; the limit is {limit:,}.")
     return text

@@ -26,6 +26,11 @@ from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 EXPANDED, COLLAPSED = "▼ ", "▶ "
 BRANCH, LAST, PIPE, SPACE = "├ ", "└ ", "│ ", "  "
+GUIDE_LEVELS = 16
+"""Levels of guides drawn before a line (MAX_DEPTH of the store): deeper posts, which only
+older data can hold, are drawn at this indent behind a mark, so a line's guides (and the
+cost of drawing the tree) never grow with the depth of a chain of replies."""
+DEEPER = "┄"
 
 
 def post_label(post: Post, unread: bool) -> Text:
@@ -41,6 +46,13 @@ def post_label(post: Post, unread: bool) -> Text:
     else:
         label.append_text(safe(one_line(post.body, 50)))
     return label
+
+
+def _children_of(node: PostNode, prefix: str, cut: bool) -> list[tuple[PostNode, str, bool, bool]]:
+    """A node's children as stack entries for `_visible`, the first on top."""
+    kids = node.children
+    end = len(kids) - 1
+    return [(kids[n], prefix, n == end, cut) for n in range(end, -1, -1)]
 
 
 class PostNode:
@@ -231,10 +243,13 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
 
     def reveal(self, node: PostNode) -> None:
         """Unfold the node's ancestors and move the cursor onto it."""
-        parent = node.parent
-        while parent is not None:
-            parent.expand()
+        parent, folded = node.parent, False
+        while parent is not None:  # the tree is shaped again once, however deep the post
+            folded = folded or not parent.is_expanded
+            parent.is_expanded = True
             parent = parent.parent
+        if folded:
+            self._reshape()
         self.pending = node
         self._move_when_sized()
 
@@ -301,16 +316,21 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
             return self._shown
         shown: list[PostNode] = []
         guides: dict[PostNode, str] = {}
-
-        def visit(nodes: list[PostNode], prefix: str, top: bool) -> None:
-            for n, node in enumerate(nodes):
-                last = n == len(nodes) - 1
-                guides[node] = "" if top else prefix + (LAST if last else BRANCH)
-                shown.append(node)
-                if node.children and node.is_expanded:
-                    visit(node.children, "" if top else prefix + (SPACE if last else PIPE), False)
-
-        visit(self.root.children, "", True)
+        # Depth first without recursion (a chain of replies can be deeper than Python's
+        # stack): (node, the guides of its ancestors, last of its siblings, cut short).
+        stack = _children_of(self.root, "", False)
+        while stack:
+            node, prefix, last, cut = stack.pop()
+            top = node.parent is self.root
+            guides[node] = (
+                "" if top else (DEEPER if cut else "") + prefix + (LAST, BRANCH)[not last]
+            )
+            shown.append(node)
+            if node.children and node.is_expanded:
+                inner = "" if top else prefix + (SPACE if last else PIPE)
+                if len(inner) > 2 * GUIDE_LEVELS:
+                    inner, cut = inner[2:], True
+                stack += _children_of(node, inner, cut)
         self._shown, self._guides = shown, guides
         self._line_of = {node: n for n, node in enumerate(shown)}
         return shown

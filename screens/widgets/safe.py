@@ -25,7 +25,10 @@ def ago(at: float | None, now: float | None = None) -> str:
     """How long ago `at` was, in words short enough for a table cell ("3h ago")."""
     if not at:
         return "never"
-    seconds = max(0, int((now or time.time()) - at))
+    try:
+        seconds = max(0, int((now or time.time()) - at))
+    except (TypeError, ValueError, OverflowError):  # a time only a bad row could hold
+        return "?"
     for size, unit in ((86400 * 365, "y"), (86400 * 7, "w"), (86400, "d"), (3600, "h"), (60, "m")):
         if seconds >= size:
             return f"{seconds // size}{unit} ago"
