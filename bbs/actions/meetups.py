@@ -21,6 +21,7 @@ PAST_GRACE_S = 86_400.0
 """An event may start at most a day ago (one entered late, on the evening itself)."""
 AHEAD_S = 5 * 365.25 * 86_400
 """...and at most five years ahead: far enough for any meetup, near enough to show."""
+WINDOW = "a meetup starts from a day ago to five years ahead"
 ZONE_MAX = 64
 """The longest zone name looked up (the longest IANA name is 32 characters)."""
 NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
@@ -62,8 +63,9 @@ def parse_when(when: str, tz: str) -> float:
     try:
         starts = local.replace(tzinfo=zone).timestamp()
         back = datetime.fromtimestamp(starts, zone).replace(tzinfo=None)
-    except (OverflowError, OSError, ValueError):
-        raise TextError("That date is further off than a calendar can show.") from None
+    except (OverflowError, OSError, ValueError):  # year 1 or 9999 in a zone off UTC
+        starts = float("inf") if local.year > 1970 else float("-inf")
+        back = local
     if back != local:
         raise TextError(
             f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it"
@@ -75,9 +77,9 @@ def parse_when(when: str, tz: str) -> float:
 def check_window(starts_at: float, now: float) -> None:
     """Refuse a start more than a day past or more than five years ahead."""
     if starts_at < now - PAST_GRACE_S:
-        raise TextError("That time has passed: a meetup starts at most a day ago.")
+        raise TextError(f"That time has passed: {WINDOW}.")
     if starts_at > now + AHEAD_S:
-        raise TextError("That is more than five years ahead: plan meetups closer to now.")
+        raise TextError(f"That is more than five years ahead: {WINDOW}.")
 
 
 def event_model(slug: str, row: Row, mine: str | None) -> Event:
