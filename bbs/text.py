@@ -69,8 +69,19 @@ _CONTROLS_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BI
 _CONTROLS_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CLASS}]")
 
 
+MARKS_PER_LETTER = 4
+"""Combining marks kept on one letter (Vietnamese needs two, Hebrew with its points a few):
+a run of dozens ("Zalgo" text) draws over the lines above and below in a terminal."""
+_MARK_RUNS = re.compile(
+    f"([\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+    f"{{{MARKS_PER_LETTER}}})[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff"
+    f"\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+
+
 def clean(text: str, *, multiline: bool = True) -> str:
-    """Return `text` with escape sequences, controls and bidi overrides removed.
+    """Return `text` with escape sequences, controls and bidi overrides removed, and runs
+    of combining marks cut to MARKS_PER_LETTER.
 
     Newlines and tabs are kept when `multiline`; otherwise each becomes a
     space. Carriage returns become newlines. Cleaning twice changes nothing.
@@ -78,6 +89,8 @@ def clean(text: str, *, multiline: bool = True) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or _C1_INTRODUCERS.search(text):
         text = _SEQUENCES.sub("", text)
+    if not text.isascii():
+        text = _MARK_RUNS.sub(r"\1", text)
     if not multiline:
         text = text.replace("\n", " ").replace("\t", " ")
         return _CONTROLS_ONE_LINE.sub("", text)
