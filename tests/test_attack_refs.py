@@ -165,3 +165,11 @@ def test_exec_columns_stay_columns_whatever_the_title(forum: Forum) -> None:
     events = run(forum, GUEST, "events garden").stdout.splitlines()
     at_column = {cell_len(line[: line.index("  @ ")]) for line in events}
     assert len(events) == len(NASTY_TITLES) and len(at_column) == 1
+
+
+def test_a_letter_keeps_at_most_four_combining_marks(forum: Forum) -> None:
+    bob = who(forum, "bob")
+    thread_id, _ = forum.start_thread(bob, "garden", "general", "e" + "\u0301" * 100, "ok")
+    title = forum.read_thread(GUEST, "garden", thread_id).thread.title
+    assert title == "e" + "\u0301" * 4
+    assert forum.read_thread(GUEST, "garden", thread_id).posts[0].body == "ok"

@@ -11,13 +11,16 @@ from bbs.text import clean
 
 def safe(text: str, style: str = "") -> Text:
     """User text as a Rich `Text`: cleaned of controls, markup never interpreted."""
-    return Text(clean(text or ""), style=style)
+    if not isinstance(text, str):  # a BLOB or a number a bad row held: shown, never a crash
+        text = "?" if text else ""
+    return Text(clean(text), style=style)
 
 
 def one_line(text: str, width: int = 60) -> str:
     """The first line of `text`, cleaned, cut to `width` characters with an ellipsis."""
     # Only the start can show: clean a window of it, not a whole 20,000-character post.
-    first = clean((text or "")[: width * 8], multiline=False).strip()
+    shown = text if isinstance(text, str) else ("?" if text else "")
+    first = clean(shown[: width * 8], multiline=False).strip()
     return first if len(first) <= width else first[: width - 1] + "…"
 
 
