@@ -10,6 +10,7 @@ once per post, state (cursor or not) and width; a cursor key redraws two lines.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -46,13 +47,6 @@ def post_label(post: Post, unread: bool) -> Text:
     else:
         label.append_text(safe(one_line(post.body, 50)))
     return label
-
-
-def _children_of(node: PostNode, prefix: str, cut: bool) -> list[tuple[PostNode, str, bool, bool]]:
-    """A node's children as stack entries for `_visible`, the first on top."""
-    kids = node.children
-    end = len(kids) - 1
-    return [(kids[n], prefix, n == end, cut) for n in range(end, -1, -1)]
 
 
 class PostNode:
@@ -317,20 +311,31 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
         shown: list[PostNode] = []
         guides: dict[PostNode, str] = {}
         # Depth first without recursion (a chain of replies can be deeper than Python's
-        # stack): (node, the guides of its ancestors, last of its siblings, cut short).
-        stack = _children_of(self.root, "", False)
-        while stack:
-            node, prefix, last, cut = stack.pop()
-            top = node.parent is self.root
-            guides[node] = (
-                "" if top else (DEEPER if cut else "") + prefix + (LAST, BRANCH)[not last]
-            )
-            shown.append(node)
+        # stack): the level being walked in locals (its nodes, the next one's index, the
+        # guides of the levels above, whether those were cut short, whether it is the top),
+        # the levels above it in `frames`.
+        frames: list[list[Any]] = []
+        nodes, n, prefix, cut, top = self.root.children, 0, "", False, True
+        widest = 2 * GUIDE_LEVELS
+        add = shown.append
+        while True:
+            if n == len(nodes):
+                if not frames:
+                    break
+                nodes, n, prefix, cut, top = frames.pop()
+                continue
+            node = nodes[n]
+            n += 1
+            add(node)
+            last = n == len(nodes)
+            if not top:
+                guides[node] = (DEEPER + prefix if cut else prefix) + (LAST if last else BRANCH)
             if node.children and node.is_expanded:
+                frames.append([nodes, n, prefix, cut, top])
                 inner = "" if top else prefix + (SPACE if last else PIPE)
-                if len(inner) > 2 * GUIDE_LEVELS:
+                if len(inner) > widest:
                     inner, cut = inner[2:], True
-                stack += _children_of(node, inner, cut)
+                nodes, n, prefix, top = node.children, 0, inner, False
         self._shown, self._guides = shown, guides
         self._line_of = {node: n for n, node in enumerate(shown)}
         return shown
