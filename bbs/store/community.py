@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bbs.shown import LATEST
 from bbs.store.db import Store
 from bbs.store.schema import community_migrations, migrate
 
@@ -28,6 +29,21 @@ _UNREAD = (
     f" AND p.author_id != :me AND p.hidden = 0 AND {_NOT_READ_ONE_BY_ONE}"
 )
 
+
+_POST_COLUMNS = (
+    "p.id, p.thread_id, p.parent_id, p.depth, p.author, p.body, p.created, p.edited_at,"
+    " p.hidden, p.hidden_reason"
+)
+"""What a screen shows of a post: not its path (ten characters a level, ~1 KB a post in a
+thread 200 deep, made into a string for every post of every load) nor ids it does not need."""
+_POST_SHOWS = (
+    "p.created BETWEEN 0 AND :latest AND coalesce(p.edited_at, 0) BETWEEN 0 AND :latest"
+    " AND typeof(p.depth) = 'integer' AND p.depth >= 0"
+    " AND typeof(p.body) = 'text' AND typeof(p.author) = 'text'"
+)
+"""What a post row must hold to be shown, checked by the query (in C: 5,000 rows a load).
+Text and BLOBs sort after every number in SQLite, so BETWEEN also refuses a time that is
+not a number."""
 
 UNREAD_CAP = 1000
 """Unread counts stop here: a screen shows '999+' rather than count a huge backlog."""
@@ -135,13 +151,16 @@ class CommunityStore(Store):
         )
 
     def posts(self, thread_id: int, me: int, after_id: int = 0) -> list[Row]:
-        """The posts of a thread (those after post `after_id`) in tree order, unread flagged."""
+        """The posts of a thread (those after post `after_id`) in tree order, unread flagged,
+        and `shows` false for a row holding what no screen can show (see bbs.shown): the
+        columns of `_POST_COLUMNS`."""
         return self.rows(
-            f"SELECT p.*, ({_UNREAD}) AS unread FROM posts p"
+            f"SELECT {_POST_COLUMNS}, ({_UNREAD}) AS unread, ({_POST_SHOWS}) AS shows"
+            " FROM posts p"
             " LEFT JOIN read_horizons h ON h.person_id = :me"
             " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
             " WHERE p.thread_id = :thread AND p.id > :after ORDER BY p.path",
-            {"me": me, "thread": thread_id, "after": after_id},
+            {"me": me, "thread": thread_id, "after": after_id, "latest": LATEST},
         )
 
     def post(self, post_id: int) -> Row | None:
