@@ -212,6 +212,8 @@ class Welcome:
     events: tuple[Event, ...] = field(default_factory=tuple)
     events_unshown: int = 0
     """Upcoming events left out because what is stored for them cannot be shown."""
+    missing: tuple[str, ...] = ()
+    """Parts of the page that failed to load ("one-liners"): the rest is still shown."""
 
 
 @dataclass(frozen=True)

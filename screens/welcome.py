@@ -154,6 +154,8 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         )
         news = Text(f"● {welcome.new_posts} new posts since your last visit", style="bold")
         news.append(f"   ✉ {welcome.unread_mail} unread mail")
+        if welcome.missing:
+            news.append(f"\n{', '.join(welcome.missing)}: could not be shown", style="italic")
         if not person.is_guest:
             news.append("\nx discover  p profile  n found a community", style="dim")
         frame = self.app.theme_variables.get("secondary", "")

@@ -295,3 +295,20 @@ def test_text_that_ics_must_escape_parses_back(forum: Forum) -> None:
     assert (str(vevent["SUMMARY"]), str(vevent["LOCATION"])) == (title, place)
     assert str(vevent["DESCRIPTION"]).startswith(description)
     assert vevent["STATUS"] == "CONFIRMED"
+
+
+async def test_a_part_of_the_welcome_page_that_fails_leaves_the_rest(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good_event(forum)
+
+    def broken() -> list[object]:
+        raise RuntimeError("one-liners table damaged")
+
+    monkeypatch.setattr(forum, "oneliners", broken)
+    app = app_for(forum, who(forum, "bob"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        text = screen_text(app)
+        assert "one-liners: could not be shown" in text and "Seed swap" in text
+        assert "welcome, Bob" in text

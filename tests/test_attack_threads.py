@@ -18,7 +18,7 @@ from screens.thread import ThreadScreen
 from screens.widgets.post_tree import GUIDE_LEVELS, PostTree
 from tests.conftest import who
 from tests.test_commands_life import run
-from tests.ui_helpers import app_for, screen_text, settle
+from tests.ui_helpers import app_for, notices, screen_text, settle
 
 
 def old_chain(forum: Forum, depth: int) -> tuple[int, list[int]]:
@@ -242,5 +242,32 @@ async def test_a_board_shows_the_rest_when_a_thread_cannot_be_shown(forum: Forum
         await pilot.press("enter")
         await settle(pilot)
         assert app.is_running and "Fine thread" in screen_text(app)
+        assert "1 thread could not be shown" in notices(app)
     refused = run(forum, GUEST, f"thread garden/{spoilt}")
     assert refused.status == 1 and "cannot be shown" in refused.stderr
+
+
+async def test_search_and_the_new_scan_say_what_they_left_out(forum: Forum) -> None:
+    from screens.newscan import NewScanScreen
+    from screens.search import SearchScreen
+
+    ada, bob = who(forum, "ada"), who(forum, "bob")
+    thread_id, first = forum.start_thread(ada, "garden", "general", "Jasmine", "jasmine tea")
+    forum.reply(ada, "garden", first, "more jasmine")
+    bad = bad_post(forum, thread_id, first, created="tomorrow")
+    conn = sqlite3.connect(forum.data_dir / "communities" / "garden.db")
+    with conn:
+        conn.execute("UPDATE posts SET body = 'jasmine spoilt' WHERE id = ?", (bad,))
+    conn.close()
+    hits = forum.search(bob, "jasmine")
+    assert hits.unshown == 1 and len(hits) >= 2
+    app = app_for(forum, bob)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.push_screen(SearchScreen())
+        await settle(pilot)
+        await pilot.press(*"jasmine", "enter")
+        await settle(pilot)
+        assert "1 result could not be shown" in screen_text(app)
+        app.push_screen(NewScanScreen())
+        await settle(pilot)
+        assert "could not be shown" in screen_text(app) and "new posts" in screen_text(app)

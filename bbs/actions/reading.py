@@ -288,10 +288,11 @@ class ReadingActions(ForumBase):
         del found[limit:]
         return found
 
-    def search(self, viewer: Person, query: str, limit: int = 50) -> list[SearchHit]:
+    def search(self, viewer: Person, query: str, limit: int = 50) -> Listing[SearchHit]:
         """Full-text search over every community the viewer may read, best matches first."""
         query = clean_field("query", query)
         hits: list[tuple[float, SearchHit]] = []
+        unshown = 0
         blocked = self.blocked_handles(viewer)
         for row in self.hub.communities():
             if not self._may_read(viewer, row):
@@ -303,8 +304,11 @@ class ReadingActions(ForumBase):
                 seen.add(r["id"])
                 found = rows_to_models([r], partial(_hit, row), "search hit", _row_id)
                 hits += [(r["rank"], hit) for hit in found]
+                unshown += found.unshown
         hits.sort(key=lambda pair: pair[0])
-        return [hit for _, hit in hits[:limit]]
+        best: Listing[SearchHit] = Listing(hit for _, hit in hits[:limit])
+        best.unshown = unshown
+        return best
 
     def thread_first_post(self, viewer: Person, slug: str, thread_id: int) -> int | None:
         """The id of a thread's first post, or None when there is no such thread."""
