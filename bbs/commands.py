@@ -200,6 +200,10 @@ def _plain(obj: Any) -> Any:
         return [_plain(v) for v in obj]
     if isinstance(obj, str):
         return clean(obj)
+    if isinstance(obj, bytes):  # a BLOB a bad row held where text belongs: JSON has no bytes
+        return "?"
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
     return obj
 
 
