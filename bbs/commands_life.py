@@ -1,4 +1,5 @@
-"""Exec commands for community life: found, join, mail, inbox, events, rsvp, oneliner.
+"""Exec commands for community life: found, join, mail, inbox, events, rsvp, ics, cancelling
+and deleting events, oneliner.
 
 Registered into `bbs.commands`' registry on import; same rules as the TUI, each
 with `--json`.
@@ -10,8 +11,19 @@ import argparse
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from bbs.commands import CommandContext, Reply, _line, _plain, _when, command, resolve_ref
+from bbs.commands import (
+    CommandContext,
+    Reply,
+    _fit,
+    _line,
+    _plain,
+    _when,
+    an_id,
+    command,
+)
 from bbs.models import Event
+from bbs.refs import Resolver
+from bbs.shown import unshown_note
 
 
 def _found_args(p: argparse.ArgumentParser) -> None:
@@ -67,7 +79,7 @@ def join(ctx: CommandContext, args: argparse.Namespace) -> Reply:
 def _mail_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("handle")
     p.add_argument("--subject", default="")
-    p.add_argument("--conversation", type=int, default=None, help="reply in a conversation")
+    p.add_argument("--conversation", type=an_id, default=None, help="reply in a conversation")
 
 
 @command("mail", "send private mail (body on stdin)", reads_stdin=True, args=_mail_args)
@@ -79,7 +91,7 @@ def mail(ctx: CommandContext, args: argparse.Namespace) -> Reply:
 
 
 def _inbox_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("conversation", nargs="?", type=int, help="read one conversation")
+    p.add_argument("conversation", nargs="?", type=an_id, help="read one conversation")
 
 
 @command("inbox", "your conversations, or one of them", args=_inbox_args)
@@ -97,8 +109,8 @@ def inbox(ctx: CommandContext, args: argparse.Namespace) -> Reply:
         return Reply(_plain(messages), "\n".join(lines))
     found = ctx.forum.inbox(ctx.viewer)
     lines = [
-        f"{c.conversation_id:<6} {'*' if c.unread else ' '} {_line(c.other):<16}"
-        f" {c.kind:<8} {_line(c.subject)[:36]:<36} {_when(c.last_sent)}"
+        f"{c.conversation_id:<6} {'*' if c.unread else ' '} {_fit(c.other, 16)}"
+        f" {c.kind:<8} {_fit(c.subject, 36)} {_when(c.last_sent)}"
         for c in found
     ] or ["Your inbox is empty."]
     return Reply(_plain(found), "\n".join(lines))
@@ -111,44 +123,84 @@ def _events_args(p: argparse.ArgumentParser) -> None:
 def _event_line(e: Event) -> str:
     local = datetime.fromtimestamp(e.starts_at, ZoneInfo(e.tz))
     mine = f"  you: {e.my_rsvp}" if e.my_rsvp else ""
+    cancelled = "  CANCELLED" + (f": {_line(e.cancel_reason)}" if e.cancel_reason else "")
     return (
-        f"{e.community}/{e.id:<4} {local:%a %d %b %Y %H:%M} {e.tz:<16} {_line(e.title)[:40]}"
-        f"  @ {_line(e.place)[:40]}  ({e.going} going, {e.maybe} maybe){mine}"
+        f"{_fit(e.ref, 24)} {local:%a %d %b %Y %H:%M} {_fit(e.tz, 16)} {_fit(e.title, 40)}"
+        f"  @ {_fit(e.place, 40)}  ({e.going} going, {e.maybe} maybe){mine}"
+        f"{cancelled if e.cancelled else ''}"
     )
+
+
+def _event_data(e: Event) -> dict[str, object]:
+    return {**_plain(e), "ref": e.ref}
 
 
 @command("events", "a community's upcoming meetups", args=_events_args)
 def events(ctx: CommandContext, args: argparse.Namespace) -> Reply:
     found = ctx.forum.events(ctx.viewer, args.community)
-    return Reply(_plain(found), "\n".join(_event_line(e) for e in found) or "No meetups planned.")
+    return Reply(
+        [_event_data(e) for e in found],
+        "\n".join(_event_line(e) for e in found) or "No meetups planned.",
+        note=unshown_note(found.unshown, "event"),
+    )
+
+
+EVENT_REF = "a meetup: COMMUNITY/eID (or COMMUNITY/ID, or ID)"
 
 
 def _rsvp_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("event_id", help="COMMUNITY/ID or ID")
+    p.add_argument("event_id", help=EVENT_REF)
     p.add_argument("answer", choices=["going", "maybe", "no"])
 
 
 @command("rsvp", "answer a meetup: going, maybe or no", args=_rsvp_args)
 def rsvp(ctx: CommandContext, args: argparse.Namespace) -> Reply:
-    slug, event_id = resolve_ref(ctx, args.event_id, "event")
+    slug, event_id = Resolver(ctx.forum, ctx.viewer).event(args.event_id)
     ctx.forum.rsvp(ctx.viewer, slug, event_id, args.answer)
     detail = ctx.forum.event(ctx.viewer, slug, event_id)
     return Reply(
-        _plain(detail),
-        f"{slug}/{event_id}: {args.answer} "
+        {**_plain(detail), "ref": detail.event.ref},
+        f"{detail.event.ref}: {args.answer} "
         f"({detail.event.going} going, {detail.event.maybe} maybe)",
     )
 
 
 def _ics_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("event_id", help="COMMUNITY/ID or ID")
+    p.add_argument("event_id", help=EVENT_REF)
 
 
 @command("ics", "a meetup as an iCalendar (.ics) file", args=_ics_args)
 def ics(ctx: CommandContext, args: argparse.Namespace) -> Reply:
-    slug, event_id = resolve_ref(ctx, args.event_id, "event")
+    slug, event_id = Resolver(ctx.forum, ctx.viewer).event(args.event_id)
     text = ctx.forum.event_ics(ctx.viewer, slug, event_id)
     return Reply({"community": slug, "event_id": event_id, "ics": text}, text)
+
+
+def _manage_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("event_id", help=EVENT_REF)
+    p.add_argument("--reason", default="", help="for the moderation log (a moderator must)")
+
+
+@command(
+    "cancel-event",
+    "cancel a meetup you planned or moderate: it stays, marked, for those who answered",
+    args=_manage_args,
+)
+def cancel_event(ctx: CommandContext, args: argparse.Namespace) -> Reply:
+    slug, event_id = Resolver(ctx.forum, ctx.viewer).event(args.event_id)
+    ctx.forum.cancel_event(ctx.viewer, slug, event_id, args.reason)
+    ref = ctx.forum.event(ctx.viewer, slug, event_id).event.ref
+    return Reply({"ref": ref, "status": "cancelled"}, f"{ref}: cancelled")
+
+
+@command(
+    "delete-event", "delete a meetup you planned or moderate, and its answers", args=_manage_args
+)
+def delete_event(ctx: CommandContext, args: argparse.Namespace) -> Reply:
+    slug, event_id = Resolver(ctx.forum, ctx.viewer).event(args.event_id)
+    ctx.forum.delete_event(ctx.viewer, slug, event_id, args.reason)
+    ref = f"{slug}/e{event_id}"
+    return Reply({"ref": ref, "status": "deleted"}, f"{ref}: deleted")
 
 
 def _oneliner_args(p: argparse.ArgumentParser) -> None:

@@ -8,6 +8,9 @@ cooperate through `super()` on the posting hooks (`_before_write`, `_after_post`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from bbs.actions.bridges import BridgeActions
 from bbs.actions.culture import CultureActions
 from bbs.actions.limits import LimitsActions
@@ -17,7 +20,11 @@ from bbs.actions.moderation import ModerationActions
 from bbs.actions.people import PeopleActions
 from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
-from bbs.models import Person, Welcome
+from bbs.errors import ForumError
+from bbs.models import Event, Person, Welcome
+from bbs.shown import Listing, note_bad
+
+T = TypeVar("T")
 
 
 class Forum(
@@ -34,13 +41,30 @@ class Forum(
     """The forum on one data dir: `Forum(data_dir, config, bus)`."""
 
     def welcome(self, viewer: Person) -> Welcome:
-        """Everything the welcome screen shows, in one call."""
+        """Everything the welcome screen shows, in one call; a part that fails is left out
+        and named in `missing` (logged once), the rest still shown."""
+        missing: list[str] = []
+
+        def part(what: str, call: Callable[[], T], empty: T) -> T:
+            try:
+                return call()
+            except ForumError:
+                raise
+            except Exception as error:  # ours: one part of the page, not the whole sign-in
+                note_bad(f"welcome {what}", (type(error).__name__, str(error)[:200]), error, True)
+                missing.append(what)
+                return empty
+
+        nothing: Listing[Event] = Listing()
+        events = part("upcoming events", lambda: self.upcoming_events(viewer), nothing)
         return Welcome(
             board_name=self.board_name(),
-            bulletin=self.bulletin(),
-            new_posts=self.unread_count_since_last_visit(viewer),
-            unread_mail=self.unread_mail(viewer),
-            oneliners=tuple(self.oneliners()),
-            callers=tuple(self.last_callers()),
-            events=tuple(self.upcoming_events(viewer)),
+            bulletin=part("bulletin", self.bulletin, ""),
+            new_posts=part("new posts", lambda: self.unread_count_since_last_visit(viewer), 0),
+            unread_mail=part("unread mail", lambda: self.unread_mail(viewer), 0),
+            oneliners=part("one-liners", lambda: tuple(self.oneliners()), ()),
+            callers=part("last callers", lambda: tuple(self.last_callers()), ()),
+            events=tuple(events),
+            events_unshown=events.unshown,
+            missing=tuple(missing),
         )

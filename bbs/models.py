@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+MAX_ID = 2**63 - 1
+"""The largest id SQLite can hold: a larger number names nothing (and must not reach SQLite,
+which refuses it with an OverflowError)."""
+
 
 class Role(StrEnum):
     """A person's role on the whole board."""
@@ -127,6 +131,21 @@ class Post:
         return str(self.id)
 
 
+def thread_ref(slug: str, thread_id: int) -> str:
+    """How a thread is named in commands and their output: 'night-gardeners/10'."""
+    return f"{slug}/{thread_id}"
+
+
+def post_ref(slug: str, post_id: int) -> str:
+    """How a post is named: 'night-gardeners/p42' (never the same spelling as a thread)."""
+    return f"{slug}/p{post_id}"
+
+
+def event_ref(slug: str, event_id: int) -> str:
+    """How a meetup is named: 'night-gardeners/e3'."""
+    return f"{slug}/e{event_id}"
+
+
 @dataclass(frozen=True)
 class ThreadView:
     """A whole thread in display order: each post follows its parent, depth-first."""
@@ -135,6 +154,8 @@ class ThreadView:
     posts: tuple[Post, ...]
     blocked: frozenset[str] = frozenset()
     """Whom the viewer blocked (their new replies, arriving live, are shown as blocked)."""
+    unshown: int = 0
+    """Posts left out because what is stored for them cannot be shown (see bbs.shown)."""
 
     def children(self, post_id: int | None) -> list[Post]:
         return [p for p in self.posts if p.parent_id == post_id]
@@ -189,6 +210,10 @@ class Welcome:
     oneliners: tuple[OneLiner, ...] = ()
     callers: tuple[Caller, ...] = ()
     events: tuple[Event, ...] = field(default_factory=tuple)
+    events_unshown: int = 0
+    """Upcoming events left out because what is stored for them cannot be shown."""
+    missing: tuple[str, ...] = ()
+    """Parts of the page that failed to load ("one-liners"): the rest is still shown."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +228,13 @@ class Event:
     going: int = 0
     maybe: int = 0
     my_rsvp: str | None = None
+    author: str = ""
+    cancelled: bool = False
+    cancel_reason: str = ""
+
+    @property
+    def ref(self) -> str:
+        return event_ref(self.community, self.id)
 
 
 @dataclass(frozen=True)
@@ -215,6 +247,8 @@ class Rsvp:
 class EventDetail:
     event: Event
     rsvps: tuple[Rsvp, ...]
+    can_manage: bool = False
+    """Whether the viewer may cancel or delete it (its author, the moderators, the sysop)."""
 
     def answered(self, answer: str) -> list[str]:
         return [r.handle for r in self.rsvps if r.answer == answer]

@@ -9,6 +9,7 @@ is stored, and the UI cleans again when rendering (it never trusts the store).
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bbs.errors import TextError
 
@@ -68,8 +69,19 @@ _CONTROLS_MULTILINE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff{_BI
 _CONTROLS_ONE_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f\ud800-\udfff{_BIDI_CLASS}]")
 
 
+MARKS_PER_LETTER = 4
+"""Combining marks kept on one letter (Vietnamese needs two, Hebrew with its points a few):
+a run of dozens ("Zalgo" text) draws over the lines above and below in a terminal."""
+_MARK_RUNS = re.compile(
+    f"([\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]"
+    f"{{{MARKS_PER_LETTER}}})[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff"
+    f"\u20d0-\u20ff\ufe20-\ufe2f]+"
+)
+
+
 def clean(text: str, *, multiline: bool = True) -> str:
-    """Return `text` with escape sequences, controls and bidi overrides removed.
+    """Return `text` with escape sequences, controls and bidi overrides removed, and runs
+    of combining marks cut to MARKS_PER_LETTER.
 
     Newlines and tabs are kept when `multiline`; otherwise each becomes a
     space. Carriage returns become newlines. Cleaning twice changes nothing.
@@ -77,6 +89,8 @@ def clean(text: str, *, multiline: bool = True) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x1b" in text or _C1_INTRODUCERS.search(text):
         text = _SEQUENCES.sub("", text)
+    if not text.isascii():
+        text = _MARK_RUNS.sub(r"\1", text)
     if not multiline:
         text = text.replace("\n", " ").replace("\t", " ")
         return _CONTROLS_ONE_LINE.sub("", text)
@@ -88,12 +102,29 @@ def clean_line(text: str) -> str:
     return clean(text, multiline=False).strip()
 
 
+# Characters that draw nothing on their own: format characters (zero-width space and
+# joiners), combining marks with nothing to sit on, spaces, and the blank letters
+# (Hangul fillers, the blank Braille pattern) that pass for text.
+_NOTHING_SHOWN = frozenset({"Cc", "Cf", "Mn", "Me", "Zs", "Zl", "Zp"})
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_something(text: str) -> bool:
+    """Whether any character of `text` draws something (a title of zero-width spaces,
+    or of combining marks alone, cleans to nothing a reader can see)."""
+    return any(
+        ch not in _BLANK_LETTERS and unicodedata.category(ch) not in _NOTHING_SHOWN for ch in text
+    )
+
+
 def check_length(field: str, text: str, *, required: bool = True) -> str:
     """Raise TextError naming the limit when `text` is empty (if required) or too long."""
     limit = LIMITS[field]
     label = field.replace("_", " ")
     if required and not text.strip():
         raise TextError(f"The {label} is empty.")
+    if required and not shows_something(text):
+        raise TextError(f"The {label} has nothing that shows: only invisible characters.")
     if len(text) > limit:
         raise TextError(f"The {label} is {len(text):,} characters; the limit is {limit:,}.")
     return text

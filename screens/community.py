@@ -11,11 +11,12 @@ from textual.widgets import Static
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
 from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
+from bbs.shown import Listing, unshown_note
 from screens.composer import ComposerScreen
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.first_frame import HoldsFirstFrame
-from screens.widgets.forum_call import deliver
+from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable
 from screens.widgets.row_table import RowTable
@@ -108,6 +109,9 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         except ForumError as error:
             deliver(self, self._refused, str(error), slug)
             return
+        except Exception as error:  # ours: logged once, the session goes on
+            deliver(self, self._refused, ours(self, error), slug)
+            return
         deliver(self, self._show, info, boards)
 
     def _refused(self, message: str, slug: str) -> None:
@@ -166,6 +170,9 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         except ForumError as error:
             deliver(self, self.notify, str(error), severity="error", markup=False)
             return
+        except Exception as error:  # ours: logged once, the session goes on
+            deliver(self, self.notify, ours(self, error), severity="error", markup=False)
+            return
         deliver(self, self._show_threads, slug, board, threads)
 
     def _show_threads(self, slug: str, board: str, threads: list[ThreadSummary]) -> None:
@@ -185,6 +192,8 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             for t in threads
         ]
         self.query_one("#threads", RowTable).refill(rows)
+        if isinstance(threads, Listing) and threads.unshown:
+            self.notify(unshown_note(threads.unshown, "thread"), severity="warning", timeout=4)
 
     @staticmethod
     def _title_cell(thread: ThreadSummary) -> Text:

@@ -17,7 +17,7 @@ from bbs.models import Post
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.confirm import ConfirmScreen
-from screens.widgets.forum_call import deliver
+from screens.widgets.forum_call import deliver, forum_call
 from screens.widgets.lines import BlankBackground
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.safe import one_line, safe
@@ -80,6 +80,19 @@ class ComposerScreen(BlankBackground, Screen[int | None]):
     def on_mount(self) -> None:
         self.query_one("#preview").display = False
         self.query_one("#title" if self.draft.kind == "thread" else "#body").focus()
+        parent = self.draft.parent
+        if parent is not None:  # past the depth limit a reply goes beside: say so first
+            forum_call(
+                self,
+                lambda s: s.forum.reply_note(s.person, self.draft.slug, parent.id),
+                self._show_note,
+            )
+
+    def _show_note(self, note: str) -> None:
+        if note:
+            heading = self._heading()
+            heading.append_text(safe(f"\n{note}", "italic"))
+            self.query_one("#context", Static).update(heading)
 
     def _heading(self) -> Text:
         d = self.draft

@@ -9,10 +9,11 @@ from textual.binding import Binding
 
 from bbs.live import LiveEvent
 from bbs.models import CommunitySummary
+from bbs.shown import Listing, unshown_note
 from screens.community import CommunityScreen
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.first_frame import HoldsFirstFrame
-from screens.widgets.forum_call import deliver
+from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable
 from screens.widgets.row_table import RowTable
@@ -59,7 +60,11 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     @work(thread=True, exclusive=True, group="directory")
     def reload(self) -> None:
         session = session_of(self)
-        found = session.forum.list_communities(session.person)
+        try:
+            found = session.forum.list_communities(session.person)
+        except Exception as error:  # ours (nobody is refused the directory): logged once
+            deliver(self, self.notify, ours(self, error), severity="error", markup=False)
+            return
         deliver(self, self._show, found)
 
     def _show(self, found: list[CommunitySummary]) -> None:
@@ -78,6 +83,8 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             for c in found
         ]
         self.query_one(RowTable).refill(rows)
+        if isinstance(found, Listing) and found.unshown:
+            self.notify(unshown_note(found.unshown, "community"), severity="warning", timeout=4)
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         c = self.communities.get(event.key)

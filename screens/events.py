@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,6 +17,7 @@ from textual.widgets import Label, Static
 from bbs.live import LiveEvent
 from bbs.models import Event, EventDetail
 from bbs.session import Session
+from bbs.shown import Listing, unshown_note
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.field import Field
@@ -35,23 +37,31 @@ _LAST_TZ: dict[int, str] = {}
 
 def local_when(event: Event, now: datetime | None = None) -> str:
     """When, in the event's own zone: 'Sat 05 Dec 19:30 Europe/London' (year if not this one)."""
-    local = datetime.fromtimestamp(event.starts_at, ZoneInfo(event.tz))
+    try:
+        local = datetime.fromtimestamp(event.starts_at, ZoneInfo(event.tz))
+    except (ValueError, OverflowError, OSError, TypeError):  # the forum shows no such event
+        return f"? {one_line(event.tz, 32)}"
     year = "" if local.year == (now or datetime.now(local.tzinfo)).year else f" {local.year}"
     return f"{local:%a %d %b}{year} {local:%H:%M} {event.tz}"
 
 
-def upcoming_text(events: tuple[Event, ...] | list[Event]) -> Text:
+def upcoming_text(events: tuple[Event, ...] | list[Event], unshown: int = 0) -> Text:
     """'Upcoming events' for the welcome screen: when, what, where (community)."""
     text = Text("Upcoming events\n", style="bold underline")
     for e in events:
         text.append(f"{local_when(e)}\n")
-        text.append_text(safe(f"  {one_line(e.title, 40)} ({e.community})\n"))
+        cancelled = "CANCELLED: " if e.cancelled else ""
+        text.append_text(safe(f"  {cancelled}{one_line(e.title, 40)} ({e.community})\n"))
     if not events:
         text.append("None planned in your communities.\n", style="italic")
+    if unshown:
+        text.append(f"{unshown_note(unshown, 'event')}\n", style="italic")
     return text
 
 
 def my_answer(event: Event) -> str:
+    if event.cancelled:
+        return "cancelled"
     return ANSWER_WORDS.get(event.my_rsvp or "", "no answer yet")
 
 
@@ -95,13 +105,13 @@ class EventsScreen(LiveScreen[None]):
         self.notify(message, severity="error", markup=False)
         self.dismiss()
 
-    def _show(self, events: list[Event]) -> None:
+    def _show(self, events: Listing[Event]) -> None:
         rows = [
             (
                 str(e.id),
                 (
                     local_when(e),
-                    safe(one_line(e.title, 24)),
+                    safe(("✗ " if e.cancelled else "") + one_line(e.title, 24)),
                     safe(one_line(e.place, 16)),
                     f"{e.going} / {e.maybe}",
                     my_answer(e),
@@ -110,10 +120,12 @@ class EventsScreen(LiveScreen[None]):
             for e in events
         ]
         self.query_one(RowTable).refill(rows)
+        title = f"Upcoming events in {self.slug}"
         if not events:
-            self.query_one("#events-title", Static).update(
-                safe(f"No upcoming events in {self.slug}. Press n to plan one.")
-            )
+            title = f"No upcoming events in {self.slug}. Press n to plan one."
+        if events.unshown:
+            title += f" ({unshown_note(events.unshown, 'event')})"
+        self.query_one("#events-title", Static).update(safe(title))
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         self.app.push_screen(EventScreen(self.slug, int(event.key)))
@@ -133,6 +145,8 @@ def detail_text(detail: EventDetail) -> Text:
     """The event's heading and who answered what, plain text throughout."""
     e = detail.event
     text = Text.assemble(safe(e.title, "bold"), "\n")
+    if e.cancelled:
+        text.append_text(safe(f"CANCELLED{': ' + e.cancel_reason if e.cancel_reason else ''}\n"))
     text.append(f"When:  {local_when(e)}\n")
     text.append("Where: ")
     text.append_text(safe(e.place))
@@ -146,7 +160,8 @@ def detail_text(detail: EventDetail) -> Text:
 
 
 class EventScreen(LiveScreen[None]):
-    """One event: details and RSVPs; g going, m maybe, n no; x the iCalendar file."""
+    """One event: details and RSVPs; g going, m maybe, n no; x the iCalendar file; its author
+    and the moderators cancel (c) or delete (d) it."""
 
     CSS_PATH = "events.tcss"
     BINDINGS = [
@@ -155,12 +170,15 @@ class EventScreen(LiveScreen[None]):
         Binding("m", "rsvp('maybe')", "Maybe"),
         Binding("n", "rsvp('no')", "Not going"),
         Binding("x", "export", "Export .ics"),
+        Binding("c", "cancel_event", "Cancel event"),
+        Binding("d", "delete_event", "Delete event"),
     ]
 
     def __init__(self, slug: str, event_id: int) -> None:
         super().__init__()
         self.slug = slug
         self.event_id = event_id
+        self.detail: EventDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -181,14 +199,66 @@ class EventScreen(LiveScreen[None]):
         return event.community == self.slug and event.post_id == self.event_id
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return not (action == "rsvp" and session_of(self).person.is_guest)
+        detail = self.detail
+        if action in ("cancel_event", "delete_event"):
+            if detail is None or not detail.can_manage:
+                return False
+            return not (action == "cancel_event" and detail.event.cancelled)
+        if action == "rsvp":
+            cancelled = detail is not None and detail.event.cancelled
+            return not (session_of(self).person.is_guest or cancelled)
+        return True
 
     def reload(self) -> None:
-        forum_call(self, lambda s: s.forum.event(s.person, self.slug, self.event_id), self._show)
+        forum_call(
+            self,
+            lambda s: s.forum.event(s.person, self.slug, self.event_id),
+            self._show,
+            self._gone,
+        )
 
     def _show(self, detail: EventDetail) -> None:
+        self.detail = detail
+        self.refresh_bindings()
         self.query_one("#event-detail", Static).update(detail_text(detail))
         self.query_one(PostBody).show(detail.event.description or "*No description.*")
+
+    def _gone(self, message: str) -> None:
+        self.notify(message, severity="error", markup=False)
+        self.dismiss()
+
+    def action_cancel_event(self) -> None:
+        self._ask("Cancel this meetup", "cancel", "Cancelled: those who answered still see it.")
+
+    def action_delete_event(self) -> None:
+        self._ask("Delete this meetup and its answers", "delete", "Deleted.")
+
+    def _ask(self, question: str, act: str, done: str) -> None:
+        from screens.moderation import ReasonPrompt
+
+        detail = self.detail
+        if detail is None:
+            return
+        mine = detail.event.author == session_of(self).person.handle
+        prompt = ReasonPrompt(f"{question}? Why (it goes in the moderation log)", required=not mine)
+
+        def answered(reason: str | None) -> None:
+            if reason is not None:
+                forum_call(
+                    self,
+                    lambda s: _MANAGE[act](s, self.slug, self.event_id, reason),
+                    lambda _: self._managed(act, done),
+                    self.query_one(ErrorLine).say,
+                )
+
+        self.app.push_screen(prompt, answered)
+
+    def _managed(self, act: str, done: str) -> None:
+        self.notify(done, timeout=3)
+        if act == "delete":
+            self.dismiss()
+        else:
+            self.reload()
 
     def action_rsvp(self, answer: str) -> None:
         forum_call(
@@ -219,6 +289,12 @@ class EventScreen(LiveScreen[None]):
 
     def action_back(self) -> None:
         self.dismiss()
+
+
+_MANAGE: dict[str, Callable[[Session, str, int, str], None]] = {
+    "cancel": lambda s, slug, event_id, why: s.forum.cancel_event(s.person, slug, event_id, why),
+    "delete": lambda s, slug, event_id, why: s.forum.delete_event(s.person, slug, event_id, why),
+}
 
 
 class IcsScreen(ModalScreen[None]):

@@ -39,7 +39,13 @@ LEFT: tuple[Section, ...] = (
     ("Mail", (("Enter", "read"), ("c", "new mail"), ("Ctrl+S", "send (reply)"))),
     (
         "Events",
-        (("Enter", "open"), ("n", "new event"), ("g m n", "going maybe no"), ("x", "export .ics")),
+        (
+            ("Enter", "open"),
+            ("n", "new event"),
+            ("g m n", "going maybe no"),
+            ("x", "export .ics"),
+            ("c  d", "cancel  delete (yours, or as moderator)"),
+        ),
     ),
     ("Profile", (("e k p", "edit key password"), ("m / b", "mail / block"))),
     ("Discover", (("Enter", "open"), ("j", "join related"))),

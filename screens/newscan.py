@@ -11,9 +11,10 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bbs.models import NewPost
+from bbs.shown import Listing
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
-from screens.widgets.forum_call import deliver
+from screens.widgets.forum_call import deliver, ours
 from screens.widgets.safe import ago, one_line, safe
 from screens.widgets.session import session_of
 
@@ -59,15 +60,24 @@ class NewScanScreen(Screen[None]):
     @work(thread=True, exclusive=True)
     def load(self) -> None:
         session = session_of(self)
-        items = session.forum.new_since_last_visit(session.person)
+        try:
+            items = session.forum.new_since_last_visit(session.person)
+        except Exception as error:  # ours: logged once, the session goes on
+            deliver(self, self._failed, ours(self, error))
+            return
         deliver(self, self._show, items)
+
+    def _failed(self, message: str) -> None:
+        self.query_one("#search-status", Static).update(safe(message))
 
     def _show(self, items: list[NewPost]) -> None:
         self.items = items
+        unshown = items.unshown if isinstance(items, Listing) else 0
+        left_out = f", {unshown} could not be shown" if unshown else ""
         status = (
-            f"{len(items)} new posts since your last visit. Space reads them in order."
+            f"{len(items)} new posts since your last visit{left_out}. Space reads them in order."
             if items
-            else "Nothing new since your last visit."
+            else f"Nothing new since your last visit{left_out}."
         )
         self.query_one("#search-status", Static).update(Text(status))
         self._render_list()

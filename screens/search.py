@@ -12,9 +12,10 @@ from textual.widgets.option_list import Option
 
 from bbs.errors import ForumError
 from bbs.models import SearchHit
+from bbs.shown import Listing, unshown_note
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
-from screens.widgets.forum_call import deliver
+from screens.widgets.forum_call import deliver, ours
 from screens.widgets.quiet import QuietInput
 from screens.widgets.safe import ago, one_line, safe
 from screens.widgets.session import session_of
@@ -77,6 +78,9 @@ class SearchScreen(Screen[None]):
         except ForumError as error:
             deliver(self, self._status, str(error))
             return
+        except Exception as error:  # ours: logged once, the session goes on
+            deliver(self, self._status, ours(self, error))
+            return
         deliver(self, self._show, hits)
 
     def _status(self, message: str) -> None:
@@ -88,9 +92,11 @@ class SearchScreen(Screen[None]):
         results.clear_options()
         results.add_options([Option(hit_prompt(h), id=str(i)) for i, h in enumerate(hits)])
         count = len(hits)
+        unshown = hits.unshown if isinstance(hits, Listing) else 0
         self._status(
             f"{count} result{'s' if count != 1 else ''}"
             + (": Down then Enter to open one." if count else ".")
+            + (f" ({unshown_note(unshown, 'result')})" if unshown else "")
         )
         if hits:
             results.highlighted = 0

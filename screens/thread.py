@@ -10,11 +10,12 @@ from textual.binding import Binding
 from bbs.errors import ForumError
 from bbs.live import LiveEvent
 from bbs.models import Post, ThreadView
+from bbs.shown import unshown_note
 from screens.composer import ComposerScreen
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.body import BodyPane
 from screens.widgets.first_frame import HoldsFirstFrame
-from screens.widgets.forum_call import deliver
+from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostNode, PostTree
 from screens.widgets.reuse import Reusable
@@ -181,6 +182,9 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         except ForumError as error:
             deliver(self, self._refused, str(error), slug, thread_id)
             return
+        except Exception as error:  # ours: logged once; the reader keeps their session
+            deliver(self, self._refused, ours(self, error), slug, thread_id)
+            return
         deliver(self, self._loaded, slug, view, moderator, after, changes)
 
     def _loaded(
@@ -201,7 +205,8 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             self._loaded_changes = max(self._loaded_changes, changes)
         if after and self.view is not None:
             new = tuple(p for p in view.posts if p.id > self._newest)
-            view = ThreadView(view.thread, self.view.posts + new, view.blocked)
+            unshown = self.view.unshown + view.unshown
+            view = ThreadView(view.thread, self.view.posts + new, view.blocked, unshown)
         else:
             new = view.posts
         self.view = view
@@ -269,6 +274,8 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         if t.origin:
             title.append_text(safe(f"  cross-posted from {t.origin}", "italic"))
         title.append(f"  · {len(view.posts)} posts", style="dim")
+        if view.unshown:
+            title.append(f"  · {unshown_note(view.unshown, 'post')}", style="italic")
         self.query_one("#thread-title", TextLine).update(title)
 
     # the selected post -----------------------------------------------------------

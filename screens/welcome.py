@@ -22,7 +22,7 @@ from screens.search import SearchScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import markdown
 from screens.widgets.first_frame import HoldsFirstFrame
-from screens.widgets.forum_call import deliver
+from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.oneliner import OneLinerScreen
 from screens.widgets.safe import ago, safe
@@ -116,8 +116,15 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
     @work(thread=True, exclusive=True, group="welcome")
     def reload(self) -> None:
         session = session_of(self)
-        welcome = session.forum.welcome(session.person)
+        try:
+            welcome = session.forum.welcome(session.person)
+        except Exception as error:  # ours: the person still gets in, told in words
+            deliver(self, self._failed, ours(self, error))
+            return
         deliver(self, self._show, welcome, session.presence.online())
+
+    def _failed(self, message: str) -> None:
+        self.query_one(TextPage).show(safe(f"{message}\nd opens the directory."))
 
     def quick_update(self, event: LiveEvent) -> bool:
         """Someone arrived, moved or left: soon redraw who's online from memory, no queries."""
@@ -147,6 +154,8 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         )
         news = Text(f"● {welcome.new_posts} new posts since your last visit", style="bold")
         news.append(f"   ✉ {welcome.unread_mail} unread mail")
+        if welcome.missing:
+            news.append(f"\n{', '.join(welcome.missing)}: could not be shown", style="italic")
         if not person.is_guest:
             news.append("\nx discover  p profile  n found a community", style="dim")
         frame = self.app.theme_variables.get("secondary", "")
@@ -156,7 +165,7 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         oneliners = _oneliners(welcome, person.is_guest)
         columns = SideBySide(
             Drawn(("oneliners", text_key(oneliners)), oneliners),
-            Group(_people(welcome, online), upcoming_text(welcome.events)),
+            Group(_people(welcome, online), upcoming_text(welcome.events, welcome.events_unshown)),
             ratio=(2, 1),
         )
         return Group(name, news, bulletin, columns)

@@ -8,6 +8,7 @@ from bbs.commands import CommandContext, Result, UsageError, execute, parse
 from bbs.forum import Forum
 from bbs.models import Person
 from tests.conftest import who
+from tests.when import in_days
 
 
 def run(forum: Forum, viewer: Person, line: str, stdin: str = "") -> Result:
@@ -41,7 +42,9 @@ def test_mail_and_inbox(forum: Forum) -> None:
 
 def test_events_rsvp_ics_and_oneliner(forum: Forum) -> None:
     bob = who(forum, "bob")
-    event_id = forum.create_event(bob, "garden", "Swap", "2099-05-01 18:00", "Europe/Paris", "Parc")
+    event_id = forum.create_event(
+        bob, "garden", "Swap", in_days(30, "18:00"), "Europe/Paris", "Parc"
+    )
     listed = run(forum, bob, "events garden")
     assert "Swap" in listed.stdout and "Europe/Paris" in listed.stdout
     answered = json.loads(run(forum, bob, f"rsvp {event_id} going --json").stdout)

@@ -82,7 +82,7 @@ async def writer(port: int, key: asyncssh.SSHKey, n: int, acknowledged: list[int
                 done = await conn.run("reply garden/1", input=f"writer {n} reply {i}", check=False)
                 if done.exit_status != 0:
                     return
-                acknowledged.append(int(str(done.stdout).strip().rpartition("/")[2]))
+                acknowledged.append(int(str(done.stdout).strip().rpartition("/p")[2]))
 
 
 async def test_kill_9_of_the_server_loses_no_acknowledged_reply(tmp_path: Path) -> None:

@@ -33,12 +33,13 @@ def test_an_old_community_file_is_upgraded_on_open(tmp_path: Path) -> None:
     old.conn.close()
     store = CommunityStore(path)
     applied = [m.name for m in community_migrations.applied(store.db)]
-    assert applied == ["0001_initial", "0002_board_totals", "0003_read_posts"]
+    assert applied[:3] == ["0001_initial", "0002_board_totals", "0003_read_posts"]
+    assert "0004_event_cancel" in applied
     board = store.boards(me=99)[0]
     assert (board["threads"], board["posts"], board["last_post_at"]) == (1, 2, 20)
     store.close()
     again = CommunityStore(path)  # opening again applies nothing twice
-    assert len(community_migrations.applied(again.db)) == 3
+    assert len(community_migrations.applied(again.db)) == len(applied)
     again.close()
 
 

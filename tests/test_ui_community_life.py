@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import time
+from datetime import datetime
+
 from bbs.forum import Forum
 from screens.app import BBSApp
 from screens.widgets.row_table import RowTable
 from tests.conftest import who
 from tests.ui_helpers import app_for as app_of
 from tests.ui_helpers import screen_text, settle
+from tests.when import in_days
 
 
 def app_for(forum: Forum, handle: str) -> BBSApp:
@@ -158,15 +162,17 @@ async def test_inbox_follows_new_mail_live(forum: Forum) -> None:
 async def test_rsvp_going_shows_in_the_going_list(forum: Forum) -> None:
     from screens.events import EventScreen, EventsScreen
 
+    when = in_days(4)
     event_id = forum.create_event(
-        who(forum, "ada"), "garden", "Seed swap", "2026-12-05 19:30", "Europe/London", "The shed"
+        who(forum, "ada"), "garden", "Seed swap", when, "Europe/London", "The shed"
     )
+    day = datetime.strptime(when, "%Y-%m-%d %H:%M")
     app = app_for(forum, "bob")
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(EventsScreen("garden"))
         await settle(pilot)
         text = screen_text(app)
-        assert "Sat 05 Dec 19:30 Europe/London" in text and "Seed swap" in text
+        assert f"{day:%a %d %b}" in text and "19:30 Europe/London" in text and "Seed swap" in text
         assert "no answer yet" in text
         await pilot.press("enter")
         await settle(pilot)
@@ -185,8 +191,9 @@ async def test_rsvp_going_shows_in_the_going_list(forum: Forum) -> None:
 async def test_export_shows_and_saves_the_ics(forum: Forum) -> None:
     from screens.events import EventScreen
 
+    when = in_days(4, "12:30")  # Europe/London is UTC or an hour ahead: 11:30 or 12:30 UTC
     event_id = forum.create_event(
-        who(forum, "ada"), "garden", "Seed swap", "2026-12-05 19:30", "Europe/London", "Shed"
+        who(forum, "ada"), "garden", "Seed swap", when, "Europe/London", "Shed"
     )
     app = app_for(forum, "bob")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -197,7 +204,8 @@ async def test_export_shows_and_saves_the_ics(forum: Forum) -> None:
         text = screen_text(app)
         assert "BEGIN:VCALENDAR" in text and "Saved to" in text
     saved = forum.data_dir / "exports" / f"garden-event-{event_id}.ics"
-    assert "DTSTART:20261205T193000Z" in saved.read_text()
+    starts = forum.event(who(forum, "bob"), "garden", event_id).event.starts_at
+    assert f"DTSTART:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(starts))}" in saved.read_text()
 
 
 async def test_new_event_refused_in_words_then_saved(forum: Forum) -> None:
@@ -212,7 +220,7 @@ async def test_new_event_refused_in_words_then_saved(forum: Forum) -> None:
         await settle(pilot)
         assert "YYYY-MM-DD HH:MM" in screen_text(app)
         assert isinstance(app.screen, NewEventScreen)
-        app.screen.query_one("#when").value = "2026-12-12 10:00"
+        app.screen.query_one("#when").value = in_days(11, "10:00")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, NewEventScreen)

@@ -1,29 +1,107 @@
-"""Meetups: a community's events, RSVPs, and iCalendar export."""
+"""Meetups: a community's events, RSVPs, cancelling and deleting them, iCalendar export."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+import icalendar
 
 from bbs.actions.base import ForumBase, Row
-from bbs.errors import NotFound, TextError
-from bbs.models import Event, EventDetail, Person, Rsvp
-from bbs.text import clean_field
+from bbs.errors import Forbidden, NotFound, TextError
+from bbs.models import MAX_ID, Event, EventDetail, Person, Rsvp, event_ref
+from bbs.shown import BadRow, Listing, finite, instant, number, rows_to_models, text
+from bbs.store.community import CommunityStore
+from bbs.text import clean_field, clean_line
 
 ANSWERS = ("going", "maybe", "no")
+
+PAST_GRACE_S = 86_400.0
+"""An event may start at most a day ago (one entered late, on the evening itself)."""
+AHEAD_S = 5 * 365.25 * 86_400
+"""...and at most five years ahead: far enough for any meetup, near enough to show."""
+WINDOW = "a meetup starts from a day ago to five years ahead"
+ZONE_MAX = 64
+"""The longest zone name looked up (the longest IANA name is 32 characters)."""
+NOT_ZONES = frozenset({"localtime", "posixrules", "Factory"})
+"""Files in the zone database that are not places: this host's setting, a template."""
+DURATION = timedelta(hours=2)
+"""How long an event lasts in a calendar (the form does not ask)."""
+
+
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA zone name, by its lower-case spelling."""
+    return {name.lower(): name for name in available_timezones() - NOT_ZONES}
+
+
+def known_zone(tz: str) -> str | None:
+    """The IANA spelling of `tz` ('europe/london' -> 'Europe/London'), or None."""
+    name = tz.strip()
+    return _zones().get(name.lower()) if 0 < len(name) <= ZONE_MAX else None
+
+
+def check_zone(tz: str) -> str:
+    """A real IANA zone name, or TextError saying what one looks like."""
+    found = known_zone(tz)
+    if found is None:
+        shown = clean_line(tz[:40]) or "(empty)"
+        raise TextError(
+            f"{shown!r} is not a time zone; use a name like Europe/London or America/New_York."
+        )
+    return found
 
 
 def parse_when(when: str, tz: str) -> float:
     """'2026-12-05 19:30' in zone `tz` to a Unix time, with a clear error for bad input."""
+    zone = ZoneInfo(check_zone(tz))
     try:
-        zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise TextError(f"Unknown time zone {tz!r}; use a name like Europe/London.") from None
-    try:
-        local = datetime.strptime(when.strip(), "%Y-%m-%d %H:%M")
+        local = datetime.strptime(when.strip()[:40], "%Y-%m-%d %H:%M")
     except ValueError:
         raise TextError("Write the time as YYYY-MM-DD HH:MM, e.g. 2026-12-05 19:30.") from None
-    return local.replace(tzinfo=zone).timestamp()
+    try:
+        starts = local.replace(tzinfo=zone).timestamp()
+        back = datetime.fromtimestamp(starts, zone).replace(tzinfo=None)
+    except (OverflowError, OSError, ValueError):  # year 1 or 9999 in a zone off UTC
+        starts = float("inf") if local.year > 1970 else float("-inf")
+        back = local
+    if back != local:
+        raise TextError(
+            f"{local:%Y-%m-%d %H:%M} does not exist in {zone.key}: the clocks skip it"
+            " (they go forward). Pick a time an hour later."
+        )
+    return starts
+
+
+def check_window(starts_at: float, now: float) -> None:
+    """Refuse a start more than a day past or more than five years ahead."""
+    if starts_at < now - PAST_GRACE_S:
+        raise TextError(f"That time has passed: {WINDOW}.")
+    if starts_at > now + AHEAD_S:
+        raise TextError(f"That is more than five years ahead: {WINDOW}.")
+
+
+def event_model(slug: str, row: Row, mine: str | None) -> Event:
+    """An event as screens show it; BadRow when what is stored cannot be shown."""
+    tz = text(row["tz"])
+    if known_zone(tz) != tz:
+        raise BadRow(f"time zone {tz!r:.40}")
+    return Event(
+        id=number(row["id"]),
+        community=slug,
+        title=text(row["title"]),
+        starts_at=instant(row["starts_at"]),
+        tz=tz,
+        place=text(row["place"]),
+        description=text(row["description"]),
+        going=int(finite(row.get("going", 0))),
+        maybe=int(finite(row.get("maybe", 0))),
+        my_rsvp=mine,
+        author=text(row["author"]),
+        cancelled=row.get("cancelled_at") is not None,
+        cancel_reason=text(row.get("cancel_reason") or ""),
+    )
 
 
 class MeetupActions(ForumBase):
@@ -39,12 +117,14 @@ class MeetupActions(ForumBase):
     ) -> int:
         """Members plan a meetup: title, when (local time in `tz`), where, what."""
         self._require_post(viewer, slug)
-        starts_at = parse_when(when, tz)
+        zone = check_zone(tz)
+        starts_at = parse_when(when, zone)
+        check_window(starts_at, self.clock())
         event_id = self.store(slug).add_event(
             {
                 "title": clean_field("title", title),
                 "starts_at": starts_at,
-                "tz": tz,
+                "tz": zone,
                 "place": clean_field("place", place),
                 "description": clean_field("body", description, required=False, multiline=True),
                 "author_id": viewer.id,
@@ -55,42 +135,65 @@ class MeetupActions(ForumBase):
         self._publish("event", community=slug, post_id=event_id, actor=viewer.handle)
         return event_id
 
-    def events(self, viewer: Person, slug: str, limit: int = 20) -> list[Event]:
-        """Upcoming events of a community, soonest first."""
+    def events(self, viewer: Person, slug: str, limit: int = 20) -> Listing[Event]:
+        """Upcoming events of a community, soonest first (cancelled ones only for those who
+        answered them); `unshown` counts rows that could not be shown."""
         self._require_read(viewer, slug)
         store = self.store(slug)
         since = self.clock() - 3 * 3600  # an event that began a moment ago still shows
-        return [
-            self._event(slug, r, self._my_rsvp(store, r["id"], viewer))
-            for r in store.events(since, limit)
-        ]
+        return rows_to_models(
+            store.events(since, viewer.id, limit),
+            lambda r: event_model(slug, r, self._my_rsvp(store, r["id"], viewer)),
+            f"event in {slug}",
+            lambda r: r["id"],
+        )
 
-    def upcoming_events(self, viewer: Person, limit: int = 5) -> list[Event]:
+    def upcoming_events(self, viewer: Person, limit: int = 5) -> Listing[Event]:
         """The next events across the viewer's communities (for the welcome screen)."""
+        found: Listing[Event] = Listing()
         if viewer.is_guest:
-            return []
-        found: list[Event] = []
+            return found
         for m in self.hub.memberships_of(viewer.id):
             if m["status"] == "active":
-                found.extend(self.events(viewer, m["community"], limit))
-        return sorted(found, key=lambda e: e.starts_at)[:limit]
+                some = self.events(viewer, m["community"], limit)
+                found.extend(some)
+                found.unshown += some.unshown
+        found.sort(key=lambda e: e.starts_at)
+        del found[limit:]
+        return found
 
     def event(self, viewer: Person, slug: str, event_id: int) -> EventDetail:
+        """One event with who answered what; NotFound also for one that cannot be shown."""
         self._require_read(viewer, slug)
         store = self.store(slug)
-        row = store.event(event_id)
-        if row is None:
-            raise NotFound(f"There is no event {event_id} in {slug}.")
+        row = self._event_row(store, slug, event_id)
         rsvps = store.rsvps(event_id)
         row = {
             **row,
             "going": sum(r["answer"] == "going" for r in rsvps),
             "maybe": sum(r["answer"] == "maybe" for r in rsvps),
         }
-        return EventDetail(
-            event=self._event(slug, row, self._my_rsvp(store, event_id, viewer)),
-            rsvps=tuple(Rsvp(r["handle"], r["answer"]) for r in rsvps),
+        found = rows_to_models(
+            [row],
+            lambda r: event_model(slug, r, self._my_rsvp(store, event_id, viewer)),
+            f"event in {slug}",
+            lambda r: event_id,
         )
+        if not found:
+            raise NotFound(
+                f"{event_ref(slug, event_id)} is stored in a form that cannot be shown;"
+                " the sysop's log says why."
+            )
+        return EventDetail(
+            event=found[0],
+            rsvps=tuple(Rsvp(str(r["handle"]), str(r["answer"])) for r in rsvps),
+            can_manage=self._may_manage(viewer, slug, row),
+        )
+
+    def has_event(self, viewer: Person, slug: str, event_id: int) -> bool:
+        """Whether the community has this event (for finding a ref's community)."""
+        self._require_read(viewer, slug)
+        return 0 < event_id <= MAX_ID and self.store(slug).event(event_id) is not None
 
     def rsvp(self, viewer: Person, slug: str, event_id: int, answer: str) -> None:
         """Say going, maybe or no."""
@@ -98,10 +201,27 @@ class MeetupActions(ForumBase):
         if answer not in ANSWERS:
             raise TextError("Answer going, maybe or no.")
         store = self.store(slug)
-        if store.event(event_id) is None:
-            raise NotFound(f"There is no event {event_id} in {slug}.")
+        row = self._event_row(store, slug, event_id)
+        if row["cancelled_at"] is not None:
+            raise Forbidden("This meetup was cancelled: it takes no answers.")
         store.set_rsvp(event_id, viewer.id, viewer.handle, answer, self.clock())
         self._publish("rsvp", community=slug, post_id=event_id, actor=viewer.handle)
+
+    def cancel_event(self, viewer: Person, slug: str, event_id: int, reason: str = "") -> None:
+        """Cancel a meetup (its author, the moderators): it stays, marked cancelled, for those
+        who answered it and leaves everyone else's upcoming list. Logged like a hide."""
+        store, row, reason = self._manage(viewer, slug, event_id, reason)
+        if row["cancelled_at"] is not None:
+            raise TextError("This meetup is already cancelled.")
+        now = self.clock()
+        store.cancel_event(event_id, reason, now, self._log_entry(viewer, "cancel", row, reason))
+        self._event_changed(slug, viewer, event_id)
+
+    def delete_event(self, viewer: Person, slug: str, event_id: int, reason: str = "") -> None:
+        """Delete a meetup and its answers (its author, the moderators); logged like a hide."""
+        store, row, reason = self._manage(viewer, slug, event_id, reason)
+        store.delete_event(event_id, self._log_entry(viewer, "delete", row, reason))
+        self._event_changed(slug, viewer, event_id)
 
     def event_ics(self, viewer: Person, slug: str, event_id: int) -> str:
         """The event as an iCalendar (RFC 5545) text."""
@@ -111,68 +231,75 @@ class MeetupActions(ForumBase):
     def board_host(self) -> str:
         return self.hub.setting("host_name", "bbs.local")
 
+    # helpers ------------------------------------------------------------------------
     @staticmethod
-    def _my_rsvp(store, event_id: int, viewer: Person) -> str | None:  # noqa: ANN001
+    def _event_row(store: CommunityStore, slug: str, event_id: int) -> Row:
+        row = store.event(event_id) if 0 < event_id <= MAX_ID else None
+        if row is None:
+            raise NotFound(f"There is no event {event_ref(slug, event_id)}.")
+        return row
+
+    def _may_manage(self, viewer: Person, slug: str, row: Row) -> bool:
+        if viewer.is_guest:
+            return False
+        mine = row["author_id"] == viewer.id and self.member_role(viewer, slug) is not None
+        return mine or self._is_moderator(viewer, slug)
+
+    def _manage(
+        self, viewer: Person, slug: str, event_id: int, reason: str
+    ) -> tuple[CommunityStore, Row, str]:
+        """The event, if the viewer may cancel or delete it; the reason, cleaned."""
+        self._require_read(viewer, slug)
+        store = self.store(slug)
+        row = self._event_row(store, slug, event_id)
+        if not self._may_manage(viewer, slug, row):
+            raise Forbidden("Only the person who planned a meetup, or a moderator, can do that.")
+        own = row["author_id"] == viewer.id
+        return store, row, clean_field("reason", reason, required=not own)
+
+    def _log_entry(self, viewer: Person, act: str, row: Row, reason: str) -> Row:
+        title = str(row["title"])[:80]
+        role = "" if row["author_id"] == viewer.id else f" by {row['author']}"
+        return {
+            "at": self.clock(),
+            "actor": viewer.handle,
+            "action": f"{act} event",
+            "target": f"event {row['id']}{role}: {title}",
+            "reason": reason,
+        }
+
+    def _event_changed(self, slug: str, viewer: Person, event_id: int) -> None:
+        self._publish("event", community=slug, post_id=event_id, actor=viewer.handle)
+        self._publish("moderation", community=slug, actor=viewer.handle)
+
+    @staticmethod
+    def _my_rsvp(store: CommunityStore, event_id: int, viewer: Person) -> str | None:
         if viewer.is_guest:
             return None
         found = store.row(
             "SELECT answer FROM rsvps WHERE event_id = ? AND person_id = ?", (event_id, viewer.id)
         )
-        return found["answer"] if found else None
-
-    @staticmethod
-    def _event(slug: str, row: Row, mine: str | None) -> Event:
-        return Event(
-            id=row["id"],
-            community=slug,
-            title=row["title"],
-            starts_at=row["starts_at"],
-            tz=row["tz"],
-            place=row["place"],
-            description=row["description"],
-            going=row.get("going", 0),
-            maybe=row.get("maybe", 0),
-            my_rsvp=mine,
-        )
+        return str(found["answer"]) if found else None
 
 
-def _ics_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> str:
-    """RFC 5545 folds content lines longer than 75 octets."""
-    out, current = [], ""
-    for ch in line:
-        if len((current + ch).encode()) > 75:
-            out.append(current)
-            current = " " + ch
-        else:
-            current += ch
-    out.append(current)
-    return "\r\n".join(out)
-
-
-def to_ics(event: Event, host: str, duration_hours: float = 2.0) -> str:
-    """One VEVENT in a VCALENDAR; times in UTC, the zone named in the description."""
+def to_ics(event: Event, host: str, duration: timedelta = DURATION) -> str:
+    """One VEVENT in a VCALENDAR, through `icalendar`; times in UTC (every calendar shows
+    them in its own zone), the event's own zone named in the description."""
     start = datetime.fromtimestamp(event.starts_at, UTC)
-    end = start + timedelta(hours=duration_hours)
-    stamp = "%Y%m%dT%H%M%SZ"
     local = datetime.fromtimestamp(event.starts_at, ZoneInfo(event.tz))
     description = f"{event.description}\n\n{local:%A %d %B %Y %H:%M} ({event.tz})".strip()
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//bbs//meetups//EN",
-        "BEGIN:VEVENT",
-        f"UID:{event.community}-{event.id}@{host}",
-        f"DTSTAMP:{datetime.now(UTC):{stamp}}",
-        f"DTSTART:{start:{stamp}}",
-        f"DTEND:{end:{stamp}}",
-        f"SUMMARY:{_ics_escape(event.title)}",
-        f"LOCATION:{_ics_escape(event.place)}",
-        f"DESCRIPTION:{_ics_escape(description)}",
-        "END:VEVENT",
-        "END:VCALENDAR",
-    ]
-    return "\r\n".join(_fold(line) for line in lines) + "\r\n"
+    vevent = icalendar.Event()
+    vevent.add("uid", f"{event.community}-{event.id}@{host}")
+    vevent.add("dtstamp", datetime.now(UTC))
+    vevent.add("dtstart", start)
+    vevent.add("dtend", start + duration)
+    vevent.add("summary", event.title)
+    vevent.add("location", event.place)
+    vevent.add("description", description)
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    vevent.add("sequence", 1 if event.cancelled else 0)  # a calendar replaces the older copy
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", "-//bbs//meetups//EN")
+    calendar.add("version", "2.0")
+    calendar.add_component(vevent)
+    return calendar.to_ical().decode("utf-8")

@@ -40,8 +40,9 @@ class PostingActions(ForumBase):
             raise Forbidden("This thread is locked: it takes no new replies.")
         self._before_write(viewer, "reply", body)
         now = self.clock()
-        post_id = store.add_reply(parent_id, viewer.id, viewer.handle, body, now)
-        reply = (parent_id, parent["depth"] + 1, now, body)
+        parent = store.nest_under(parent)  # past MAX_DEPTH, beside the post it answers
+        post_id = store.add_reply(parent["id"], viewer.id, viewer.handle, body, now)
+        reply = (parent["id"], parent["depth"] + 1, now, body)
         self._after_post(
             viewer, slug, parent["board_id"], parent["thread_id"], post_id, body, "post", reply
         )

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from bbs.actions.base import ForumBase, Row
 from bbs.errors import NotFound
 from bbs.models import (
+    MAX_ID,
     BoardSummary,
     Community,
     CommunitySummary,
@@ -15,50 +18,94 @@ from bbs.models import (
     ThreadSummary,
     ThreadView,
     Visibility,
+    post_ref,
+    thread_ref,
 )
+from bbs.shown import (
+    BadRow,
+    Listing,
+    instant,
+    maybe_instant,
+    number,
+    rows_to_models,
+    text,
+)
+from bbs.store.community import MAX_DEPTH
 from bbs.text import clean_field
 
 THREADS_PAGE = 50
 
 
 def _thread_summary(slug: str, row: Row) -> ThreadSummary:
+    """A thread as lists show it; BadRow when what is stored cannot be shown."""
     return ThreadSummary(
-        id=row["id"],
+        id=number(row["id"]),
         community=slug,
-        board=row.get("board_slug", ""),
-        title=row["title"],
-        author=row["author"],
-        created=row["created"],
-        last_post_at=row["last_post_at"],
-        posts=row["post_count"],
+        board=text(row.get("board_slug", "")),
+        title=text(row["title"]),
+        author=text(row["author"]),
+        created=instant(row["created"]),
+        last_post_at=instant(row["last_post_at"]),
+        posts=number(row["post_count"]),
         unread=int(row.get("unread") or 0),
         pinned=bool(row["pinned"]),
         locked=bool(row["locked"]),
-        origin=row["origin"],
+        origin=text(row["origin"]),
     )
 
 
+def _new_post(slug: str, p: Row) -> NewPost:
+    return NewPost(
+        community=slug,
+        thread_id=number(p["thread_id"]),
+        post_id=number(p["id"]),
+        title=text(p["title"]),
+        author=text(p["author"]),
+        created=instant(p["created"]),
+    )
+
+
+def _hit(community: Row, r: Row) -> SearchHit:
+    return SearchHit(
+        community=text(community["slug"]),
+        community_name=text(community["name"]),
+        thread_id=number(r["thread_id"]),
+        post_id=number(r["id"]),
+        title=text(r["title"]),
+        author=text(r["author"]),
+        snippet=text(r["snippet"]),
+        created=instant(r["created"]),
+    )
+
+
+def _row_id(row: Row) -> object:
+    return row.get("id")
+
+
+def _check_post(row: Row) -> None:
+    """BadRow unless the query found the row showable (`CommunityStore.posts`)."""
+    if not row["shows"]:
+        raise BadRow(f"post fields {row['created']!r:.30} {row['depth']!r:.20}")
+
+
 class ReadingActions(ForumBase):
-    def list_communities(self, viewer: Person) -> list[CommunitySummary]:
+    def list_communities(self, viewer: Person) -> Listing[CommunitySummary]:
         """Every active community; new-post counts only where the viewer may read."""
-        found = []
-        for row in self.hub.communities():
-            readable = self._may_read(viewer, row)
+
+        def summary(row: Row) -> CommunitySummary:
             role = self.member_role(viewer, row["slug"])
-            new = self.store(row["slug"]).unread_count(viewer.id) if role else 0
-            found.append(
-                CommunitySummary(
-                    slug=row["slug"],
-                    name=row["name"],
-                    description=row["description"],
-                    visibility=Visibility(row["visibility"]),
-                    members=row["members"],
-                    new_posts=new,
-                    my_role=role,
-                    can_read=readable,
-                )
+            return CommunitySummary(
+                slug=text(row["slug"]),
+                name=text(row["name"]),
+                description=text(row["description"]),
+                visibility=Visibility(row["visibility"]),
+                members=number(row["members"]),
+                new_posts=self.store(row["slug"]).unread_count(viewer.id) if role else 0,
+                my_role=role,
+                can_read=self._may_read(viewer, row),
             )
-        return found
+
+        return rows_to_models(self.hub.communities(), summary, "community", lambda r: r["slug"])
 
     def community(self, viewer: Person, slug: str) -> Community:
         """A community's page header. The rules are shown before joining (they are what one
@@ -78,27 +125,30 @@ class ReadingActions(ForumBase):
             sisters=tuple(s for s in row["sisters"].split(",") if s),
         )
 
-    def boards(self, viewer: Person, slug: str) -> list[BoardSummary]:
+    def boards(self, viewer: Person, slug: str) -> Listing[BoardSummary]:
         """A community's boards with totals and the viewer's unread counts."""
         self._require_read(viewer, slug)
         member = self.member_role(viewer, slug) is not None  # as the directory counts new posts
-        return [
-            BoardSummary(
-                id=row["id"],
-                slug=row["slug"],
-                name=row["name"],
-                description=row["description"],
-                threads=row["threads"],
-                posts=row["posts"],
+
+        def board(row: Row) -> BoardSummary:
+            return BoardSummary(
+                id=number(row["id"]),
+                slug=text(row["slug"]),
+                name=text(row["name"]),
+                description=text(row["description"]),
+                threads=number(row["threads"]),
+                posts=number(row["posts"]),
                 unread=row["unread"] if member else 0,
-                last_post_at=row["last_post_at"],
+                last_post_at=maybe_instant(row["last_post_at"]),
             )
-            for row in self.store(slug).boards(viewer.id)
-        ]
+
+        return rows_to_models(
+            self.store(slug).boards(viewer.id), board, f"board in {slug}", _row_id
+        )
 
     def threads(
         self, viewer: Person, slug: str, board: str, page: int = 0, per_page: int = THREADS_PAGE
-    ) -> list[ThreadSummary]:
+    ) -> Listing[ThreadSummary]:
         """One page of a board's threads, pinned first then newest activity first."""
         self._require_read(viewer, slug)
         store = self.store(slug)
@@ -107,11 +157,12 @@ class ReadingActions(ForumBase):
             raise NotFound(f"There is no board {board!r} here.")
         rows = store.threads(board_row["id"], viewer.id, limit=per_page, offset=page * per_page)
         blocked = self.blocked_handles(viewer)
-        return [
-            _thread_summary(slug, {**row, "board_slug": board})
-            for row in rows
-            if row["author"] not in blocked
-        ]
+        return rows_to_models(
+            (row for row in rows if row["author"] not in blocked),
+            lambda row: _thread_summary(slug, {**row, "board_slug": board}),
+            f"thread in {slug}",
+            _row_id,
+        )
 
     def read_thread(
         self, viewer: Person, slug: str, thread_id: int, after_post: int = 0
@@ -123,20 +174,31 @@ class ReadingActions(ForumBase):
         """
         self._require_read(viewer, slug)
         store = self.store(slug)
-        row = store.thread(thread_id)
+        row = store.thread(thread_id) if 0 < thread_id <= MAX_ID else None
         if row is None:
-            raise NotFound(f"There is no thread {thread_id} in {slug}.")
+            raise NotFound(f"There is no thread {thread_ref(slug, thread_id)}.")
+        summary = rows_to_models(
+            [row], lambda r: _thread_summary(slug, r), f"thread in {slug}", _row_id
+        )
+        if not summary:
+            raise NotFound(
+                f"{thread_ref(slug, thread_id)} is stored in a form that cannot be shown;"
+                " the sysop's log says why."
+            )
         moderator = self._is_moderator(viewer, slug)
         blocked = self.blocked_handles(viewer)
-        posts = tuple(
-            self._post_model(p, moderator, viewer, blocked)
-            for p in store.posts(thread_id, viewer.id, after_post)
+        posts = rows_to_models(
+            store.posts(thread_id, viewer.id, after_post),
+            lambda p: self._post_model(p, moderator, viewer, blocked),
+            f"post in {slug}",
+            _row_id,
         )
-        return ThreadView(thread=_thread_summary(slug, row), posts=posts, blocked=blocked)
+        return ThreadView(summary[0], tuple(posts), blocked, posts.unshown)
 
     def _post_model(
         self, row: Row, moderator: bool, viewer: Person, blocked: frozenset[str]
     ) -> Post:
+        _check_post(row)
         hidden = bool(row["hidden"])
         by_blocked = row["author"] in blocked
         body = row["body"]
@@ -202,58 +264,75 @@ class ReadingActions(ForumBase):
             if m["status"] == "active"
         )
 
-    def new_since_last_visit(self, viewer: Person, limit: int = 500) -> list[NewPost]:
+    def new_since_last_visit(self, viewer: Person, limit: int = 500) -> Listing[NewPost]:
         """The new scan: posts by others in the viewer's communities since their last visit."""
+        found: Listing[NewPost] = Listing()
         if viewer.is_guest:
-            return []
+            return found
         row = self.hub.person_by_id(viewer.id)
         since = row["previous_seen"] if row else 0.0
         blocked = self.blocked_handles(viewer)
-        found: list[NewPost] = []
         for m in self.hub.memberships_of(viewer.id):
             if m["status"] != "active":
                 continue
-            for p in self.store(m["community"]).posts_since(since, viewer.id, limit):
-                if p["author"] in blocked:
-                    continue
-                found.append(
-                    NewPost(
-                        community=m["community"],
-                        thread_id=p["thread_id"],
-                        post_id=p["id"],
-                        title=p["title"],
-                        author=p["author"],
-                        created=p["created"],
-                    )
-                )
-        return found[:limit]
+            slug = m["community"]
+            rows = self.store(slug).posts_since(since, viewer.id, limit)
+            some = rows_to_models(
+                (p for p in rows if p["author"] not in blocked),
+                partial(_new_post, slug),
+                f"post in {slug}",
+                _row_id,
+            )
+            found.extend(some)
+            found.unshown += some.unshown
+        del found[limit:]
+        return found
 
-    def search(self, viewer: Person, query: str, limit: int = 50) -> list[SearchHit]:
+    def search(self, viewer: Person, query: str, limit: int = 50) -> Listing[SearchHit]:
         """Full-text search over every community the viewer may read, best matches first."""
-        text = clean_field("query", query)
+        query = clean_field("query", query)
         hits: list[tuple[float, SearchHit]] = []
+        unshown = 0
         blocked = self.blocked_handles(viewer)
         for row in self.hub.communities():
             if not self._may_read(viewer, row):
                 continue
             seen: set[int] = set()
-            for r in self.store(row["slug"]).search(text, limit):
+            for r in self.store(row["slug"]).search(query, limit):
                 if r["id"] in seen or r["author"] in blocked:
                     continue
                 seen.add(r["id"])
-                hit = SearchHit(
-                    community=row["slug"],
-                    community_name=row["name"],
-                    thread_id=r["thread_id"],
-                    post_id=r["id"],
-                    title=r["title"],
-                    author=r["author"],
-                    snippet=r["snippet"],
-                    created=r["created"],
-                )
-                hits.append((r["rank"], hit))
+                found = rows_to_models([r], partial(_hit, row), "search hit", _row_id)
+                hits += [(r["rank"], hit) for hit in found]
+                unshown += found.unshown
         hits.sort(key=lambda pair: pair[0])
-        return [hit for _, hit in hits[:limit]]
+        best: Listing[SearchHit] = Listing(hit for _, hit in hits[:limit])
+        best.unshown = unshown
+        return best
+
+    def thread_first_post(self, viewer: Person, slug: str, thread_id: int) -> int | None:
+        """The id of a thread's first post, or None when there is no such thread."""
+        self._require_read(viewer, slug)
+        return self.store(slug).first_post(thread_id) if 0 < thread_id <= MAX_ID else None
+
+    def thread_of_post(self, viewer: Person, slug: str, post_id: int) -> int | None:
+        """The thread a post is in, or None when there is no such post."""
+        self._require_read(viewer, slug)
+        row = self.store(slug).post(post_id) if 0 < post_id <= MAX_ID else None
+        return int(row["thread_id"]) if row else None
+
+    def reply_note(self, viewer: Person, slug: str, post_id: int) -> str:
+        """What to tell someone about to answer this post when their reply cannot nest
+        under it (the thread is MAX_DEPTH deep there); '' when it can."""
+        self._require_read(viewer, slug)
+        store = self.store(slug)
+        row = store.post(post_id) if 0 < post_id <= MAX_ID else None
+        if row is None or (under := store.nest_under(row))["id"] == row["id"]:
+            return ""
+        return (
+            f"Replies nest {MAX_DEPTH} deep at most: yours goes beside the post you answer,"
+            f" under {post_ref(slug, under['id'])} by {under['author']}."
+        )
 
     def can_moderate(self, viewer: Person, slug: str) -> bool:
         """Whether the viewer may moderate this community (its moderators, owner, the sysop)."""

@@ -14,6 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bbs.shown import LATEST
 from bbs.store.db import Store
 from bbs.store.schema import community_migrations, migrate
 
@@ -29,8 +30,29 @@ _UNREAD = (
 )
 
 
+_POST_COLUMNS = (
+    "p.id, p.thread_id, p.parent_id, p.depth, p.author, p.body, p.created, p.edited_at,"
+    " p.hidden, p.hidden_reason"
+)
+"""What a screen shows of a post: not its path (ten characters a level, ~1 KB a post in a
+thread 200 deep, made into a string for every post of every load) nor ids it does not need."""
+_POST_SHOWS = (
+    "p.created BETWEEN 0 AND :latest AND coalesce(p.edited_at, 0) BETWEEN 0 AND :latest"
+    " AND typeof(p.depth) = 'integer' AND p.depth >= 0"
+    " AND typeof(p.body) = 'text' AND typeof(p.author) = 'text'"
+)
+"""What a post row must hold to be shown, checked by the query (in C: 5,000 rows a load).
+Text and BLOBs sort after every number in SQLite, so BETWEEN also refuses a time that is
+not a number."""
+
 UNREAD_CAP = 1000
 """Unread counts stop here: a screen shows '999+' rather than count a huge backlog."""
+
+MAX_DEPTH = 16
+"""Replies nest this deep at most (the first post is depth 0). A reply to a post at the
+limit goes beside it, under the same parent: paths, and so storage, stay linear in the
+depth of a conversation (a chain of 3,000 replies, each 10 more characters of path
+than the last, made a 124 MB file), and a tree in 80 columns keeps room for words."""
 
 
 def path_segment(post_id: int) -> str:
@@ -129,17 +151,28 @@ class CommunityStore(Store):
         )
 
     def posts(self, thread_id: int, me: int, after_id: int = 0) -> list[Row]:
-        """The posts of a thread (those after post `after_id`) in tree order, unread flagged."""
+        """The posts of a thread (those after post `after_id`) in tree order, unread flagged,
+        and `shows` false for a row holding what no screen can show (see bbs.shown): the
+        columns of `_POST_COLUMNS`."""
         return self.rows(
-            f"SELECT p.*, ({_UNREAD}) AS unread FROM posts p"
+            f"SELECT {_POST_COLUMNS}, ({_UNREAD}) AS unread, ({_POST_SHOWS}) AS shows"
+            " FROM posts p"
             " LEFT JOIN read_horizons h ON h.person_id = :me"
             " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
             " WHERE p.thread_id = :thread AND p.id > :after ORDER BY p.path",
-            {"me": me, "thread": thread_id, "after": after_id},
+            {"me": me, "thread": thread_id, "after": after_id, "latest": LATEST},
         )
 
     def post(self, post_id: int) -> Row | None:
         return self.row("SELECT * FROM posts WHERE id = ?", (post_id,))
+
+    def first_post(self, thread_id: int) -> int | None:
+        """The id of a thread's first post (None: no such thread)."""
+        found = self.value(
+            "SELECT id FROM posts WHERE thread_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1",
+            (thread_id,),
+        )
+        return int(found) if found is not None else None
 
     def add_thread(
         self,
@@ -163,15 +196,35 @@ class CommunityStore(Store):
             post_id = self._insert_post(thread_id, board_id, None, author_id, author, body, at)
         return thread_id, post_id
 
+    def nest_under(self, parent: Row) -> Row:
+        """The post a reply to `parent` goes under: `parent`, or its ancestor one level
+        above the depth limit (so the reply sits beside the post it answers)."""
+        if parent["depth"] < MAX_DEPTH:
+            return parent
+        segments = str(parent["path"]).split(".")
+        if len(segments) > MAX_DEPTH - 1 and segments[MAX_DEPTH - 1].isdigit():
+            found = self.post(int(segments[MAX_DEPTH - 1]))
+            if found is not None and found["depth"] == MAX_DEPTH - 1:
+                return found
+        found, seen = parent, set()  # a path left malformed: walk up the parents instead
+        while found["depth"] >= MAX_DEPTH and found["id"] not in seen:
+            seen.add(found["id"])
+            up = self.post(found["parent_id"] or 0)
+            if up is None:
+                break
+            found = up
+        return found if found["depth"] < MAX_DEPTH else parent
+
     def add_reply(
         self, parent_id: int, author_id: int, author: str, body: str, at: float | None = None
     ) -> int:
-        """Reply under `parent_id`; return the new post's id."""
+        """Reply under `parent_id` (or beside it, past MAX_DEPTH); return the new post's id."""
         at = at or time.time()
         with self.write():
             parent = self.post(parent_id)
             if parent is None:
                 raise LookupError(parent_id)
+            parent = self.nest_under(parent)
             return self._insert_post(
                 parent["thread_id"], parent["board_id"], parent, author_id, author, body, at
             )
@@ -355,17 +408,37 @@ class CommunityStore(Store):
                 (event_id, person_id, handle, answer, at),
             )
 
-    def events(self, since: float, limit: int = 20) -> list[Row]:
-        """Events starting after `since`, soonest first, with RSVP counts."""
+    def events(self, since: float, me: int, limit: int = 20) -> list[Row]:
+        """Events starting after `since`, soonest first, with RSVP counts; cancelled ones
+        only for `me` if they said they would (or might) go."""
         return self.rows(
             "SELECT e.*,"
             " (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.answer = 'going')"
             "   AS going,"
             " (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.answer = 'maybe')"
             "   AS maybe"
-            " FROM events e WHERE e.starts_at >= ? ORDER BY e.starts_at LIMIT ?",
-            (since, limit),
+            " FROM events e WHERE e.starts_at >= :since AND (e.cancelled_at IS NULL OR EXISTS"
+            "  (SELECT 1 FROM rsvps r WHERE r.event_id = e.id AND r.person_id = :me"
+            "   AND r.answer != 'no'))"
+            " ORDER BY e.starts_at LIMIT :limit",
+            {"since": since, "me": me, "limit": limit},
         )
+
+    def cancel_event(self, event_id: int, reason: str, at: float, log: Row) -> None:
+        """Mark an event cancelled (its RSVPs stay) and log it, in one transaction."""
+        with self.write() as db:
+            db.execute(
+                "UPDATE events SET cancelled_at = ?, cancel_reason = ? WHERE id = ?",
+                (at, reason, event_id),
+            )
+            self._log_in(db.conn, log)
+
+    def delete_event(self, event_id: int, log: Row) -> None:
+        """Remove an event and its RSVPs, and log it, in one transaction."""
+        with self.write() as db:
+            db.execute("DELETE FROM rsvps WHERE event_id = ?", (event_id,))
+            db.execute("DELETE FROM events WHERE id = ?", (event_id,))
+            self._log_in(db.conn, log)
 
     def event(self, event_id: int) -> Row | None:
         return self.row("SELECT * FROM events WHERE id = ?", (event_id,))
@@ -397,10 +470,18 @@ class CommunityStore(Store):
 
     def log(self, actor: str, action: str, target: str, reason: str, at: float) -> None:
         with self.write() as db:
-            db.execute(
-                "INSERT INTO mod_log(at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)",
-                (at, actor, action, target, reason),
+            self._log_in(
+                db.conn,
+                {"at": at, "actor": actor, "action": action, "target": target, "reason": reason},
             )
+
+    @staticmethod
+    def _log_in(conn: sqlite3.Connection, entry: Row) -> None:
+        conn.execute(
+            "INSERT INTO mod_log(at, actor, action, target, reason)"
+            " VALUES (:at, :actor, :action, :target, :reason)",
+            entry,
+        )
 
     def mod_log(self, limit: int = 100) -> list[Row]:
         return self.rows("SELECT * FROM mod_log ORDER BY id DESC LIMIT ?", (limit,))

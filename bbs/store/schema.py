@@ -273,3 +273,15 @@ def _community_read_posts(db: sqlite_utils.Database) -> None:
         ) WITHOUT ROWID
         """,
     )
+
+
+@community_migrations(name="0004_event_cancel")
+def _community_event_cancel(db: sqlite_utils.Database) -> None:
+    """A cancelled event stays, marked, for those who answered; who cancelled it and why."""
+    _run(
+        db,
+        """
+        ALTER TABLE events ADD COLUMN cancelled_at REAL;
+        ALTER TABLE events ADD COLUMN cancel_reason TEXT NOT NULL DEFAULT ''
+        """,
+    )

@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from bbs.errors import ForumError
 from bbs.session import Session
+from bbs.shown import note_bad
 from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.safe import safe
 from screens.widgets.session import session_of
@@ -66,9 +67,19 @@ def forum_call(
         except ForumError as error:
             deliver(node, failed or refused, str(error))
             return
+        except Exception as error:  # ours: the person keeps their session and is told
+            deliver(node, failed or refused, ours(node, error))
+            return
         deliver(node, done, result)
 
     node.run_worker(run, thread=True, group=group)
+
+
+def ours(node: DOMNode, error: Exception) -> str:
+    """Log an error of ours once (not for every person on every view); words for the person."""
+    where = f"{type(node).__name__}"
+    note_bad(where, (type(error).__name__, str(error)[:200]), error, trace=True)
+    return "Sorry, that could not be shown: something is wrong on our side (it is logged)."
 
 
 class ErrorLine(Static):

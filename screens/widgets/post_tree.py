@@ -10,6 +10,7 @@ once per post, state (cursor or not) and width; a cursor key redraws two lines.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from rich.text import Text
 from textual import events
@@ -26,6 +27,11 @@ from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 EXPANDED, COLLAPSED = "▼ ", "▶ "
 BRANCH, LAST, PIPE, SPACE = "├ ", "└ ", "│ ", "  "
+GUIDE_LEVELS = 16
+"""Levels of guides drawn before a line (MAX_DEPTH of the store): deeper posts, which only
+older data can hold, are drawn at this indent behind a mark, so a line's guides (and the
+cost of drawing the tree) never grow with the depth of a chain of replies."""
+DEEPER = "┄"
 
 
 def post_label(post: Post, unread: bool) -> Text:
@@ -231,10 +237,13 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
 
     def reveal(self, node: PostNode) -> None:
         """Unfold the node's ancestors and move the cursor onto it."""
-        parent = node.parent
-        while parent is not None:
-            parent.expand()
+        parent, folded = node.parent, False
+        while parent is not None:  # the tree is shaped again once, however deep the post
+            folded = folded or not parent.is_expanded
+            parent.is_expanded = True
             parent = parent.parent
+        if folded:
+            self._reshape()
         self.pending = node
         self._move_when_sized()
 
@@ -301,16 +310,32 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
             return self._shown
         shown: list[PostNode] = []
         guides: dict[PostNode, str] = {}
-
-        def visit(nodes: list[PostNode], prefix: str, top: bool) -> None:
-            for n, node in enumerate(nodes):
-                last = n == len(nodes) - 1
-                guides[node] = "" if top else prefix + (LAST if last else BRANCH)
-                shown.append(node)
-                if node.children and node.is_expanded:
-                    visit(node.children, "" if top else prefix + (SPACE if last else PIPE), False)
-
-        visit(self.root.children, "", True)
+        # Depth first without recursion (a chain of replies can be deeper than Python's
+        # stack): the level being walked in locals (its nodes, the next one's index, the
+        # guides of the levels above, whether those were cut short, whether it is the top),
+        # the levels above it in `frames`.
+        frames: list[list[Any]] = []
+        nodes, n, prefix, cut, top = self.root.children, 0, "", False, True
+        widest = 2 * GUIDE_LEVELS
+        add = shown.append
+        while True:
+            if n == len(nodes):
+                if not frames:
+                    break
+                nodes, n, prefix, cut, top = frames.pop()
+                continue
+            node = nodes[n]
+            n += 1
+            add(node)
+            last = n == len(nodes)
+            if not top:
+                guides[node] = (DEEPER + prefix if cut else prefix) + (LAST if last else BRANCH)
+            if node.children and node.is_expanded:
+                frames.append([nodes, n, prefix, cut, top])
+                inner = "" if top else prefix + (SPACE if last else PIPE)
+                if len(inner) > widest:
+                    inner, cut = inner[2:], True
+                nodes, n, prefix, top = node.children, 0, inner, False
         self._shown, self._guides = shown, guides
         self._line_of = {node: n for n, node in enumerate(shown)}
         return shown

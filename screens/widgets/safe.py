@@ -11,13 +11,16 @@ from bbs.text import clean
 
 def safe(text: str, style: str = "") -> Text:
     """User text as a Rich `Text`: cleaned of controls, markup never interpreted."""
-    return Text(clean(text or ""), style=style)
+    if not isinstance(text, str):  # a BLOB or a number a bad row held: shown, never a crash
+        text = "?" if text else ""
+    return Text(clean(text), style=style)
 
 
 def one_line(text: str, width: int = 60) -> str:
     """The first line of `text`, cleaned, cut to `width` characters with an ellipsis."""
     # Only the start can show: clean a window of it, not a whole 20,000-character post.
-    first = clean((text or "")[: width * 8], multiline=False).strip()
+    shown = text if isinstance(text, str) else ("?" if text else "")
+    first = clean(shown[: width * 8], multiline=False).strip()
     return first if len(first) <= width else first[: width - 1] + "…"
 
 
@@ -25,7 +28,10 @@ def ago(at: float | None, now: float | None = None) -> str:
     """How long ago `at` was, in words short enough for a table cell ("3h ago")."""
     if not at:
         return "never"
-    seconds = max(0, int((now or time.time()) - at))
+    try:
+        seconds = max(0, int((now or time.time()) - at))
+    except (TypeError, ValueError, OverflowError):  # a time only a bad row could hold
+        return "?"
     for size, unit in ((86400 * 365, "y"), (86400 * 7, "w"), (86400, "d"), (3600, "h"), (60, "m")):
         if seconds >= size:
             return f"{seconds // size}{unit} ago"

@@ -20,6 +20,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from bbs.shown import note_bad
 from screens.widgets.fixed_box import FixedBox
 from screens.widgets.lines import DirectLines, styled_line
 
@@ -170,5 +171,11 @@ class TextPage(DrawnPage):
 
     def _draw(self, width: int, style: Style, console: Console) -> list[Strip]:
         content = Text(self._content) if isinstance(self._content, str) else self._content
-        rendered = console.render_lines(content, console.options.update_width(width), pad=True)
+        options = console.options.update_width(width)
+        try:
+            rendered = console.render_lines(content, options, pad=True)
+        except Exception as error:  # ours: one page not drawn, the session goes on; logged once
+            note_bad(f"page {self.id}", (type(error).__name__, str(error)[:200]), error, True)
+            failed = Text("Sorry, this page could not be drawn (it is logged).", style="italic")
+            rendered = console.render_lines(failed, options, pad=True)
         return [styled_line(line, style, width) for line in rendered]
