@@ -413,3 +413,41 @@ async def test_long_lists_page_and_idle_plain_sessions_time_out(tmp_path: Path) 
         await s.wait_for("Disconnected: nothing typed for a while.", timeout=10)
         await asyncio.wait_for(s.session.closed.wait(), 5)
         await wait_until(lambda: ctx.live_count == 0)
+
+
+async def test_new_thread_edit_one_liner_and_profile_by_words_and_numbers(server: tuple) -> None:
+    ctx, port = server
+    forum = ctx.forum
+    bob = await open_plain(port, "bob", key=make_key(forum, "bob"), term=None)
+    await bob.wait_for("Main menu> ")
+    for line in ("communities", "1", "1"):
+        bob.type(line)
+    await bob.wait_for("General> ")
+    await bob.say("post", "Title of the new thread: ")
+    await bob.say("Frost cloth", "End it with a line holding only a dot")
+    for line in ("Fleece or *straw*?", "Both work."):
+        bob.type(line)
+    text = await bob.say(".", "Post 1 of 1> ")
+    assert "Your thread is started: Frost cloth." in text
+    assert "Garden, board General: Frost cloth. 1 post, 0 new." in text
+    await bob.say("edit", "Your post reads now:")
+    await bob.say("Fleece, pegged down.", "")
+    text = await bob.say(".", "Saved.")
+    threads = forum.threads(forum.person("ada"), "garden", "general")
+    frost = next(t for t in threads if t.title == "Frost cloth")
+    assert forum.read_thread(forum.person("ada"), "garden", frost.id).posts[0].body == (
+        "Fleece, pegged down."
+    )
+    await bob.say("main", "Main menu> ")
+    await bob.say("6", "One-liners, newest first.")
+    await bob.say("1", "Your one-liner: ")
+    await bob.say("first frost tonight", "It is on the wall.")
+    assert forum.oneliners()[0].text == "first frost tonight"
+    await bob.say("main", "Main menu> ")
+    await bob.say("7", "Profile> ")
+    await bob.say("2", "Display name: ")
+    text = await bob.say("Bob of the Beans", "Profile> ")
+    assert "Your profile, Bob of the Beans (@bob)." in text
+    assert forum.person("bob").display_name == "Bob of the Beans"
+    await bob.say("quit", "Goodbye.")
+    assert_only_text(bytes(bob.session.raw))
