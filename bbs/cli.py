@@ -40,8 +40,13 @@ def local(data_dir: Path | None, empty: bool) -> None:
     presence = Presence(forum.bus)
     session = Session(forum=forum, person=person, presence=presence)
     presence.arrive(session.id, person.handle)
+    app = BBSApp(session)
+    if app.no_color:  # Textual's NO_COLOR still sends greys: none at all (NoColour)
+        from bbs.ssh.driver import use_no_colour
+
+        use_no_colour(app)
     try:
-        BBSApp(session).run()
+        app.run()
     finally:
         presence.leave(session.id)
         forum.close()

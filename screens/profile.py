@@ -39,7 +39,7 @@ def profile_text(p: Profile, blocked: bool) -> Text:
 
 
 class ProfileScreen(Screen[None]):
-    """Own profile: e edit, k add a key, p password. Others: m mail, b block/unblock."""
+    """Own profile: e edit, k add a key, p password, l plain mode. Others: m mail, b block."""
 
     CSS_PATH = "profile.tcss"
     BINDINGS = [
@@ -47,6 +47,7 @@ class ProfileScreen(Screen[None]):
         Binding("e", "edit", "Edit"),
         Binding("k", "add_key", "Add SSH key"),
         Binding("p", "password", "Password"),
+        Binding("l", "plain", "Plain mode"),
         Binding("m", "mail", "Mail"),
         Binding("b", "block", "Block/unblock"),
     ]
@@ -56,6 +57,7 @@ class ProfileScreen(Screen[None]):
         self.handle = handle.lstrip("@")
         self.profile: Profile | None = None
         self.blocked = False
+        self.plain = False  # own profile: plain (line-by-line) mode at every SSH sign-in
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -74,7 +76,7 @@ class ProfileScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         guest = session_of(self).person.is_guest
-        if action in ("edit", "add_key", "password"):
+        if action in ("edit", "add_key", "password", "plain"):
             return self.own and not guest
         if action in ("mail", "block"):
             return not self.own and not guest
@@ -83,24 +85,27 @@ class ProfileScreen(Screen[None]):
     def reload(self) -> None:
         forum_call(self, self._load, self._show, self._refused)
 
-    def _load(self, s: Session) -> tuple[Profile, bool, list[str]]:
+    def _load(self, s: Session) -> tuple[Profile, bool, list[str], bool]:
         profile = s.forum.profile(s.person, self.handle)
         blocked = profile.handle in s.forum.blocked(s.person)
-        keys = s.forum.keys(s.person) if s.person.handle == profile.handle else []
-        return profile, blocked, keys
+        own = s.person.handle == profile.handle
+        keys = s.forum.keys(s.person) if own else []
+        return profile, blocked, keys, own and s.forum.prefers_plain(s.person)
 
     def _refused(self, message: str) -> None:
         self.notify(message, severity="error", markup=False)
         self.dismiss()
 
-    def _show(self, loaded: tuple[Profile, bool, list[str]]) -> None:
-        self.profile, self.blocked, keys = loaded
+    def _show(self, loaded: tuple[Profile, bool, list[str], bool]) -> None:
+        self.profile, self.blocked, keys, self.plain = loaded
         self.query_one("#profile-text", Static).update(profile_text(self.profile, self.blocked))
         keys_text = Text()
         if self.own:
             keys_text.append(f"\nSSH keys on file: {len(keys)}\n", style="bold")
             for fingerprint in keys:
                 keys_text.append_text(safe(f"  {fingerprint}\n"))
+            state = "on" if self.plain else "off"
+            keys_text.append(f"\nPlain mode at every SSH sign-in: {state} (l switches)\n")
         self.query_one("#profile-keys", Static).update(keys_text)
 
     def action_edit(self) -> None:
@@ -110,6 +115,20 @@ class ProfileScreen(Screen[None]):
         if person is not None:
             session_of(self).person = person
             self.reload()
+
+    def action_plain(self) -> None:
+        """Plain mode at every sign-in: the line-by-line interface, for screen readers."""
+        plain = not self.plain
+        forum_call(
+            self,
+            lambda s: s.forum.update_profile(s.person, plain_mode=plain),
+            lambda _: self._plain_set(plain),
+        )
+
+    def _plain_set(self, plain: bool) -> None:
+        word = "on: your next sign-in is line by line" if plain else "off"
+        self.notify(f"Plain mode {word}.", timeout=3)
+        self.reload()
 
     def action_add_key(self) -> None:
         self.app.push_screen(AddKeyScreen(), lambda fp: fp and self.reload())

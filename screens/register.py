@@ -24,17 +24,10 @@ from bbs.text import clean
 from screens.themes import register_themes
 from screens.widgets.bars import KeyBar, TitleBar
 
-DEFAULT_RULES = """\
-1. Be kind. Disagree with ideas, not with people.
-2. No spam, no advertising, no harassment.
-3. Keep each community on its topic; its moderators decide what fits.
-4. What you post stays readable by the members (and, in open communities, guests).
-5. The sysop may remove posts and accounts that break these rules."""
-
 
 def board_rules(session: Session) -> str:
-    """The hub's "rules" setting, or the default text."""
-    return session.forum.hub.setting("rules", "") or DEFAULT_RULES
+    """The rules everyone accepts when signing up (the forum's, shared with plain mode)."""
+    return session.forum.board_rules()
 
 
 class RegisterScreen(Screen[None]):

@@ -70,15 +70,15 @@ async def test_bad_arguments_and_refusals_exit_non_zero(server: tuple) -> None:
     assert bad_ref.exit_status == 2
 
 
-async def test_session_without_pty_or_command_gets_a_line(server: tuple) -> None:
+async def test_session_without_pty_or_command_gets_plain_mode(server: tuple) -> None:
     import asyncssh
 
     ctx, port = server
     async with asyncssh.connect(
         "127.0.0.1", port, username="guest", known_hosts=None, agent_path=None, client_keys=[]
     ) as conn:
-        done = await conn.run(check=False)  # a shell, no pty
-    assert done.exit_status == 1 and "bulletin board" in done.stdout
+        done = await conn.run(input="quit\n", check=False)  # a shell, no pty: plain mode
+    assert done.exit_status == 0 and "This is plain mode" in done.stdout
 
 
 @pytest.mark.skipif(shutil.which("ssh") is None, reason="needs the OpenSSH client")

@@ -24,6 +24,13 @@ def parse_public_key(text: str) -> tuple[str, str]:
     return key.get_fingerprint("sha256"), key.export_public_key().decode().strip()
 
 
+DEFAULT_RULES = """\
+1. Be kind. Disagree with ideas, not with people.
+2. No spam, no advertising, no harassment.
+3. Keep each community on its topic; its moderators decide what fits.
+4. What you post stays readable by the members (and, in open communities, guests).
+5. The sysop may remove posts and accounts that break these rules."""
+
 RESERVED_HANDLES = frozenset({"guest", "new", "root", "admin", "sysop", "anonymous"})
 
 
@@ -120,10 +127,13 @@ class PeopleActions(ForumBase):
         display_name: str | None = None,
         bio: str | None = None,
         interests: str | None = None,
+        plain_mode: bool | None = None,
     ) -> Person:
-        """Change one's own display name, bio or interests."""
+        """Change one's own display name, bio, interests or plain-mode preference."""
         self._require_person(viewer)
-        fields: dict[str, str] = {}
+        fields: dict[str, str | int] = {}
+        if plain_mode is not None:
+            fields["plain_mode"] = int(plain_mode)
         if display_name is not None:
             fields["display_name"] = clean_field("display_name", display_name)
         if bio is not None:
@@ -132,3 +142,11 @@ class PeopleActions(ForumBase):
             fields["interests"] = clean_field("description", interests, required=False)
         self.hub.update_person(viewer.id, **fields)
         return self._person_by_id(viewer.id)
+
+    def prefers_plain(self, viewer: Person) -> bool:
+        """Whether the person asked for plain (line-by-line) mode whenever they sign in."""
+        return not viewer.is_guest and self.hub.prefers_plain(viewer.id)
+
+    def board_rules(self) -> str:
+        """The rules everyone accepts when signing up: the hub's "rules", or the default."""
+        return self.hub.setting("rules", "") or DEFAULT_RULES

@@ -13,6 +13,7 @@ import asyncssh
 
 from bbs import commands
 from bbs.models import Person
+from bbs.plain.ssh import PlainLink, plain_link, run_plain
 from bbs.session import Session
 from bbs.ssh.context import LiveSession, ServerContext
 from bbs.ssh.login import Login, LoginKind
@@ -52,6 +53,7 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.counted = False  # holds one of the person's sessions in the shared limits
         self.task: asyncio.Task[None] | None = None
         self.released = False
+        self.plain: PlainLink | None = None
 
     # asyncssh callbacks ----------------------------------------------------------
     def connection_made(self, chan: Any) -> None:
@@ -79,10 +81,13 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         return True
 
     def session_started(self) -> None:
+        self.plain = plain_link(self)  # now, so no line typed from here on is lost
         self.task = asyncio.get_running_loop().create_task(self._run())
 
     def data_received(self, data: bytes, datatype: Any) -> None:
-        if self.terminal is not None:
+        if self.plain is not None:
+            self.plain.feed(data)
+        elif self.terminal is not None:
             self.terminal.feed(data)
         elif self.mode == "exec" and not self.stdin_done.is_set():
             self.stdin += data
@@ -94,6 +99,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     def eof_received(self) -> bool:
         self.stdin_ended = True
+        if self.plain is not None:
+            self.plain.eof()
         self.stdin_done.set()
         return True
 
@@ -102,6 +109,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             self.pty = (self.pty[0], (width, height))
         if self.terminal is not None:
             self.terminal.resize(width, height)
+        if self.plain is not None:
+            self.plain.resize(width)
 
     def pause_writing(self) -> None:
         if self.terminal is not None:
@@ -116,6 +125,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         self.stdin_done.set()
         if self.terminal is not None:
             self.terminal.close()
+        if self.plain is not None:
+            self.plain.close()
 
     # the work -----------------------------------------------------------------------
     async def _run(self) -> None:
@@ -124,7 +135,9 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
                 return  # refused by a cap: the connection is being closed with the reason
             if not await self._count_session(self.login.person):
                 return
-            if self.mode == "exec":
+            if self.plain is not None:
+                self._exit(await run_plain(self, self.plain))
+            elif self.mode == "exec":
                 await self._run_exec()
             elif self.mode == "shell" and self.pty is not None:
                 await self._run_tui()

@@ -13,13 +13,17 @@ import contextlib
 import io
 import logging
 from collections import deque
+from functools import lru_cache
 from typing import IO, Any, cast
 
 from rich.console import Console
+from rich.segment import Segment
+from rich.style import Style
 from textual import constants, events
 from textual.app import App, _NullFile
+from textual.color import Color
 from textual.driver import Driver
-from textual.filter import Monochrome
+from textual.filter import LineFilter, Monochrome, NoColor
 from textual.geometry import Size
 from textual.message import Message
 
@@ -237,6 +241,55 @@ class SSHDriver(Driver):
         self._app.exit()
 
 
+# A background this much brighter or darker than the widget's own marks something that
+# stands out (a list's cursor row, a key in the key bar, a scroll bar's thumb); a panel a
+# shade off the screen's (surface, panel, boost) does not.
+STANDS_OUT = 0.2
+_REVERSE = Style(reverse=True)
+
+
+def _stands_out(style: Style, background: Color) -> bool:
+    bgcolor = style.bgcolor
+    if bgcolor is None or bgcolor.is_default or style.reverse:
+        return False
+    return abs(Color.from_rich_color(bgcolor).brightness - background.brightness) > STANDS_OUT
+
+
+@lru_cache(maxsize=4096)
+def no_colour_style(style: Style, background: Color) -> Style:
+    """The style without colours; reverse video where its background made it stand out."""
+    plain = style.without_color
+    if _stands_out(style, background):
+        plain += _REVERSE
+    if style._meta:  # Textual's click and hover targets travel in the meta
+        plain += Style.from_meta(style.meta)
+    return plain
+
+
+class NoColour(LineFilter):
+    """NO_COLOR: not one colour code. Bold, underline and reverse video carry what colour did.
+
+    Textual's Monochrome filter (its NO_COLOR) turns colours into greys and sends them
+    (SGR 97;100, 97;40: about 200 on the welcome screen), and its NoColor filter sends
+    the terminal's default colours (39;49). This one sends none: every segment loses its
+    colours, and one whose background stood out from its widget's is shown reversed.
+    """
+
+    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        style_of = no_colour_style
+        return [
+            Segment(text, style_of(style, background) if style else style, control)
+            for text, style, control in segments
+        ]
+
+
+def use_no_colour(app: App[Any]) -> None:
+    """Put NoColour in place of Textual's own NO_COLOR filters (idempotent)."""
+    app.no_color = True
+    kept = [f for f in app._filters if not isinstance(f, Monochrome | NoColor | NoColour)]
+    app._filters[:] = [*kept, NoColour()]
+
+
 class _LogStream(io.TextIOBase):
     """Stands in for sys.stdout/stderr while apps run: lines go to logging, no app is kept.
 
@@ -286,9 +339,8 @@ def prepare_app(app: App[Any], terminal: Terminal) -> None:
         safe_box=False,
         soft_wrap=False,
     )
-    if depth == "none" and not app.no_color:
-        app.no_color = True
-        app._filters.append(Monochrome())
+    if depth == "none":
+        use_no_colour(app)
     app._capture_stdout = APP_STDOUT  # type: ignore[assignment]  # a stand-in of the same use
     app._capture_stderr = APP_STDERR  # type: ignore[assignment]
     app.error_console = Console(

@@ -59,9 +59,14 @@ def install_executor(loop: asyncio.AbstractEventLoop) -> None:
 
 # Modern algorithms only (ssh-audit reports no failure): asyncssh's defaults also offer
 # NIST-curve key exchange, 1024-bit group exchange, group14-sha1 and hmac-sha1.
+# curve25519 first: the client's own order picks the algorithm (an OpenSSH that prefers
+# mlkem768x25519 still gets it), the server's first one only judges a client's guessed
+# first packet. Dropbear guesses and, as RFC 4253 says, counts its guess wrong unless both
+# lists start alike; asyncssh counts it right when the client's first one is chosen. With
+# mlkem768x25519 first, dbclient sent its key exchange twice and asyncssh hung up on it.
 KEX_ALGS = [
-    "mlkem768x25519-sha256",
     "curve25519-sha256",
+    "mlkem768x25519-sha256",
     "curve25519-sha256@libssh.org",
     "diffie-hellman-group16-sha512",
     "diffie-hellman-group18-sha512",
@@ -77,10 +82,16 @@ ENCRYPTION_ALGS = [
     "aes192-ctr",
     "aes128-ctr",
 ]
+# Encrypt-then-MAC first; the encrypt-and-MAC SHA-2 MACs after them only because Dropbear's
+# dbclient (routers, OpenWrt, small systems) offers nothing else with its aes-ctr ciphers
+# ("No matching algo mac c->s"). ssh-audit warns about them and fails none: a client that
+# can do better picks an -etm MAC or AES-GCM (no MAC at all) first.
 MAC_ALGS = [
     "hmac-sha2-256-etm@openssh.com",
     "hmac-sha2-512-etm@openssh.com",
     "umac-128-etm@openssh.com",
+    "hmac-sha2-256",
+    "hmac-sha2-512",
 ]
 
 

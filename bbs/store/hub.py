@@ -71,6 +71,9 @@ class HubStore(Store):
         with self.write() as db:
             db.execute(f"UPDATE people SET {sets} WHERE id = ?", (*fields.values(), person_id))
 
+    def prefers_plain(self, person_id: int) -> bool:
+        return bool(self.value("SELECT plain_mode FROM people WHERE id = ?", (person_id,)))
+
     def record_login(self, person_id: int, at: float) -> None:
         """Remember the last visit (for the new-message scan) and add to last callers."""
         with self.write() as db:

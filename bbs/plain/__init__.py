@@ -1,0 +1,1 @@
+"""Plain mode: the forum line by line over SSH, for screen readers, TERM=dumb and scripts."""
