@@ -285,6 +285,8 @@ def _community_event_cancel(db: sqlite_utils.Database) -> None:
         ALTER TABLE events ADD COLUMN cancel_reason TEXT NOT NULL DEFAULT ''
         """,
     )
+
+
 @hub_migrations(name="0005_plain_mode")
 def hub_plain_mode(db: sqlite_utils.Database) -> None:
     """A person's own choice of plain (line-by-line) mode at every sign-in."""
