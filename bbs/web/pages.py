@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from bbs.errors import Forbidden, NotFound
 from bbs.forum import Forum
-from bbs.models import Community, Person, Post, ThreadView
+from bbs.models import BoardSummary, Community, Person, Post, SearchHit, ThreadView
 from bbs.web.caching import Rendered
 from bbs.web.feeds import FeedThread, atom
 from bbs.web.join import JoinHelp
@@ -153,7 +153,7 @@ class CommunityPage(CommunityPageBase):
     def render(self) -> Rendered:
         community = self.community()
         try:
-            boards = self.forum.boards(self.guest, self.slug)
+            boards: list[BoardSummary] = self.forum.boards(self.guest, self.slug)
         except Forbidden:
             return self.html("closed.html", community=community, crumbs=self.crumbs(community))
         return self.html(
@@ -330,7 +330,8 @@ class SearchPage(Page):
         return (self.query, versions)
 
     def render(self) -> Rendered:
-        hits, problem = [], ""
+        hits: list[SearchHit] = []
+        problem = ""
         if self.query:
             try:
                 hits = self.forum.search(self.guest, self.query)
