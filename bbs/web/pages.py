@@ -286,7 +286,7 @@ class FeedPage(CommunityPageBase):
 
     def render(self) -> Rendered:
         community = self.community()
-        boards = self.forum.boards(self.guest, self.slug)
+        boards: list[BoardSummary] = self.forum.boards(self.guest, self.slug)
         if self.board is not None:
             boards = [b for b in boards if b.slug == self.board]
             if not boards:
