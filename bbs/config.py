@@ -38,6 +38,8 @@ class Config:
     post_interval_s: float = 10.0
     read_mark_delay_s: float = 0.5
     require_community_approval: bool = False
+    # what one person may create (issue 13): open files, ceilings, pacing
+    open_communities_max: int = 64  # community files kept open (3 descriptors each)
 
 
 def _coerce(name: str, raw: Any) -> Any:

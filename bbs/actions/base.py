@@ -14,6 +14,7 @@ from bbs.live import LiveBus, LiveEvent
 from bbs.models import GUEST, MemberRole, Person, Role, Visibility
 from bbs.read_marks import ReadMarkBatcher
 from bbs.store.community import CommunityStore
+from bbs.store.db import OpenFiles
 from bbs.store.hub import HubStore
 
 Row = dict[str, Any]
@@ -49,6 +50,7 @@ class ForumBase:
         self.hub = HubStore(self.data_dir / "hub.db")
         self._stores: dict[str, CommunityStore] = {}
         self._stores_lock = threading.Lock()
+        self.open_files = OpenFiles(self.config.open_communities_max)
         self.read_marks = ReadMarkBatcher(self._write_read_marks, self.config.read_mark_delay_s)
 
     def _write_read_marks(self, viewer: Person, slug: str, threads: dict[int, set[int]]) -> None:
@@ -65,13 +67,31 @@ class ForumBase:
 
     # stores -----------------------------------------------------------------
     def store(self, slug: str) -> CommunityStore:
-        """The community's database, opened (and upgraded) on first use."""
+        """The community's database, opened (and upgraded) on first use.
+
+        The store object lives as long as the forum; its file is open only while it is
+        among the `open_communities_max` most recently used (`self.open_files`).
+        """
         with self._stores_lock:
             found = self._stores.get(slug)
             if found is None:
-                found = CommunityStore(self.data_dir / "communities" / f"{slug}.db")
+                found = CommunityStore(self._store_path(slug))
+                self.open_files.adopt(found)
                 self._stores[slug] = found
             return found
+
+    def _store_path(self, slug: str) -> Path:
+        return self.data_dir / "communities" / f"{slug}.db"
+
+    def _discard_store(self, slug: str) -> None:
+        """Close a community's file and delete it with its -wal and -shm (a failed found)."""
+        with self._stores_lock:
+            found = self._stores.pop(slug, None)
+        if found is not None:
+            found.close()
+        path = self._store_path(slug)
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
 
     def _community_row(self, slug: str) -> Row:
         row = self.hub.community(slug)
