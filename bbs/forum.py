@@ -3,7 +3,7 @@
 Each method checks who may do it, cleans text through `bbs.text`, writes through
 the stores and publishes a live event. Screens and commands call nothing else.
 The operations live in `bbs.actions`, one module per concern; the mixins
-cooperate through `super()` on the posting hooks (`_before_write`, `_after_post`).
+cooperate through `super()` on the hooks (`_paced`, `_after_post`).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class Forum(
             bulletin=self.bulletin(),
             new_posts=self.unread_count_since_last_visit(viewer),
             unread_mail=self.unread_mail(viewer),
-            oneliners=tuple(self.oneliners()),
+            oneliners=tuple(self.oneliners(viewer)),
             callers=tuple(self.last_callers()),
             events=tuple(self.upcoming_events(viewer)),
         )

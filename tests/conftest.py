@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,18 @@ from bbs.forum import Forum
 from bbs.models import Person, Role
 from bbs.seed import create_community
 
+NO_GAPS = {
+    f"{kind}_interval_s": 0.0
+    for kind in ("edit", "mail", "event", "invite", "crosspost", "community")
+}
+"""The least time between two of a kind (issue 13), off for ordinary tests."""
+
 
 @pytest.fixture
 def forum(tmp_path: Path) -> Iterator[Forum]:
     """A forum with people ada (sysop), bob, cy and one open community, 'garden'."""
     config = Config(data_dir=tmp_path, oneliner_interval_s=60, post_interval_s=0)
+    config = replace(config, **NO_GAPS)  # a test of pacing sets the gaps it tests
     f = Forum(tmp_path, config)
     now = time.time()
     ada = f.register("ada", "Ada", role=Role.SYSOP)

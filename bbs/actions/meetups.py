@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from bbs.actions.base import ForumBase, Row
+from bbs.actions.base import ForumBase, Row, paced
 from bbs.errors import NotFound, TextError
 from bbs.models import Event, EventDetail, Person, Rsvp
 from bbs.text import clean_field
@@ -27,6 +27,7 @@ def parse_when(when: str, tz: str) -> float:
 
 
 class MeetupActions(ForumBase):
+    @paced("event")
     def create_event(
         self,
         viewer: Person,
@@ -92,6 +93,7 @@ class MeetupActions(ForumBase):
             rsvps=tuple(Rsvp(r["handle"], r["answer"]) for r in rsvps),
         )
 
+    @paced("rsvp")
     def rsvp(self, viewer: Person, slug: str, event_id: int, answer: str) -> None:
         """Say going, maybe or no."""
         self._require_post(viewer, slug)

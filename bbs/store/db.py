@@ -62,6 +62,7 @@ class Store:
         self.lock = UseLock()
         self.files: OpenFiles | None = None
         self._closed = False
+        self._writing = 0  # how deep in write() the lock's holder is
         self._db: sqlite_utils.Database | None = self._connect()
 
     def _connect(self) -> sqlite_utils.Database:
@@ -97,17 +98,39 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:
-        """A write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on error."""
+        """A write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on error.
+
+        Inside another write of the same store (same thread) it is a SAVEPOINT: the
+        inner part rolls back alone on error, and everything commits with the outer one.
+        So a check, its record and the write it allows can be one transaction.
+        """
         with self.lock:
             db = self.db
             conn = db.conn
-            conn.execute("BEGIN IMMEDIATE")
+            depth = self._writing
+            savepoint = f"inner{depth}"
+            conn.execute(f"SAVEPOINT {savepoint}" if depth else "BEGIN IMMEDIATE")
+            self._writing += 1
             try:
                 yield db
             except BaseException:
-                conn.execute("ROLLBACK")
+                self._writing -= 1
+                if depth:
+                    conn.execute(f"ROLLBACK TO {savepoint}")
+                    conn.execute(f"RELEASE {savepoint}")
+                elif conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            self._writing -= 1
+            if depth:
+                conn.execute(f"RELEASE {savepoint}")
+                return
+            try:
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
 
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts."""
