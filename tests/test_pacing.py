@@ -65,6 +65,13 @@ def a_key() -> str:
     return asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode()
 
 
+def bobs_thread(forum: Forum, n: int) -> int:
+    post = forum.store("garden").post(own_post(forum, someone(forum, "bob"), n))
+    assert post is not None
+    return int(post["thread_id"])
+
+
+WHEN = "2099-05-01 18:00"
 Maker = Callable[[Forum, Person, int], Any]
 MAKERS: dict[str, Maker] = {
     "thread": lambda f, p, n: f.start_thread(p, "garden", "general", f"T{n}", f"body {n}"),
@@ -72,13 +79,11 @@ MAKERS: dict[str, Maker] = {
     "edit": lambda f, p, n: f.edit_post(p, "garden", f.OWN, f"edited {n}"),
     "mail": lambda f, p, n: f.send_mail(p, "bob", f"hello {n}"),
     "oneliner": lambda f, p, n: f.add_oneliner(p, f"line {n}"),
-    "event": lambda f, p, n: f.create_event(p, "garden", f"M{n}", "2099-05-01 18:00", "UTC", "Park"),
+    "event": lambda f, p, n: f.create_event(p, "garden", f"M{n}", WHEN, "UTC", "Park"),
     "rsvp": lambda f, p, n: f.rsvp(p, "garden", f.EVENT, ("going", "maybe")[n % 2]),
     "flag": lambda f, p, n: f.flag_post(p, "garden", own_post(f, someone(f, "bob"), n), "spam"),
     "invite": lambda f, p, n: f.invite(p, "garden"),
-    "crosspost": lambda f, p, n: f.cross_post(
-        p, "garden", f.store("garden").post(own_post(f, someone(f, "bob"), n))["thread_id"], "circle"
-    ),
+    "crosspost": lambda f, p, n: f.cross_post(p, "garden", bobs_thread(f, n), "circle"),
     "community": lambda f, p, n: f.found_community(p, f"new{n}", f"New {n}"),
     "join": lambda f, p, n: (f.leave(p, "circle"), f.join(p, "circle", accept_rules=True)),
     "key": lambda f, p, n: f.add_public_key(p, a_key()),
