@@ -131,3 +131,14 @@ def test_discover_lists_no_hidden_thread_and_no_one_blocked(forum: Forum) -> Non
     assert [d.title for d in forum.discover(ada)] == ["Knitting"]
     forum.block(ada, "cy")
     assert forum.discover(ada) == []
+
+
+def test_the_welcome_count_of_new_posts_agrees_with_the_new_scan(forum: Forum) -> None:
+    ada, bob, cy = who(forum, "ada"), who(forum, "bob"), who(forum, "cy")
+    forum.join(cy, "garden", accept_rules=True)
+    forum.block(cy, "bob")
+    forum.start_thread(bob, "garden", "general", "Spam", "buy now")
+    forum.start_thread(ada, "garden", "general", "News", "the frost is over")
+    listed = forum.new_since_last_visit(cy)
+    assert [n.title for n in listed] == ["News"]
+    assert forum.welcome(cy).new_posts == len(listed)
