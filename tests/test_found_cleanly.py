@@ -58,8 +58,8 @@ async def test_found_screen_refuses_a_long_name_then_founds_it(forum: Forum) -> 
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(FoundCommunityScreen())
         await settle(pilot)
-        await pilot.press(*("Seed Savers " * 6), "enter", *"seeds", "enter")
-        await pilot.press("ctrl+s")
+        app.screen.query_one("#name").value = "Seed Savers " * 6  # as if pasted
+        await pilot.press("tab", *"seeds", "ctrl+s")
         await settle(pilot)
         assert "limit is 60" in screen_text(app)
         assert files_of(forum.data_dir, "seeds") == []
