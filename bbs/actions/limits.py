@@ -207,10 +207,10 @@ class LimitsActions(ForumBase):
         starts = [
             r["starts_at"]
             for r in self.store(slug).rows(
-                "SELECT starts_at FROM events WHERE author_id = ? AND starts_at >= ?"
-                " ORDER BY starts_at",
+                "SELECT * FROM events WHERE author_id = ? AND starts_at >= ? ORDER BY starts_at",
                 (viewer.id, since),
             )
+            if r.get("cancelled_at") is None  # a cancelled one leaves room (if events have it)
         ]
         if most and starts:
             self._ceiling(
