@@ -71,7 +71,13 @@ def bobs_thread(forum: Forum, n: int) -> int:
     return int(post["thread_id"])
 
 
-WHEN = "2099-05-01 18:00"
+WHEN = time.strftime("%Y-%m-%d 18:00", time.gmtime(time.time() + 30 * DAY))
+
+
+def in_days(days: int) -> str:
+    return time.strftime("%Y-%m-%d 10:00", time.gmtime(time.time() + days * DAY))
+
+
 Maker = Callable[[Forum, Person, int], Any]
 MAKERS: dict[str, Maker] = {
     "thread": lambda f, p, n: f.start_thread(p, "garden", "general", f"T{n}", f"body {n}"),
@@ -158,15 +164,15 @@ def test_one_person_cannot_fill_a_communitys_upcoming_list(paced: tuple[Forum, C
     most = forum.config.events_upcoming_per_person
     for n in range(most):
         clock.now += forum.config.event_interval_s + 1
-        forum.create_event(bob, "garden", f"Spam {n}", f"2099-01-{n + 1:02d} 10:00", "UTC", "x")
+        forum.create_event(bob, "garden", f"Spam {n}", in_days(10 + n), "UTC", "x")
     clock.now += forum.config.event_interval_s + 1
     with pytest.raises(RateLimited, match="upcoming meetups"):
-        forum.create_event(bob, "garden", "One more", "2099-02-01 10:00", "UTC", "x")
-    forum.create_event(ada, "garden", "The real one", "2099-03-01 10:00", "UTC", "Hall")
+        forum.create_event(bob, "garden", "One more", in_days(20), "UTC", "x")
+    forum.create_event(ada, "garden", "The real one", in_days(30), "UTC", "Hall")
     upcoming = forum.events(ada, "garden")
     assert len(upcoming) == most + 1 and upcoming[-1].title == "The real one"
     clock.now += forum.config.event_interval_s + 1
-    forum.create_event(bob, "circle", "Elsewhere", "2099-01-05 10:00", "UTC", "x")  # per community
+    forum.create_event(bob, "circle", "Elsewhere", in_days(5), "UTC", "x")  # per community
 
 
 def test_a_refused_write_takes_its_record_back(
