@@ -11,7 +11,7 @@ import asyncssh
 import pytest
 
 from bbs.config import Config, load_config
-from bbs.errors import RateLimited
+from bbs.errors import RateLimited, TextError
 from bbs.forum import Forum
 from bbs.models import Person, Role
 from bbs.seed import create_community
@@ -198,7 +198,7 @@ def test_mentions_per_post_follow_discourse(paced: tuple[Forum, Clock]) -> None:
     newbie, bob = someone(forum, "newbie"), someone(forum, "bob")
     for handle in ("cy", "dee", "eve"):
         forum.register(handle, handle)
-    with pytest.raises(RateLimited, match="mention 2 people"):
+    with pytest.raises(TextError, match="mention 2 people"):
         forum.start_thread(newbie, "garden", "general", "Hi", "@cy @dee @eve hello")
     forum.start_thread(newbie, "garden", "general", "Hi", "@cy @dee hello")
     forum.start_thread(bob, "garden", "general", "Hi", "@cy @dee @eve hello")

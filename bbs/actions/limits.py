@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from bbs.actions.base import ForumBase
 from bbs.actions.mail import MENTION_RE
-from bbs.errors import RateLimited
+from bbs.errors import RateLimited, TextError
 from bbs.models import Person
 
 DAY = 86_400.0
@@ -196,7 +196,7 @@ class LimitsActions(ForumBase):
         most = self.config.mentions_first_day if new else self.config.mentions_per_post
         if most and len(named) > most:
             who = "New accounts" if new else "A post"
-            raise RateLimited(
+            raise TextError(
                 f"{who} can mention {most} people in a post; this one mentions {len(named)}."
             )
 
