@@ -52,6 +52,83 @@ class Config:
     web_port: int = 8080
     public_host: str = ""  # the name people give ssh, shown on the web; "" = host (or the web's)
     web_page_cache: int = 256  # rendered pages kept per web process (0 = render every time)
+    # what one person may create (issue 13): open files, ceilings, pacing
+    open_communities_max: int = 64  # community files kept open (3 descriptors each)
+    # pacing, for each kind a person makes: {kind}_interval_s between two, _per_hour,
+    # _per_day, _first_day (an account's first 24 h); 0 is none. Threads and replies
+    # share post_interval_s; one-liners keep oneliner_interval_s.
+    thread_per_hour: int = 10
+    thread_per_day: int = 20
+    thread_first_day: int = 3
+    reply_per_hour: int = 120
+    reply_per_day: int = 500
+    reply_first_day: int = 10
+    edit_interval_s: float = 5.0
+    edit_per_hour: int = 0
+    edit_per_day: int = 30
+    edit_first_day: int = 10
+    mail_interval_s: float = 5.0
+    mail_per_hour: int = 60
+    mail_per_day: int = 200
+    mail_first_day: int = 10
+    oneliner_per_hour: int = 0
+    oneliner_per_day: int = 10
+    oneliner_first_day: int = 3
+    event_interval_s: float = 60.0
+    event_per_hour: int = 0
+    event_per_day: int = 5
+    event_first_day: int = 1
+    rsvp_interval_s: float = 0.0
+    rsvp_per_hour: int = 30
+    rsvp_per_day: int = 0
+    rsvp_first_day: int = 0
+    flag_interval_s: float = 0.0
+    flag_per_hour: int = 0
+    flag_per_day: int = 20
+    flag_first_day: int = 5
+    invite_interval_s: float = 5.0
+    invite_per_hour: int = 0
+    invite_per_day: int = 10
+    invite_first_day: int = 3
+    crosspost_interval_s: float = 60.0
+    crosspost_per_hour: int = 0
+    crosspost_per_day: int = 10
+    crosspost_first_day: int = 2
+    community_interval_s: float = 3600.0
+    community_per_hour: int = 0
+    community_per_day: int = 2
+    community_first_day: int = 1
+    join_interval_s: float = 0.0
+    join_per_hour: int = 20
+    join_per_day: int = 50
+    join_first_day: int = 0
+    key_interval_s: float = 0.0
+    key_per_hour: int = 0
+    key_per_day: int = 5
+    key_first_day: int = 0
+    block_interval_s: float = 0.0
+    block_per_hour: int = 30
+    block_per_day: int = 0
+    block_first_day: int = 0
+    profile_interval_s: float = 0.0
+    profile_per_hour: int = 20
+    profile_per_day: int = 0
+    profile_first_day: int = 0
+    password_interval_s: float = 0.0
+    password_per_hour: int = 5
+    password_per_day: int = 0
+    password_first_day: int = 0
+    # ceilings: what one person (or everyone) may have standing at once
+    events_upcoming_per_person: int = 3  # in one community
+    communities_per_person: int = 3  # founded, listed or waiting for approval
+    communities_max: int = 500  # on the whole board
+    foundings_per_day: int = 20  # by everyone but the sysop
+    boards_per_community: int = 20
+    keys_per_person: int = 10
+    blocks_per_person: int = 500
+    requests_per_person: int = 5  # requests to join waiting at once
+    mentions_per_post: int = 10
+    mentions_first_day: int = 2
 
 
 def _coerce(name: str, raw: Any) -> Any:

@@ -3,7 +3,7 @@
 Each method checks who may do it, cleans text through `bbs.text`, writes through
 the stores and publishes a live event. Screens and commands call nothing else.
 The operations live in `bbs.actions`, one module per concern; the mixins
-cooperate through `super()` on the posting hooks (`_before_write`, `_after_post`).
+cooperate through `super()` on the hooks (`_paced`, `_after_post`).
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ class Forum(
             bulletin=part("bulletin", self.bulletin, ""),
             new_posts=part("new posts", lambda: self.unread_count_since_last_visit(viewer), 0),
             unread_mail=part("unread mail", lambda: self.unread_mail(viewer), 0),
-            oneliners=part("one-liners", lambda: tuple(self.oneliners()), ()),
+            oneliners=part("one-liners", lambda: tuple(self.oneliners(viewer)), ()),
             callers=part("last callers", lambda: tuple(self.last_callers()), ()),
             events=tuple(events),
             events_unshown=events.unshown,

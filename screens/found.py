@@ -90,10 +90,13 @@ class FoundCommunityScreen(Screen[str | None]):
         )
 
     def _founded(self, slug: str, status: str) -> None:
+        """Dismiss with the slug to open the new community, or None while it waits for
+        the sysop (it cannot be opened yet, not even by its founder)."""
         if status == "pending":
             self.notify(f"{slug} waits for the sysop's approval.", timeout=5, markup=False)
-        else:
-            self.notify(f"{slug} is open: you are its owner.", timeout=4, markup=False)
+            self.dismiss(None)
+            return
+        self.notify(f"{slug} is open: you are its owner.", timeout=4, markup=False)
         self.dismiss(slug)
 
     def action_cancel(self) -> None:

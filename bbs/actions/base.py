@@ -2,21 +2,40 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from bbs.config import Config
-from bbs.errors import Forbidden, NotFound
+from bbs.errors import Forbidden, NotFound, RateLimited
 from bbs.live import LiveBus, LiveEvent
 from bbs.models import GUEST, MemberRole, Person, Role, Visibility
 from bbs.read_marks import ReadMarkBatcher
 from bbs.store.community import CommunityStore
+from bbs.store.db import OpenFiles
 from bbs.store.hub import HubStore
 
 Row = dict[str, Any]
+Action = TypeVar("Action", bound=Callable[..., Any])
+
+
+def paced(kind: str) -> Callable[[Action], Action]:
+    """Pace an action `(self, viewer, slug, ...)` as one `kind` (see bbs.actions.limits):
+    checked and recorded before it runs, taken back if it fails."""
+
+    def wrap(method: Action) -> Action:
+        @functools.wraps(method)
+        def run(self: ForumBase, viewer: Person, slug: str, *args: Any, **kwargs: Any) -> Any:
+            with self._paced(viewer, kind, community=slug):
+                return method(self, viewer, slug, *args, **kwargs)
+
+        return run  # type: ignore[return-value]
+
+    return wrap
 
 
 def person_from_row(row: Row) -> Person:
@@ -49,6 +68,7 @@ class ForumBase:
         self.hub = HubStore(self.data_dir / "hub.db")
         self._stores: dict[str, CommunityStore] = {}
         self._stores_lock = threading.Lock()
+        self.open_files = OpenFiles(self.config.open_communities_max)
         self.read_marks = ReadMarkBatcher(self._write_read_marks, self.config.read_mark_delay_s)
 
     def _write_read_marks(self, viewer: Person, slug: str, threads: dict[int, set[int]]) -> None:
@@ -65,13 +85,37 @@ class ForumBase:
 
     # stores -----------------------------------------------------------------
     def store(self, slug: str) -> CommunityStore:
-        """The community's database, opened (and upgraded) on first use."""
+        """The community's database, opened (and upgraded) on first use.
+
+        The store object lives as long as the forum; its file is open only while it is
+        among the `open_communities_max` most recently used (`self.open_files`).
+        """
         with self._stores_lock:
             found = self._stores.get(slug)
             if found is None:
-                found = CommunityStore(self.data_dir / "communities" / f"{slug}.db")
+                found = CommunityStore(self._store_path(slug))
+                self.open_files.adopt(found)
                 self._stores[slug] = found
             return found
+
+    def _store_path(self, slug: str) -> Path:
+        return self.data_dir / "communities" / f"{slug}.db"
+
+    def _discard_store(self, slug: str) -> None:
+        """Close a community's file and delete it with its -wal and -shm (a failed found)."""
+        with self._stores_lock:
+            found = self._stores.pop(slug, None)
+        if found is not None:
+            found.close()
+        path = self._store_path(slug)
+        for suffix in ("", "-wal", "-shm"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+    def _first_post(self, slug: str, thread_id: int) -> Row | None:
+        """A thread's first post (the one a cross-post quotes)."""
+        return self.store(slug).row(
+            "SELECT * FROM posts WHERE thread_id = ? AND parent_id IS NULL", (thread_id,)
+        )
 
     def _community_row(self, slug: str) -> Row:
         row = self.hub.community(slug)
@@ -124,8 +168,18 @@ class ForumBase:
             raise Forbidden(f"Only the moderators of {row['name']} can do that.")
         return row
 
+    def may_reach(self, sender: Person, recipient: Person) -> bool:
+        """The one rule of blocking: whether what `sender` makes reaches `recipient`.
+
+        Mail, notices, mentions, invitations, one-liners and posts (and what comes next,
+        a live chat) all ask it: not once `recipient` has blocked `sender`. Lists and
+        counts filter with the same rule in SQL (`bbs.store.hub.reaches`)."""
+        if sender.is_guest or recipient.is_guest:
+            return True
+        return self.hub.may_reach(sender.id, recipient.id)
+
     def blocked_handles(self, viewer: Person) -> frozenset[str]:
-        """Handles whose posts and mail the viewer does not want to see."""
+        """Handles that may not reach the viewer (`may_reach`), for filtering what is read."""
         if viewer.is_guest:
             return frozenset()
         ids = list(self.hub.blocked_ids(viewer.id))
@@ -139,12 +193,26 @@ class ForumBase:
         if viewer.is_guest:
             raise Forbidden("Guests can only read. Sign up with a key to do that.")
 
-    # hooks the posting mixins chain through super() ---------------------------
-    def _before_write(self, viewer: Person, action: str, body: str) -> None:
-        """Refuse a write that comes too soon (see bbs.actions.limits)."""
+    # hooks the mixins chain through super() -----------------------------------
+    @contextmanager
+    def _paced(
+        self,
+        viewer: Person,
+        kind: str,
+        *,
+        text: str = "",
+        same: str = "",
+        community: str = "",
+        within: Callable[[], None] | None = None,
+    ) -> Iterator[None]:
+        """Pacing and ceilings for one thing `viewer` makes (see bbs.actions.limits)."""
+        yield
 
-    def _after_write(self, viewer: Person, action: str, body: str) -> None:
-        """Record a write that was made (see bbs.actions.limits)."""
+    @staticmethod
+    def _ceiling(viewer: Person, have: int, most: int, message: str) -> None:
+        """Refuse when `have` already reaches the ceiling `most` (0: none; not the sysop)."""
+        if most and have >= most and not viewer.is_sysop:
+            raise RateLimited(message)
 
     def _after_post(
         self,

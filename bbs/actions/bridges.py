@@ -13,19 +13,26 @@ class BridgeActions(MembershipActions):
     def cross_post(
         self, viewer: Person, slug: str, thread_id: int, to_slug: str, board: str = "general"
     ) -> int:
-        """Share a thread in another community one belongs to; replies stay in the original."""
+        """Share a thread in another community one belongs to; replies stay in the original.
+
+        The copy quotes the first post, so only what anyone may read is copied: a thread
+        of an open community whose first post is not hidden. A moderator who hides the
+        original later hides the copies too (`ModerationActions`)."""
         source = self._require_read(viewer, slug)
         target = self._require_post(viewer, to_slug)
         if to_slug == slug:
             raise Forbidden("Cross-post to another community.")
-        store = self.store(slug)
-        thread = store.thread(thread_id)
-        if thread is None:
+        if source["visibility"] != Visibility.OPEN:
+            raise Forbidden(
+                f"{source['name']} is for its members: its threads are not cross-posted."
+            )
+        thread = self.store(slug).thread(thread_id)
+        first = self._first_post(slug, thread_id)
+        if thread is None or first is None:
             raise NotFound(f"There is no thread {thread_id} in {slug}.")
-        first = store.rows(
-            "SELECT body FROM posts WHERE thread_id = ? AND parent_id IS NULL", (thread_id,)
-        )
-        quoted = "\n".join(f"> {line}" for line in (first[0]["body"] if first else "").splitlines())
+        if first["hidden"]:
+            raise Forbidden("A moderator has hidden this thread's first post: it is not shared.")
+        quoted = "\n".join(f"> {line}" for line in first["body"].splitlines())
         body = (
             f"Cross-posted by @{viewer.handle} from **{source['name']}** "
             f"({slug}/{thread_id}). Replies stay in the original thread.\n\n{quoted}"
@@ -34,16 +41,18 @@ class BridgeActions(MembershipActions):
         board_row = target_store.board(board)
         if board_row is None:
             raise NotFound(f"There is no board {board!r} in {target['name']}.")
-        new_id, post_id = target_store.add_thread(
-            board_row["id"],
-            thread["title"],
-            viewer.id,
-            viewer.handle,
-            body,
-            self.clock(),
-            origin=f"{slug}/{thread_id}",
-        )
-        target_store.set_thread(new_id, locked=1)
+        with self._paced(viewer, "crosspost", same=f"{slug}/{thread_id}>{to_slug}"):
+            new_id, post_id = target_store.add_thread(
+                board_row["id"],
+                thread["title"],
+                viewer.id,
+                viewer.handle,
+                body,
+                self.clock(),
+                origin=f"{slug}/{thread_id}",
+            )
+            target_store.set_thread(new_id, locked=1)
+            self.hub.add_crosspost(slug, thread_id, to_slug, new_id, self.clock())
         self._publish(
             "thread",
             community=to_slug,
@@ -55,13 +64,18 @@ class BridgeActions(MembershipActions):
         return new_id
 
     def discover(self, viewer: Person, limit: int = 20) -> list[DiscoverThread]:
-        """Active threads in open communities the viewer has not joined."""
+        """Active threads in open communities the viewer has not joined; none whose first
+        post a moderator hid, none by someone who may not reach the viewer."""
         since = self.clock() - DISCOVER_DAYS * 86_400
+        blocked = self.blocked_handles(viewer)
         found: list[DiscoverThread] = []
         for row in self.hub.communities():
             if row["visibility"] != Visibility.OPEN or self.member_role(viewer, row["slug"]):
                 continue
             for t in self.store(row["slug"]).active_threads(since, limit):
+                first = self._first_post(row["slug"], t["id"])
+                if t["author"] in blocked or first is None or first["hidden"]:
+                    continue
                 found.append(
                     DiscoverThread(
                         row["slug"],

@@ -9,6 +9,8 @@ from bbs.errors import Forbidden, NotFound
 from bbs.models import ConversationSummary, MailMessage, Person, Profile, Visibility
 from bbs.text import clean_field
 
+EXCERPT = 300
+"""Characters of a post a mention shows in the inbox."""
 MENTION_RE = re.compile(r"(?<![\w@])@([a-z][a-z0-9_-]{1,19})\b", re.IGNORECASE)
 
 
@@ -23,7 +25,8 @@ class MailActions(MembershipActions):
     ) -> int:
         """Send a private message (or reply in a conversation); returns its id.
 
-        A message to someone who has blocked the sender is dropped quietly.
+        A message to someone who has blocked the sender is dropped quietly (and paced
+        all the same: nothing tells the sender they are blocked).
         """
         self._require_person(viewer)
         recipient = self._someone(to)
@@ -33,13 +36,12 @@ class MailActions(MembershipActions):
         subject = clean_field("subject", subject, required=False)
         if conversation_id is not None:
             self._require_participant(viewer, conversation_id)
-        self._before_write(viewer, "mail", body)
-        if viewer.id in self.hub.blocked_ids(recipient.id):
-            return 0
-        mail_id = self.hub.add_mail(
-            viewer.id, recipient.id, subject, body, self.clock(), conversation_id
-        )
-        self._after_write(viewer, "mail", body)
+        with self.hub.write(), self._paced(viewer, "mail"):
+            if not self.may_reach(viewer, recipient):
+                return 0
+            mail_id = self.hub.add_mail(
+                viewer.id, recipient.id, subject, body, self.clock(), conversation_id
+            )
         self._publish("mail", actor=viewer.handle, target=recipient.handle)
         return mail_id
 
@@ -50,14 +52,11 @@ class MailActions(MembershipActions):
         return rows
 
     def inbox(self, viewer: Person) -> list[ConversationSummary]:
-        """One line per conversation, newest first, without people the viewer blocked."""
+        """One line per conversation, newest first, without people who may not reach the
+        viewer (`may_reach`); the unread counts add up to `unread_mail`."""
         self._require_person(viewer)
-        blocked = self.hub.blocked_ids(viewer.id)
         found = []
         for r in self.hub.inbox(viewer.id):
-            other_id = r["recipient_id"] if r["sender_id"] == viewer.id else r["sender_id"]
-            if other_id in blocked:
-                continue
             other = r["recipient"] if r["sender_id"] == viewer.id else r["sender"]
             found.append(
                 ConversationSummary(
@@ -84,7 +83,7 @@ class MailActions(MembershipActions):
                 sender=r["sender"],
                 recipient=r["recipient"],
                 subject=r["subject"],
-                body=r["body"],
+                body=r["body"] + self._quoted(viewer, r["ref"]) if r["ref"] else r["body"],
                 sent=r["sent"],
                 read=r["read_at"] is not None,
                 kind=r["kind"],
@@ -93,7 +92,23 @@ class MailActions(MembershipActions):
         ]
 
     def unread_mail(self, viewer: Person) -> int:
+        """Unread messages from people who may reach the viewer: what the inbox shows."""
         return 0 if viewer.is_guest else self.hub.unread_mail(viewer.id)
+
+    def _quoted(self, viewer: Person, ref: str) -> str:
+        """A mention's excerpt, read now: a post hidden since (or no longer readable)
+        is not carried in anyone's inbox."""
+        slug, _, number = ref.rpartition("/")
+        row = self.hub.community(slug)
+        if row is None or row["status"] != "active" or not self._may_read(viewer, row):
+            return "\n\n(You can no longer read this post.)"
+        post = self.store(slug).post(int(number)) if number.isdigit() else None
+        if post is None:
+            return "\n\n(This post is gone.)"
+        if post["hidden"] and not self._is_moderator(viewer, slug):
+            return f"\n\n(Hidden by a moderator: {post['hidden_reason']})"
+        body = post["body"]
+        return "\n\n" + (body if len(body) <= EXCERPT else body[:EXCERPT] + "…")
 
     # mentions ---------------------------------------------------------------------
     def _after_post(
@@ -118,31 +133,42 @@ class MailActions(MembershipActions):
         thread = self.store(slug).thread(thread_id)
         title = thread["title"] if thread else ""
         community = self._community_row(slug)
-        for handle in sorted(handles)[:10]:
+        for handle in sorted(handles)[: self.config.mentions_per_post or None]:
             person = self.person(handle)
             if person is None or not self._may_read(person, community):
                 continue
-            if viewer.id in self.hub.blocked_ids(person.id):
+            if not self.may_reach(viewer, person):
                 continue
-            excerpt = body if len(body) <= 300 else body[:300] + "…"
             self.hub.add_mail(
                 viewer.id,
                 person.id,
                 f"@{viewer.handle} mentioned you in {title}",
-                f"In {community['name']} ({slug}/{thread_id}, post {post_id}):\n\n{excerpt}",
+                f"In {community['name']} ({slug}/{thread_id}, post {post_id}):",
                 self.clock(),
                 kind="mention",
+                ref=f"{slug}/{post_id}",
             )
             self._publish("mail", actor=viewer.handle, target=person.handle)
 
     # blocking -----------------------------------------------------------------------
     def block(self, viewer: Person, handle: str, blocked: bool = True) -> None:
-        """Stop (or start again) seeing someone's posts and mail."""
+        """Stop (or start again) being reached by someone: their posts, mail, mentions,
+        notices, invitations and one-liners (`may_reach`)."""
         self._require_person(viewer)
         person = self._someone(handle)
         if person.id == viewer.id:
             raise Forbidden("You cannot block yourself.")
-        self.hub.set_block(viewer.id, person.id, blocked, self.clock())
+        if not blocked:
+            self.hub.set_block(viewer.id, person.id, False, self.clock())
+            return
+
+        def room() -> None:
+            most = self.config.blocks_per_person
+            have = self.hub.block_count(viewer.id)
+            self._ceiling(viewer, have, most, f"You have blocked {have} people, the most kept.")
+
+        with self.hub.write(), self._paced(viewer, "block", within=room):
+            self.hub.set_block(viewer.id, person.id, True, self.clock())
 
     def blocked(self, viewer: Person) -> list[str]:
         """The handles the viewer has blocked, sorted."""

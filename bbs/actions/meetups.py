@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
 
-from bbs.actions.base import ForumBase, Row
+from bbs.actions.base import ForumBase, Row, paced
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.models import MAX_ID, Event, EventDetail, Person, Rsvp, event_ref
 from bbs.shown import BadRow, Listing, finite, instant, number, rows_to_models, text
@@ -105,6 +105,7 @@ def event_model(slug: str, row: Row, mine: str | None) -> Event:
 
 
 class MeetupActions(ForumBase):
+    @paced("event")
     def create_event(
         self,
         viewer: Person,
@@ -195,6 +196,7 @@ class MeetupActions(ForumBase):
         self._require_read(viewer, slug)
         return 0 < event_id <= MAX_ID and self.store(slug).event(event_id) is not None
 
+    @paced("rsvp")
     def rsvp(self, viewer: Person, slug: str, event_id: int, answer: str) -> None:
         """Say going, maybe or no."""
         self._require_post(viewer, slug)

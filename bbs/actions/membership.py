@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import secrets
 import sqlite3
 
@@ -11,6 +12,9 @@ from bbs.models import Member, MemberRole, Person, Visibility
 from bbs.text import clean_field, clean_handle
 
 SLUG_HELP = "A slug is 2 to 20 characters: a letter first, then letters, digits, _ or -."
+MAX_INVITE_USES = 100
+
+log = logging.getLogger(__name__)
 
 
 class MembershipActions(ForumBase):
@@ -27,25 +31,66 @@ class MembershipActions(ForumBase):
         welcome: str = "",
         member_cap: int | None = None,
     ) -> str:
-        """Start a community with the viewer as owner; returns 'active' or 'pending' (approval)."""
+        """Start a community with the viewer as owner; returns 'active' or 'pending' (approval).
+
+        Everything is checked before anything is made. The founding runs inside one hub
+        transaction (one founder at a time, across processes): the community's file is
+        made first and its directory row last, so a crash between leaves an unlisted
+        file, which the next founding of that slug clears; a failure removes the file.
+        """
         self._require_person(viewer)
+        row, board_slugs = self._founding(
+            viewer, slug, name, description, rules, visibility, boards, welcome, member_cap
+        )
+        slug = row["slug"]
+        made = False
+        try:
+            with (
+                self.hub.write() as db,
+                self._paced(viewer, "community", within=lambda: self._founding_room(viewer, slug)),
+            ):
+                self._discard_store(slug)  # a file a crash left, never listed
+                made = True
+                store = self.store(slug)
+                for position, board in enumerate(board_slugs):
+                    store.add_board(board, board.replace("-", " ").title(), "", position)
+                db.table("communities").insert(row)
+                db.execute(
+                    "INSERT INTO memberships(person_id, community, role, status, joined)"
+                    " VALUES (?, ?, 'owner', 'active', ?)",
+                    (viewer.id, slug, self.clock()),
+                )
+        except BaseException:
+            if made:
+                self._discard_store(slug)
+            raise
+        self._publish("community", community=slug, actor=viewer.handle)
+        return str(row["status"])
+
+    def _founding(
+        self,
+        viewer: Person,
+        slug: str,
+        name: str,
+        description: str,
+        rules: str,
+        visibility: str,
+        boards: list[str] | None,
+        welcome: str,
+        member_cap: int | None,
+    ) -> tuple[dict, list[str]]:
+        """The directory row and the board slugs of a founding, every value checked."""
         try:
             slug = clean_handle(slug)
         except TextError:
             raise TextError(SLUG_HELP) from None
-        if self.hub.community(slug) is not None:
-            raise TextError(f"The slug {slug!r} is taken; pick another.")
         try:
             kind = Visibility(visibility)
         except ValueError:
             raise TextError("Visibility is one of: open, request, invite.") from None
-        board_slugs = [clean_handle(b) for b in boards or []] or ["general"]
-        status = "pending" if self._needs_approval(viewer) else "active"
-        # The community's own file first: a crash before the hub row leaves only
-        # an unlisted file, never a directory entry without its boards.
-        store = self.store(slug)
-        for position, board in enumerate(board_slugs):
-            store.add_board(board, board.replace("-", " ").title(), "", position)
+        board_slugs = self._board_slugs(viewer, boards or [])
+        if member_cap is not None and member_cap < 1:
+            raise TextError("A member cap is a number of members, 1 or more (or none).")
         row = {
             "slug": slug,
             "name": clean_field("name", name),
@@ -54,20 +99,44 @@ class MembershipActions(ForumBase):
             "welcome": clean_field("description", welcome, required=False),
             "visibility": str(kind),
             "member_cap": member_cap,
-            "status": status,
+            "status": "pending" if self._needs_approval(viewer) else "active",
             "founder_id": viewer.id,
             "created": self.clock(),
             "sisters": "",
         }
-        with self.hub.write() as db:
-            db.table("communities").insert(row)
-            db.execute(
-                "INSERT INTO memberships(person_id, community, role, status, joined)"
-                " VALUES (?, ?, 'owner', 'active', ?)",
-                (viewer.id, slug, self.clock()),
-            )
-        self._publish("community", community=slug, actor=viewer.handle)
-        return status
+        return row, board_slugs
+
+    def _board_slugs(self, viewer: Person, boards: list[str]) -> list[str]:
+        found: list[str] = []
+        for board in boards:
+            try:
+                board_slug = clean_handle(board)
+            except TextError:
+                raise TextError(f"Board {board!r}: {SLUG_HELP}") from None
+            if board_slug in found:
+                raise TextError(f"The board {board_slug!r} is named twice.")
+            found.append(board_slug)
+        most = self.config.boards_per_community
+        if most and len(found) > most and not viewer.is_sysop:
+            raise TextError(f"A community starts with {most} boards at most.")
+        return found or ["general"]
+
+    def _founding_room(self, viewer: Person, slug: str) -> None:
+        """The slug is free, and the founder and the board have room for one more."""
+        if self.hub.community(slug) is not None:
+            raise TextError(f"The slug {slug!r} is taken; pick another.")
+        mine = self.hub.founded_by(viewer.id)
+        most = self.config.communities_per_person
+        self._ceiling(
+            viewer, mine, most, f"You have founded {mine} communities, the most one person may."
+        )
+        total, most = self.hub.community_count(), self.config.communities_max
+        self._ceiling(viewer, total, most, f"The board holds {most} communities, its most.")
+        today = self.hub.board_activity("community", self.clock() - 86_400)
+        most = self.config.foundings_per_day
+        self._ceiling(
+            viewer, today, most, f"The board takes {most} new communities a day; try tomorrow."
+        )
 
     def _needs_approval(self, viewer: Person) -> bool:
         required = self.hub.setting("require_community_approval", "")
@@ -101,8 +170,18 @@ class MembershipActions(ForumBase):
         cap = row["member_cap"]
         if cap and row["members"] >= cap:
             raise Forbidden(f"{row['name']} is full ({cap} members); ask a moderator.")
-        status = self._join_status(viewer, row, code)
-        self.hub.set_membership(viewer.id, slug, str(MemberRole.MEMBER), status)
+        with self.hub.write(), self._paced(viewer, "join", community=slug):
+            status = self._join_status(viewer, row, code)
+            if status == "requested":
+                have, most = self.hub.requests_of(viewer.id), self.config.requests_per_person
+                self._ceiling(
+                    viewer,
+                    have,
+                    most,
+                    f"You have {have} requests to join waiting, the most at once; "
+                    "ask again when the moderators have answered one.",
+                )
+            self.hub.set_membership(viewer.id, slug, str(MemberRole.MEMBER), status)
         self._publish("membership", community=slug, actor=viewer.handle, target=status)
         return status
 
@@ -143,10 +222,14 @@ class MembershipActions(ForumBase):
         """Make an invite code (moderators); naming a person invites them directly."""
         self._require_moderator(viewer, slug)
         target = self._someone(handle) if handle else None
+        if uses < 1 or uses > MAX_INVITE_USES:
+            raise TextError(f"An invite code is good for 1 to {MAX_INVITE_USES} people.")
         code = secrets.token_urlsafe(6)
-        self.hub.add_invite(
-            code, slug, viewer.id, target.id if target else None, uses, self.clock()
-        )
+        same = f"{slug}>{target.id}" if target else ""
+        with self._paced(viewer, "invite", same=same, community=slug):
+            self.hub.add_invite(
+                code, slug, viewer.id, target.id if target else None, uses, self.clock()
+            )
         self._log(slug, viewer, "invite", handle or f"code {code}", "")
         if target is not None:
             name = self._community_row(slug)["name"]
@@ -220,9 +303,17 @@ class MembershipActions(ForumBase):
         self._publish("moderation", community=slug, actor=viewer.handle)
 
     def _notify(self, to: Person, sender: Person, subject: str, body: str) -> None:
-        """A notice in someone's inbox (kind 'notice')."""
+        """A notice in someone's inbox (kind 'notice'), if the sender may reach them.
+
+        The act it tells of has been done already: a notice that cannot be stored is
+        logged (who, to whom, what) and the act stands."""
+        if not self.may_reach(sender, to):
+            return
         try:
             self.hub.add_mail(sender.id, to.id, subject, body, self.clock(), kind="notice")
         except sqlite3.Error:
+            log.exception(
+                "notice %r from %s to %s could not be stored", subject, sender.handle, to.handle
+            )
             return
         self._publish("mail", actor=sender.handle, target=to.handle)

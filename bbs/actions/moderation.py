@@ -91,6 +91,36 @@ class ModerationActions(MembershipActions):
             post_id=post_id,
             actor=viewer.handle,
         )
+        if post["parent_id"] is None:
+            self._hide_copies(viewer, slug, post["thread_id"], hidden)
+
+    def _hide_copies(self, viewer: Person, slug: str, thread_id: int, hidden: bool) -> None:
+        """A cross-post quotes its original's first post: hiding (or restoring) the
+        original hides (or restores) the quote wherever it was cross-posted."""
+        because = f"Its original, {slug}/{thread_id}, was hidden by the moderators of {slug}."
+        for copy in self.hub.crosspost_copies(slug, thread_id):
+            first = self._first_post(copy["copy"], copy["copy_thread"])
+            active = self.hub.community(copy["copy"])
+            if first is None or active is None or active["status"] != "active":
+                continue
+            if not hidden and first["hidden_reason"] != because:
+                continue  # hidden there by its own moderators, for their own reason
+            self.store(copy["copy"]).set_hidden(first["id"], hidden, because)
+            self._log(
+                copy["copy"],
+                viewer,
+                "hide" if hidden else "restore",
+                f"post {first['id']} (cross-posted from {slug}/{thread_id})",
+                because if hidden else f"restored in {slug}",
+            )
+            self._publish(
+                "edit",
+                community=copy["copy"],
+                board_id=first["board_id"],
+                thread_id=copy["copy_thread"],
+                post_id=first["id"],
+                actor=viewer.handle,
+            )
 
     def ban_member(self, viewer: Person, slug: str, handle: str, reason: str) -> None:
         """Ban someone from a community: they can no longer read or post there."""
@@ -122,9 +152,9 @@ class ModerationActions(MembershipActions):
         store = self.store(slug)
         if store.post(post_id) is None:
             raise NotFound(f"There is no post {post_id} in {slug}.")
-        flag_id = store.add_flag(
-            post_id, viewer.id, viewer.handle, clean_field("reason", reason), self.clock()
-        )
+        reason = clean_field("reason", reason)
+        with self._paced(viewer, "flag", same=f"{slug}/{post_id}", community=slug):
+            flag_id = store.add_flag(post_id, viewer.id, viewer.handle, reason, self.clock())
         self._publish("flag", community=slug, post_id=post_id, actor=viewer.handle)
         return flag_id
 

@@ -44,24 +44,35 @@ class PeopleActions(ForumBase):
         public_key: tuple[str, str] | None = None,
         role: Role = Role.USER,
     ) -> Person:
-        """Create a person; `public_key` is (fingerprint, OpenSSH text). Returns the Person."""
+        """Create a person; `public_key` is (fingerprint, OpenSSH text). Returns the Person.
+
+        The person and their key are one transaction: when two sessions sign the same
+        new key up at once, one wins and the other is told, with nothing left behind.
+        """
         handle = clean_handle(handle)
         if handle in RESERVED_HANDLES:
             raise TextError(f"The handle {handle!r} is reserved; pick another.")
         display = clean_field("display_name", display_name or handle)
         password_hash = hash_password(password) if password else None
         try:
-            person_id = self.hub.add_person(
-                handle,
-                display,
-                role=str(role),
-                password_hash=password_hash,
-                created=self.clock(),
-            )
+            with self.hub.write():
+                person_id = self.hub.add_person(
+                    handle,
+                    display,
+                    role=str(role),
+                    password_hash=password_hash,
+                    created=self.clock(),
+                )
+                if public_key:
+                    self.hub.add_key(person_id, public_key[0], public_key[1])
         except sqlite3.IntegrityError:
+            owner = self.hub.person_by_key(public_key[0]) if public_key else None
+            if owner is not None:  # another session signed this key up a moment ago
+                raise TextError(
+                    f"That key is taken: it is on file for {owner['handle']!r}. "
+                    "Connect again to sign in with it."
+                ) from None
             raise TextError(f"The handle {handle!r} is taken; pick another.") from None
-        if public_key:
-            self.hub.add_key(person_id, public_key[0], public_key[1])
         return self._person_by_id(person_id)
 
     def _person_by_id(self, person_id: int) -> Person:
@@ -89,16 +100,24 @@ class PeopleActions(ForumBase):
         return row["password_hash"] if row and not row["banned"] else None
 
     def set_password(self, viewer: Person, password: str) -> None:
+        """Set one's password (paced: each one costs the server an argon2 hash)."""
         self._require_person(viewer)
         if len(password) < 8:
             raise TextError("A password needs at least 8 characters.")
-        self.hub.update_person(viewer.id, password_hash=hash_password(password))
+        with self._paced(viewer, "password"):
+            self.hub.update_person(viewer.id, password_hash=hash_password(password))
 
     def add_key(self, viewer: Person, fingerprint: str, public_key: str) -> None:
-        """Add another SSH key to one's own account."""
+        """Add another SSH key to one's own account (at most `keys_per_person`)."""
         self._require_person(viewer)
+
+        def room() -> None:
+            have, most = self.hub.key_count(viewer.id), self.config.keys_per_person
+            self._ceiling(viewer, have, most, f"You have {have} keys, the most one account keeps.")
+
         try:
-            self.hub.add_key(viewer.id, fingerprint, public_key)
+            with self.hub.write(), self._paced(viewer, "key", within=room):
+                self.hub.add_key(viewer.id, fingerprint, public_key)
         except sqlite3.IntegrityError:
             raise TextError("That key is already on file.") from None
 
@@ -140,7 +159,8 @@ class PeopleActions(ForumBase):
             fields["bio"] = clean_field("bio", bio, required=False, multiline=True)
         if interests is not None:
             fields["interests"] = clean_field("description", interests, required=False)
-        self.hub.update_person(viewer.id, **fields)
+        with self._paced(viewer, "profile"):
+            self.hub.update_person(viewer.id, **fields)
         return self._person_by_id(viewer.id)
 
     def prefers_plain(self, viewer: Person) -> bool:

@@ -20,10 +20,10 @@ class PostingActions(ForumBase):
         board_row = store.board(board)
         if board_row is None:
             raise NotFound(f"There is no board {board!r} here.")
-        self._before_write(viewer, "post", body)
-        thread_id, post_id = store.add_thread(
-            board_row["id"], title, viewer.id, viewer.handle, body, self.clock()
-        )
+        with self._paced(viewer, "thread", text=body, community=slug):
+            thread_id, post_id = store.add_thread(
+                board_row["id"], title, viewer.id, viewer.handle, body, self.clock()
+            )
         self._after_post(viewer, slug, board_row["id"], thread_id, post_id, body, "thread")
         return thread_id, post_id
 
@@ -38,10 +38,10 @@ class PostingActions(ForumBase):
         thread = store.thread(parent["thread_id"])
         if thread and thread["locked"] and not self._is_moderator(viewer, slug):
             raise Forbidden("This thread is locked: it takes no new replies.")
-        self._before_write(viewer, "reply", body)
         now = self.clock()
         parent = store.nest_under(parent)  # past MAX_DEPTH, beside the post it answers
-        post_id = store.add_reply(parent["id"], viewer.id, viewer.handle, body, now)
+        with self._paced(viewer, "reply", text=body, community=slug):
+            post_id = store.add_reply(parent["id"], viewer.id, viewer.handle, body, now)
         reply = (parent["id"], parent["depth"] + 1, now, body)
         self._after_post(
             viewer, slug, parent["board_id"], parent["thread_id"], post_id, body, "post", reply
@@ -58,7 +58,8 @@ class PostingActions(ForumBase):
             raise NotFound(f"There is no post {post_id} in {slug}.")
         if post["author_id"] != viewer.id:
             raise Forbidden("You can only edit your own posts.")
-        store.edit_post(post_id, body, self.clock())
+        with self._paced(viewer, "edit", community=slug):
+            store.edit_post(post_id, body, self.clock())
         self._publish(
             "edit",
             community=slug,

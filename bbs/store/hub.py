@@ -12,6 +12,19 @@ from bbs.store.schema import hub_migrations, migrate
 Row = dict[str, Any]
 
 
+def reaches(sender: str, recipient: str) -> str:
+    """SQL for "may `sender` reach `recipient`": not when the recipient has blocked them.
+
+    The one rule for blocking: `HubStore.may_reach` asks it, and every list and count
+    that shows what one person sent another (mail, notices, mentions, one-liners)
+    filters with it, so a count always agrees with its list.
+    """
+    return (
+        f"NOT EXISTS (SELECT 1 FROM blocks rb WHERE rb.person_id = {recipient}"
+        f" AND rb.blocked_id = {sender})"
+    )
+
+
 class HubStore(Store):
     """The hub database. Methods take plain values and return rows (dicts)."""
 
@@ -104,6 +117,9 @@ class HubStore(Store):
             (fingerprint,),
         )
 
+    def key_count(self, person_id: int) -> int:
+        return int(self.value("SELECT count(*) FROM keys WHERE person_id = ?", (person_id,)) or 0)
+
     def keys_of(self, person_id: int) -> list[Row]:
         return self.rows("SELECT * FROM keys WHERE person_id = ? ORDER BY id", (person_id,))
 
@@ -139,7 +155,40 @@ class HubStore(Store):
         )
 
     def memberships_of(self, person_id: int) -> list[Row]:
-        return self.rows("SELECT * FROM memberships WHERE person_id = ?", (person_id,))
+        """The person's memberships in communities that are open for business: never one
+        waiting for the sysop's approval, or gone (every screen that walks them reads it)."""
+        return self.rows(
+            "SELECT m.* FROM memberships m JOIN communities c ON c.slug = m.community"
+            " WHERE m.person_id = ? AND c.status = 'active'",
+            (person_id,),
+        )
+
+    def founded_by(self, person_id: int) -> int:
+        """Communities the person founded that are listed or waiting for approval."""
+        return int(
+            self.value(
+                "SELECT count(*) FROM communities WHERE founder_id = ?"
+                " AND status IN ('active', 'pending')",
+                (person_id,),
+            )
+            or 0
+        )
+
+    def community_count(self) -> int:
+        return int(
+            self.value("SELECT count(*) FROM communities WHERE status IN ('active', 'pending')")
+            or 0
+        )
+
+    def requests_of(self, person_id: int) -> int:
+        """Requests to join the person has waiting."""
+        return int(
+            self.value(
+                "SELECT count(*) FROM memberships WHERE person_id = ? AND status = 'requested'",
+                (person_id,),
+            )
+            or 0
+        )
 
     def set_membership(self, person_id: int, slug: str, role: str, status: str) -> None:
         with self.write() as db:
@@ -167,18 +216,22 @@ class HubStore(Store):
             )
             return int(cur.lastrowid or 0)
 
-    def oneliners(self, limit: int = 20) -> list[Row]:
+    def oneliners(self, limit: int = 20, reader_id: int = 0) -> list[Row]:
+        """The wall, newest first, without the lines of people the reader blocked."""
         return self.rows(
             "SELECT o.id, p.handle, o.text, o.posted FROM oneliners o"
-            " JOIN people p ON p.id = o.person_id ORDER BY o.id DESC LIMIT ?",
-            (limit,),
+            f" JOIN people p ON p.id = o.person_id WHERE {reaches('o.person_id', ':reader')}"
+            " ORDER BY o.id DESC LIMIT :limit",
+            {"reader": reader_id, "limit": limit},
         )
 
     def unread_mail(self, person_id: int) -> int:
+        """Unread messages from people who may reach the person (what the inbox shows)."""
         return int(
             self.value(
-                "SELECT count(*) FROM mail WHERE recipient_id = ? AND read_at IS NULL",
-                (person_id,),
+                "SELECT count(*) FROM mail m WHERE m.recipient_id = :me AND m.read_at IS NULL"
+                f" AND {reaches('m.sender_id', ':me')}",
+                {"me": person_id},
             )
             or 0
         )
@@ -193,13 +246,16 @@ class HubStore(Store):
         at: float,
         conversation_id: int | None = None,
         kind: str = "mail",
+        ref: str = "",
     ) -> int:
-        """Store one message; a new conversation takes the first message's id."""
+        """Store one message; a new conversation takes the first message's id.
+
+        `ref` names the post a mention quotes ("slug/post id"), read again when shown."""
         with self.write() as db:
             cur = db.execute(
                 "INSERT INTO mail(conversation_id, sender_id, recipient_id, subject, body, sent,"
-                " kind) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (conversation_id or 0, sender_id, recipient_id, subject, body, at, kind),
+                " kind, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (conversation_id or 0, sender_id, recipient_id, subject, body, at, kind, ref),
             )
             mail_id = int(cur.lastrowid or 0)
             if not conversation_id:
@@ -210,7 +266,9 @@ class HubStore(Store):
         return self.row("SELECT * FROM mail WHERE id = ?", (mail_id,))
 
     def inbox(self, person_id: int, limit: int = 100) -> list[Row]:
-        """The newest message of each conversation the person is in, newest first."""
+        """The newest message of each conversation the person is in, newest first; none
+        with someone who may not reach them (their unread counts agree with unread_mail)."""
+        other = "(CASE WHEN m.sender_id = :me THEN m.recipient_id ELSE m.sender_id END)"
         return self.rows(
             "SELECT m.*, s.handle AS sender, r.handle AS recipient,"
             " (SELECT count(*) FROM mail u WHERE u.conversation_id = m.conversation_id"
@@ -218,7 +276,7 @@ class HubStore(Store):
             " FROM mail m JOIN people s ON s.id = m.sender_id"
             " JOIN people r ON r.id = m.recipient_id"
             " WHERE m.id IN (SELECT max(id) FROM mail WHERE sender_id = :me OR recipient_id = :me"
-            "   GROUP BY conversation_id)"
+            f"   GROUP BY conversation_id) AND {reaches(other, ':me')}"
             " ORDER BY m.id DESC LIMIT :limit",
             {"me": person_id, "limit": limit},
         )
@@ -282,19 +340,81 @@ class HubStore(Store):
                     (person_id, blocked_id),
                 )
 
+    def may_reach(self, sender_id: int, recipient_id: int) -> bool:
+        """Whether mail, a notice, a mention or a line from `sender_id` reaches `recipient_id`."""
+        return bool(self.value(f"SELECT {reaches('?', '?')}", (recipient_id, sender_id)))
+
+    def block_count(self, person_id: int) -> int:
+        return int(self.value("SELECT count(*) FROM blocks WHERE person_id = ?", (person_id,)) or 0)
+
     def blocked_ids(self, person_id: int) -> set[int]:
         return {
             r["blocked_id"]
             for r in self.rows("SELECT blocked_id FROM blocks WHERE person_id = ?", (person_id,))
         }
 
-    # activity (rate limits, first-day limits, duplicates) -------------------
-    def record_activity(self, person_id: int, kind: str, at: float, digest: str = "") -> None:
+    # activity (pacing, first-day limits, duplicates) --------------------------
+    def record_activity(self, person_id: int, kind: str, at: float, digest: str = "") -> int:
+        """Record one thing made; its id (to take it back if the making fails). Rows past
+        two days are no use to any limit and go as the person makes new ones."""
         with self.write() as db:
             db.execute(
+                "DELETE FROM activity WHERE person_id = ? AND kind = ? AND at < ?",
+                (person_id, kind, at - 2 * 86_400),
+            )
+            cur = db.execute(
                 "INSERT INTO activity(person_id, kind, at, digest) VALUES (?, ?, ?, ?)",
                 (person_id, kind, at, digest),
             )
+            return int(cur.lastrowid or 0)
+
+    def forget_activity(self, activity_id: int) -> None:
+        """Take back a record whose making failed."""
+        with self.write() as db:
+            db.execute("DELETE FROM activity WHERE id = ?", (activity_id,))
+
+    def activity_counts(self, person_id: int, kind: str, hour: float, day: float) -> Row:
+        """{'hour': n, 'day': n}: how many of `kind` since `hour` and since `day` (one scan)."""
+        found = self.row(
+            "SELECT count(*) AS day, coalesce(sum(at > :hour), 0) AS hour FROM activity"
+            " WHERE person_id = :me AND kind = :kind AND at > :day",
+            {"me": person_id, "kind": kind, "hour": hour, "day": day},
+        )
+        return found or {"hour": 0, "day": 0}
+
+    def latest_activity(self, person_id: int, kinds: tuple[str, ...]) -> float | None:
+        marks = ",".join("?" * len(kinds))
+        return self.value(
+            f"SELECT max(at) FROM activity WHERE person_id = ? AND kind IN ({marks})",
+            (person_id, *kinds),
+        )
+
+    def nth_latest_activity(self, person_id: int, kind: str, since: float, n: int) -> float:
+        """When the n-th newest of `kind` since `since` was made (1: the newest)."""
+        found = self.value(
+            "SELECT at FROM activity WHERE person_id = ? AND kind = ? AND at > ?"
+            " ORDER BY at DESC LIMIT 1 OFFSET ?",
+            (person_id, kind, since, max(0, n - 1)),
+        )
+        return float(found if found is not None else since)
+
+    def duplicate_activity(
+        self, person_id: int, kinds: tuple[str, ...], since: float, digest: str
+    ) -> float | None:
+        """When the same thing (same digest) was last made since `since`, if it was."""
+        marks = ",".join("?" * len(kinds))
+        return self.value(
+            f"SELECT max(at) FROM activity WHERE person_id = ? AND kind IN ({marks})"
+            " AND at > ? AND digest = ?",
+            (person_id, *kinds, since, digest),
+        )
+
+    def board_activity(self, kind: str, since: float) -> int:
+        """How many of `kind` everyone made since `since` (board-wide ceilings)."""
+        return int(
+            self.value("SELECT count(*) FROM activity WHERE kind = ? AND at > ?", (kind, since))
+            or 0
+        )
 
     def activity_since(self, person_id: int, kinds: tuple[str, ...], since: float) -> list[Row]:
         marks = ",".join("?" * len(kinds))
@@ -302,6 +422,24 @@ class HubStore(Store):
             f"SELECT * FROM activity WHERE person_id = ? AND kind IN ({marks}) AND at > ?"
             " ORDER BY at",
             (person_id, *kinds, since),
+        )
+
+    # cross-posts ------------------------------------------------------------
+    def add_crosspost(
+        self, origin: str, origin_thread: int, copy: str, copy_thread: int, at: float
+    ) -> None:
+        with self.write() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO crossposts(origin, origin_thread, copy, copy_thread, at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (origin, origin_thread, copy, copy_thread, at),
+            )
+
+    def crosspost_copies(self, origin: str, origin_thread: int) -> list[Row]:
+        """Where a thread was cross-posted: rows of (copy, copy_thread)."""
+        return self.rows(
+            "SELECT copy, copy_thread FROM crossposts WHERE origin = ? AND origin_thread = ?",
+            (origin, origin_thread),
         )
 
     # bans -----------------------------------------------------------------

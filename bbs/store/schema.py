@@ -275,6 +275,27 @@ def _community_read_posts(db: sqlite_utils.Database) -> None:
     )
 
 
+@hub_migrations(name="0003_ceilings_and_reach")
+def _hub_ceilings_and_reach(db: sqlite_utils.Database) -> None:
+    """Board-wide pacing counts by kind; cross-posts remembered (a hide reaches the copies);
+    a mention names the post it quotes (shown as the post is now, not as it was)."""
+    _run(
+        db,
+        """
+        CREATE INDEX activity_kind ON activity(kind, at);
+        CREATE TABLE crossposts (
+            origin TEXT NOT NULL,
+            origin_thread INTEGER NOT NULL,
+            copy TEXT NOT NULL,
+            copy_thread INTEGER NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (origin, origin_thread, copy, copy_thread)
+        ) WITHOUT ROWID;
+        ALTER TABLE mail ADD COLUMN ref TEXT NOT NULL DEFAULT ''
+        """,
+    )
+
+
 @community_migrations(name="0004_event_cancel")
 def _community_event_cancel(db: sqlite_utils.Database) -> None:
     """A cancelled event stays, marked, for those who answered; who cancelled it and why."""

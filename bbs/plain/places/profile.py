@@ -95,7 +95,7 @@ class OneLiners(Menu):
 
     async def load(self) -> list[str]:
         s = self.s
-        lines = await s.call(s.forum.oneliners, WALL)
+        lines = await s.call(s.forum.oneliners, s.viewer, WALL)
         now = s.now()
         return [f"{o.handle}: {o.text} ({ago(o.posted, now)})" for o in lines] or [
             "Nobody has written one yet."
