@@ -239,6 +239,8 @@ async def test_publishing_never_waits_on_a_stalled_nats_server() -> None:
     async with running_nats() as server:
         a = bus_host("nats", server, "a")
         await a.start()
+        drops: list[int] = []
+        a.dropped = lambda: drops.append(1)  # type: ignore[method-assign]  # the transport's call
         try:
             server.pause()
             event = reply_event("Ж" * BODY)
@@ -255,7 +257,7 @@ async def test_publishing_never_waits_on_a_stalled_nats_server() -> None:
             lag = asyncio.get_running_loop().time() - lag
             assert slowest < 0.05, slowest
             assert total < 2.0 and lag < 3.0, (total, lag)
-            assert a._dropped  # some were dropped: its next beat tells the others to reload
+            assert 0 < len(drops) < 400  # held what it could (8 MiB), dropped the rest
         finally:
             server.resume()
             await a.stop()

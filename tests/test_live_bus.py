@@ -44,6 +44,20 @@ def test_a_reply_carried_in_an_event_crosses_the_bus_as_it_was() -> None:
     assert host == "h1"
 
 
+def test_a_resync_reaches_the_screens_made_before_it_and_only_those() -> None:
+    """After a subscription goes live, only older subscribers can have missed something."""
+    bus = LiveBus()
+    older: list[LiveEvent] = []
+    newer: list[LiveEvent] = []
+    bus.subscribe(older.append, presence=False)
+    mark = bus.mark()
+    bus.subscribe(newer.append)
+    bus.resync(community="garden", before=mark)
+    assert older == [LiveEvent(kind="resync", community="garden")] and newer == []
+    bus.resync()  # a lost link: everyone
+    assert len(older) == 2 and newer == [LiveEvent(kind="resync")]
+
+
 async def test_deliveries_on_a_loop_take_turns_with_other_work() -> None:
     """A subscriber that takes an event up ends the loop's turn; keys are read between."""
     bus = LiveBus()

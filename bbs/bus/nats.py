@@ -75,9 +75,10 @@ class NatsTransport(Transport):
                 await asyncio.wait_for(self._drain_outbox(), 1)
         for task in self._tasks:
             task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        # nats-py can swallow a cancellation in the middle of a call: wait, but not for ever.
+        self._sub_wake.set()
+        self._send_wake.set()
+        await asyncio.wait(self._tasks, timeout=2)
         if self.nc is not None:
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.nc.close(), 2)
@@ -179,7 +180,7 @@ class NatsTransport(Transport):
             self._link.dropped()
 
     async def _sender(self) -> None:
-        while True:
+        while not self._stopping:
             await self._send_wake.wait()
             self._send_wake.clear()
             await self._drain_outbox()
@@ -206,7 +207,7 @@ class NatsTransport(Transport):
 
     async def _subscriber(self) -> None:
         """Brings NATS's subscriptions in line with `_wanted`, one batch at a time."""
-        while True:
+        while not self._stopping:
             await self._sub_wake.wait()
             self._sub_wake.clear()
             with contextlib.suppress(Exception):

@@ -154,8 +154,7 @@ class RelayTransport(Transport):
             writer.close()
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait([self._task], timeout=2)
 
     def publish(self, subject: str, payload: bytes) -> None:
         writer = self._writer
