@@ -154,10 +154,11 @@ async def connect(
     size: tuple[int, int] = (80, 24),
     term: str = "xterm-256color",
     env: dict[str, str] | None = None,
+    host: str = "127.0.0.1",
 ) -> Person:
     """Open a pty session like `ssh -t user@host` would."""
     conn = await asyncssh.connect(
-        "127.0.0.1",
+        host,
         port,
         username=username,
         known_hosts=None,
@@ -179,10 +180,11 @@ async def run_command(
     *,
     key: asyncssh.SSHKey | None = None,
     stdin: str | None = None,
+    host: str = "127.0.0.1",
 ) -> asyncssh.SSHCompletedProcess:
     """`ssh user@host COMMAND`: returns the completed process (exit_status, stdout, stderr)."""
     async with asyncssh.connect(
-        "127.0.0.1",
+        host,
         port,
         username=username,
         known_hosts=None,

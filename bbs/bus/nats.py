@@ -151,7 +151,7 @@ class NatsTransport(Transport):
             if self._link is not None:
                 self._link.missed()
         elif not self._stopping:
-            log.warning("bus: NATS: %s", error or type(error).__name__)
+            log.warning("bus: NATS: %s %s", type(error).__name__, error)
 
     async def _message(self, msg: Msg) -> None:
         if self._link is not None:
