@@ -1,4 +1,4 @@
-"""One host key for every host: `--host-key FILE` (owner-only, and it must exist)."""
+"""One host key for every host (`--host-key FILE`); serve refuses bad settings in words."""
 
 from __future__ import annotations
 
@@ -32,3 +32,19 @@ def test_a_missing_or_readable_by_others_key_is_refused_in_words(tmp_path: Path)
     key.chmod(0o600)
     assert load_host_key(tmp_path, str(key)) is not None
     assert oct(os.stat(key).st_mode & 0o777) == "0o600"
+
+
+def test_serve_refuses_a_bad_bus_a_missing_key_or_a_bad_network_in_words(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from bbs.cli import main
+
+    runner = CliRunner()
+    base = ["serve", "--data-dir", str(tmp_path), "--port", "0", "--empty"]
+    done = runner.invoke(main, [*base, "--bus", "redis://10.0.0.5"])
+    assert done.exit_code == 1 and "give nats://HOST:PORT" in done.output
+    done = runner.invoke(main, [*base, "--host-key", str(tmp_path / "nowhere")])
+    assert done.exit_code == 1 and "does not exist" in done.output
+    (tmp_path / "bbs.toml").write_text('[bbs]\nproxy_protocol_from = "the balancer"\n')
+    done = runner.invoke(main, base)
+    assert done.exit_code == 1 and "proxy_protocol_from" in done.output
