@@ -66,6 +66,8 @@ def _app_factories():  # noqa: ANN202 - bbs.ssh.server.Factories, imported late
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 2222).")
 @click.option("--workers", type=int, help="Worker processes sharing the port (default 1).")
+@click.option("--bus", help="Live events between hosts: nats://HOST:PORT (default: one host).")
+@click.option("--host-key", help="The host key file every host shares (default: the data dir's).")
 @click.option("--empty", is_flag=True, help="On first start, do not seed the demo communities.")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
 def serve(
@@ -73,11 +75,16 @@ def serve(
     host: str | None,
     port: int | None,
     workers: int | None,
+    bus: str | None,
+    host_key: str | None,
     empty: bool,
     verbose: bool,
 ) -> None:
     """Serve the forum over SSH to many people at once."""
+    from bbs.bus.relay import RelayInUse
+    from bbs.bus.setup import BusSettingError
     from bbs.ssh.hostkey import HostKeyError
+    from bbs.ssh.proxy_protocol import ProxySettingError
     from bbs.ssh.server import connect_hint
     from bbs.ssh.server import serve as run_server
 
@@ -86,7 +93,9 @@ def serve(
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
-    config = load_config(data_dir, host=host, port=port, workers=workers)
+    config = load_config(
+        data_dir, host=host, port=port, workers=workers, bus=bus, host_key=host_key
+    )
     factories = _app_factories()
     if (config.workers or 1) <= 1:
         _preload_and_tune_gc()
@@ -94,7 +103,7 @@ def serve(
     click.echo(f"Connect with: {connect_hint(config)}")
     try:
         run_server(config, factories, empty=empty)
-    except HostKeyError as error:
+    except (HostKeyError, BusSettingError, RelayInUse, ProxySettingError) as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
         raise click.ClickException(

@@ -129,6 +129,13 @@ class Config:
     requests_per_person: int = 5  # requests to join waiting at once
     mentions_per_post: int = 10
     mentions_first_day: int = 2
+    # more than one machine: the live bus, this host's name on it, PROXY protocol, host key
+    bus: str = ""  # "" = the embedded relay between workers; nats://HOST:PORT[,nats://...]
+    host_id: str = ""  # this host's name on the bus ("" = the machine's hostname)
+    bus_heartbeat_s: float = 1.0  # each process says it is alive this often
+    bus_host_timeout_s: float = 5.0  # a host silent this long has its people dropped
+    proxy_protocol_from: str = ""  # networks (comma-separated) whose connections send PROXY
+    host_key: str = ""  # one host key file for every host ("" = DATA_DIR's, made on first start)
 
 
 def _coerce(name: str, raw: Any) -> Any:

@@ -1,9 +1,11 @@
-"""Publish/subscribe of live events between sessions (and, through a relay, workers).
+"""Publish/subscribe of live events between sessions (and, through `bbs.bus`, processes).
 
 A subscriber gives its own event loop; the bus hands events over on that loop
 (`call_soon_threadsafe` from another thread), so a post written from a worker
 thread still reaches every screen on its loop. Nothing polls: an idle session
-costs nothing.
+costs nothing. Events from other processes and hosts arrive through `deliver()`;
+the bus never promises them: after a lost link `resync()` tells the screens that
+may have missed something to load again.
 
 On a loop, deliveries are paced: a subscriber that takes an event up (its callback
 returns True: it will redraw) ends the loop's turn, and the next subscriber gets the
@@ -17,7 +19,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-import itertools
 import logging
 import threading
 import weakref
@@ -45,7 +46,7 @@ class LiveEvent:
     thread shows it from the event instead of each asking the database for it."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "reply", tuple(self.reply))  # a list, through the relay
+        object.__setattr__(self, "reply", tuple(self.reply))  # a list, from JSON off the bus
 
     def to_dict(self) -> dict[str, object]:
         return asdict(self)
@@ -55,6 +56,9 @@ Callback = Callable[[LiveEvent], object]
 """Returns True when it took the event up (work for its session follows), else anything."""
 PRESENCE_KINDS = frozenset({"presence", "presence-gone"})
 """Who is where: sent for every sign-in, screen change and sign-out."""
+RESYNC = "resync"
+"""Not something that happened: events may have been lost (a link to other hosts was down),
+so what a screen shows may be out of date. `community` or `target` (a handle) narrow it."""
 
 
 class Pacer:
@@ -94,17 +98,17 @@ class Pacer:
 
 
 class LiveBus:
-    """In-process fan-out; `relay` (if set) carries events to other worker processes."""
+    """In-process fan-out; `remote` (if set) carries events to other processes and hosts."""
 
     def __init__(self) -> None:
         self._subscribers: dict[int, tuple[asyncio.AbstractEventLoop | None, Callback]] = {}
         self._presence_subscribers: set[int] = set()
-        self._ids = itertools.count(1)
+        self._next_token = 1
         self._lock = threading.Lock()
         self._pacers: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Pacer] = (
             weakref.WeakKeyDictionary()
         )
-        self.relay: Callable[[LiveEvent], None] | None = None
+        self.remote: Callable[[LiveEvent], None] | None = None
 
     def subscribe(
         self,
@@ -120,7 +124,8 @@ class LiveBus:
         woken by them (with 500 sessions they were most of the bus's deliveries).
         """
         with self._lock:
-            token = next(self._ids)
+            token = self._next_token
+            self._next_token += 1
             self._subscribers[token] = (loop, callback)
             if presence:
                 self._presence_subscribers.add(token)
@@ -135,14 +140,24 @@ class LiveBus:
     def subscriber_count(self) -> int:
         return len(self._subscribers)
 
+    def mark(self) -> int:
+        """The token the next subscriber will get: every subscriber so far has a smaller one."""
+        with self._lock:
+            return self._next_token
+
     def publish(self, event: LiveEvent) -> None:
-        """Deliver locally and hand to the relay for other workers."""
+        """Deliver locally and hand to `remote` for other processes and hosts."""
         self.deliver(event)
-        if self.relay is not None:
+        remote = self.remote
+        if remote is not None:
             try:
-                self.relay(event)
+                remote(event)
             except Exception:
-                log.exception("live relay failed for %s", event.kind)
+                log.exception("live bus: sending %s to other hosts failed", event.kind)
+
+    def resync(self, community: str = "", target: str = "", before: int | None = None) -> None:
+        """Tell subscribers (those older than token `before`, if given) that events were lost."""
+        self.deliver(LiveEvent(kind=RESYNC, community=community, target=target), before=before)
 
     def publish_presence(self, entry: object, *, gone: bool) -> None:
         """Tell every session (here and in other workers) that someone arrived, moved or left."""
@@ -155,14 +170,16 @@ class LiveBus:
             )
         )
 
-    def deliver(self, event: LiveEvent) -> None:
-        """Deliver to this process's subscribers only (the relay calls this for remote events)."""
+    def deliver(self, event: LiveEvent, before: int | None = None) -> None:
+        """Deliver to this process's subscribers only (`bbs.bus` calls this for remote events)."""
         with self._lock:
+            subscribers = self._subscribers
             if event.kind in PRESENCE_KINDS:
-                subscribers = self._subscribers
                 targets = [subscribers[t] for t in self._presence_subscribers if t in subscribers]
+            elif before is not None:
+                targets = [entry for token, entry in subscribers.items() if token < before]
             else:
-                targets = list(self._subscribers.values())
+                targets = list(subscribers.values())
         try:
             running = asyncio.get_running_loop()
         except RuntimeError:

@@ -15,7 +15,10 @@ CPU is measured over `--idle` seconds and memory is taken as the sum of PSS
 Logins ramp at `--rate` per second (at least N / `--max-ramp`).
 
 Targets, each on its own loopback port and its own temporary data dir:
-  ours1, ours2  `bbs serve --workers 1|2`, limits raised through BBS_* env;
+  ours1, ours2  `bbs serve --workers 1|2`, limits raised through BBS_* env; with
+                `--bus nats` the workers talk through a NATS server this script
+                starts (counted in the server's CPU and memory), else through the
+                embedded relay;
   openssh       Debian's sshd (`apt-get install -y openssh-server`) run by this
                 script as `sshd -D -f CONFIG` with a temporary config, host key and
                 AuthorizedKeysFile, ForceCommand `bbs local --data-dir DIR` (one
@@ -54,6 +57,8 @@ import asyncssh
 
 ROOT = Path(__file__).resolve().parent.parent
 BBS = Path(os.environ.get("BENCH_BBS", ROOT / ".venv/bin/bbs"))  # or a wrapper, for A/B runs
+NATS: dict[str, Any] = {}
+"""With --bus nats: the NATS server ("server", a tests.bus_support.NatsServer) of this run."""
 TICKS = os.sysconf("SC_CLK_TCK")
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 DOWN = b"\x1b[B"
@@ -195,14 +200,20 @@ class Ours(Target):
     def start(self) -> None:
         data = self.workdir / "data"
         seed_data_dir(data, self.workdir / "id.pub", name="bench")
+        bus = ["--bus", NATS["server"].url] if NATS else []
         self.proc = subprocess.Popen(
             [str(BBS), "serve", "--data-dir", str(data), "--host", "127.0.0.1"]
-            + ["--port", str(self.port), "--workers", str(self.workers)],
+            + ["--port", str(self.port), "--workers", str(self.workers)]
+            + bus,
             stdout=subprocess.DEVNULL,
             stderr=open(self.workdir / "serve.log", "wb"),  # noqa: SIM115
             env={**os.environ, **ENV_LIMITS},
             start_new_session=True,
         )
+
+    def pids(self) -> list[int]:
+        nats = [NATS["server"].proc.pid] if NATS else []
+        return super().pids() + nats
 
 
 SSHD_CONFIG = """\
@@ -587,13 +598,22 @@ async def main() -> None:
     parser.add_argument("--search", type=int, default=0, help="then look for the largest N held")
     parser.add_argument("--search-max", type=int, default=2000)
     parser.add_argument("--keep", action="store_true", help="keep the data dirs and logs")
+    parser.add_argument(
+        "--bus", choices=("relay", "nats"), default="relay", help="how workers share events"
+    )
     args = parser.parse_args()
+    if args.bus == "nats":
+        sys.path.insert(0, str(ROOT))
+        from tests.bus_support import NatsServer
+
+        NATS["server"] = NatsServer().start()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 65536), hard))
     key = asyncssh.generate_private_key("ssh-ed25519")
     base = Path(tempfile.mkdtemp(prefix="bbs-compare-"))
     header = " ".join(head for head, _, _ in COLUMNS)
     sys.stdout.write(
+        f"bus: {args.bus}; "
         "times in ms; memory = sum of PSS over the server's process tree after the run; "
         "MB/sess = (PSS with N - PSS before) / N\n" + header + "\n" + "-" * len(header) + "\n"
     )
@@ -609,6 +629,8 @@ async def main() -> None:
         if args.search:
             await search_largest(base, key, args)
     finally:
+        if NATS:
+            NATS.pop("server").stop()
         if args.keep:
             sys.stdout.write(f"data dirs and logs kept in {base}\n")
         else:

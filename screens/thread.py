@@ -122,6 +122,8 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         self._changes += 1
         self.reload()
 
+    reload_everything = reload_all  # after lost events: not just the posts since
+
     @on(events.ScreenSuspend)
     def _may_miss_changes(self) -> None:
         # While another screen is on top, events only mark this one stale, whatever they

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -59,3 +59,21 @@ def who(forum: Forum, handle: str) -> Person:
     found = forum.person(handle)
     assert found is not None
     return found
+
+
+@pytest.fixture(params=["here", "relay", "nats"])
+async def elsewhere(forum: Forum, request: pytest.FixtureRequest) -> AsyncIterator[Forum]:
+    """The forum "another session" writes through: this process's own, or another process's
+    joined to this one by a real transport (the relay's broker, or a NATS server), so the
+    live-update tests run on every transport."""
+    if request.param == "here":
+        yield forum
+        return
+    from tests.bus_support import linked
+
+    other = Forum(forum.data_dir, forum.config)
+    try:
+        async with linked(request.param, [forum, other]):
+            yield other
+    finally:
+        other.close()

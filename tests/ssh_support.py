@@ -156,10 +156,11 @@ async def connect(
     term: str = "xterm-256color",
     env: dict[str, str] | None = None,
     source: str = "127.0.0.1",
+    host: str = "127.0.0.1",
 ) -> Person:
     """Open a pty session like `ssh -t user@host` would (from `source`, a loopback address)."""
     conn = await asyncssh.connect(
-        "127.0.0.1",
+        host,
         port,
         local_addr=(source, 0),
         username=username,
@@ -183,10 +184,11 @@ async def run_command(
     key: asyncssh.SSHKey | None = None,
     stdin: str | None = None,
     source: str = "127.0.0.1",
+    host: str = "127.0.0.1",
 ) -> asyncssh.SSHCompletedProcess:
     """`ssh user@host COMMAND`: returns the completed process (exit_status, stdout, stderr)."""
     async with asyncssh.connect(
-        "127.0.0.1",
+        host,
         port,
         local_addr=(source, 0),
         username=username,

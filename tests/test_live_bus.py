@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
+from bbs.forum import Forum
 from bbs.live import LiveBus, LiveEvent
+from tests.bus_support import TRANSPORTS, NatsServer, Relay, eventually, linked
+from tests.conftest import who
 
 
 def test_presence_goes_only_to_those_who_show_it() -> None:
@@ -21,8 +28,8 @@ def test_presence_goes_only_to_those_who_show_it() -> None:
     assert does_not == ["post"] and bus.subscriber_count == 1
 
 
-def test_a_reply_carried_in_an_event_crosses_the_relay_as_it_was() -> None:
-    import json
+def test_a_reply_carried_in_an_event_crosses_the_bus_as_it_was() -> None:
+    from bbs.bus.wire import decode_event, encode_event
 
     event = LiveEvent(
         kind="post",
@@ -32,14 +39,27 @@ def test_a_reply_carried_in_an_event_crosses_the_relay_as_it_was() -> None:
         actor="bob",
         reply=(4, 1, 1795865161.5, "see you at **dawn**"),
     )
-    crossed = LiveEvent(**json.loads(json.dumps(event.to_dict())))  # as the relay sends it
+    crossed, host, _ = decode_event(encode_event(event, "h1"))  # as a transport carries it
     assert crossed == event and crossed.reply == (4, 1, 1795865161.5, "see you at **dawn**")
+    assert host == "h1"
+
+
+def test_a_resync_reaches_the_screens_made_before_it_and_only_those() -> None:
+    """After a subscription goes live, only older subscribers can have missed something."""
+    bus = LiveBus()
+    older: list[LiveEvent] = []
+    newer: list[LiveEvent] = []
+    bus.subscribe(older.append, presence=False)
+    mark = bus.mark()
+    bus.subscribe(newer.append)
+    bus.resync(community="garden", before=mark)
+    assert older == [LiveEvent(kind="resync", community="garden")] and newer == []
+    bus.resync()  # a lost link: everyone
+    assert len(older) == 2 and newer == [LiveEvent(kind="resync")]
 
 
 async def test_deliveries_on_a_loop_take_turns_with_other_work() -> None:
     """A subscriber that takes an event up ends the loop's turn; keys are read between."""
-    import asyncio
-
     bus = LiveBus()
     loop = asyncio.get_running_loop()
     order: list[str] = []
@@ -66,8 +86,6 @@ async def test_deliveries_on_a_loop_take_turns_with_other_work() -> None:
 
 
 async def test_an_event_published_from_another_thread_reaches_the_loop_in_order() -> None:
-    import asyncio
-
     bus = LiveBus()
     loop = asyncio.get_running_loop()
     seen: list[int] = []
@@ -79,3 +97,73 @@ async def test_an_event_published_from_another_thread_reaches_the_loop_in_order(
     for _ in range(10):
         await asyncio.sleep(0)
     assert seen == [1, 2, 3]
+
+
+@pytest.mark.parametrize("kind", TRANSPORTS)
+async def test_after_a_lost_link_an_open_thread_reloads_once_and_shows_what_it_missed(
+    forum: Forum, kind: str
+) -> None:
+    """Cut the link, write a reply meanwhile (its event is lost), restore the link: the open
+    thread loads again, once, and shows the reply."""
+    from screens.thread import ThreadScreen
+    from tests.ui_helpers import app_for, settle, tree_labels
+
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    thread_id, root = forum.start_thread(bob, "garden", "general", "Cut", "before the cut")
+    place = NatsServer().start() if kind == "nats" else await Relay().start()
+    other = Forum(forum.data_dir, forum.config)  # another host's
+    asked: list[int] = []
+    read_thread = forum.read_thread
+
+    def counting(viewer: object, slug: str, thread: int, after: int = 0) -> object:
+        asked.append(after)
+        return read_thread(viewer, slug, thread, after)  # type: ignore[arg-type]
+
+    forum.read_thread = counting  # type: ignore[assignment,method-assign]
+    try:
+        async with linked(kind, [forum, other], where=place) as hosts:
+            app = app_for(forum, ada)
+            async with app.run_test(size=(80, 24)) as pilot:
+                app.push_screen(ThreadScreen("garden", thread_id))
+                await settle(pilot)
+                await cut(place)
+                await eventually(lambda: not any(h.link_up for h in hosts), what="link down")
+                await asyncio.to_thread(other.reply, bob, "garden", root, "written meanwhile")
+                await settle(pilot)
+                assert not any("written meanwhile" in label for label in tree_labels(app))
+                loads = len(asked)
+                await restore(place)
+                await eventually(lambda: all(h.link_up for h in hosts), 8, "link back")
+                await eventually(
+                    lambda: any("written meanwhile" in label for label in tree_labels(app)),
+                    timeout=5,
+                    what="the reply shown",
+                )
+                await asyncio.sleep(5 * hosts[0].heartbeat_s)
+                await settle(pilot)
+                assert asked[loads:] == [0]  # one reload, of the whole thread
+                other.reply(bob, "garden", root, "after the link is back")
+                await eventually(
+                    lambda: any("after the link" in label for label in tree_labels(app)),
+                    what="live again",
+                )
+    finally:
+        other.close()
+        if isinstance(place, Relay):
+            await place.stop()
+        else:
+            place.stop()
+
+
+async def cut(place: NatsServer | Relay) -> None:
+    if isinstance(place, Relay):
+        await place.stop()
+    else:
+        place.kill()
+
+
+async def restore(place: NatsServer | Relay) -> None:
+    if isinstance(place, Relay):
+        await place.restart()
+    else:
+        place.start()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bbs.forum import Forum
 from bbs.ssh.server import Factories
 from screens.app import make_app
 from screens.register import make_register_app
@@ -25,6 +26,12 @@ async def server(tmp_path: Path) -> AsyncIterator[tuple]:
     async with running_server(tmp_path, FACTORIES) as (ctx, port):
         seed_small(ctx)
         yield ctx, port
+
+
+@pytest.fixture
+def forum(server: tuple) -> Forum:
+    """The server's forum (for `elsewhere`: the live tests write from another process too)."""
+    return server[0].forum
 
 
 async def test_known_key_goes_straight_in_and_sessions_count_back(server: tuple) -> None:
@@ -91,7 +98,9 @@ async def test_registration_refused_without_accepting_rules(server: tuple) -> No
     await asyncio.wait_for(new.client.closed.wait(), 5)
 
 
-async def test_live_oneliner_and_reply_reach_other_sessions(server: tuple) -> None:
+async def test_live_oneliner_and_reply_reach_other_sessions(
+    server: tuple, elsewhere: Forum
+) -> None:
     ctx, port = server
     forum = ctx.forum
     ada = forum.person("ada")
@@ -102,7 +111,7 @@ async def test_live_oneliner_and_reply_reach_other_sessions(server: tuple) -> No
     ada_s = await connect(port, "ada", key=make_key(forum, "ada"))
     await bob.wait_for("welcome, Bob")
     await ada_s.wait_for("welcome, Ada")
-    forum.add_oneliner(ada, "hello from ada's session")
+    elsewhere.add_oneliner(ada, "hello from ada's session")
     await bob.wait_for("hello from ada", timeout=1.5)
     # bob opens the thread: directory, the garden, its thread
     bob.send("d")
@@ -115,7 +124,7 @@ async def test_live_oneliner_and_reply_reach_other_sessions(server: tuple) -> No
         bob.send("\t" if "Tomato" not in bob.text else "\r")
         await asyncio.sleep(0.3)
     await bob.wait_for("Anyone else?")
-    forum.reply(ada, "garden", post_id, "Yes, mine too: copper spray helped")
+    elsewhere.reply(ada, "garden", post_id, "Yes, mine too: copper spray helped")
     await bob.wait_for("copper spray", timeout=1.5)
     await bob.close()
     await ada_s.close()

@@ -1,4 +1,4 @@
-"""SSH limits: auth attempts, sessions per person, idle timeout, unauthenticated caps; relay."""
+"""SSH limits: auth attempts, sessions per person, idle timeout, unauthenticated caps."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ from pathlib import Path
 import asyncssh
 import pytest
 
-from bbs.live import LiveBus, LiveEvent
-from bbs.presence import Presence
-from bbs.relay import Broker, RelayClient
 from bbs.ssh.hostkey import HostKeyError, load_or_create_host_key
 from bbs.store.limits import Cap, LimitsStore
 from tests.ssh_support import connect, make_key, running_server, seed_small, wait_until
@@ -113,25 +110,3 @@ def test_host_key_is_made_once_owner_only_and_unreadable_refuses(tmp_path: Path)
         path.chmod(0)
         with pytest.raises(HostKeyError):
             load_or_create_host_key(tmp_path)
-
-
-async def test_relay_carries_events_and_presence_between_workers(tmp_path: Path) -> None:
-    broker = Broker(tmp_path / "relay.sock")
-    await broker.start()
-    buses = [LiveBus(), LiveBus()]
-    presences = [Presence(b) for b in buses]
-    path = tmp_path / "relay.sock"
-    clients = [RelayClient(path, b, p, dict) for b, p in zip(buses, presences, strict=True)]
-    for client in clients:
-        await client.start()
-    got: list[LiveEvent] = []
-    buses[1].subscribe(got.append)
-    buses[0].publish(LiveEvent(kind="post", community="garden", thread_id=3, post_id=9))
-    presences[0].arrive("s1", "ada")
-    await wait_until(lambda: any(e.kind == "post" for e in got) and presences[1].online())
-    assert presences[1].online()[0].handle == "ada"
-    assert not [e for e in got if e.kind == "relay-hello"]
-    await clients[0].stop()  # that worker dies: its people leave everywhere
-    await wait_until(lambda: not presences[1].online())
-    await clients[1].stop()
-    await broker.stop()

@@ -22,7 +22,7 @@ from tests.conftest import who
 from tests.ui_helpers import app_for, screen_text, settle, table_column
 
 
-async def test_welcome_shows_board_news_and_oneliners_live(forum: Forum) -> None:
+async def test_welcome_shows_board_news_and_oneliners_live(forum: Forum, elsewhere: Forum) -> None:
     bob, ada = who(forum, "bob"), who(forum, "ada")
     forum.set_bulletin(ada, "Seed swap on **Saturday**")
     forum.add_oneliner(ada, "first line")
@@ -34,7 +34,7 @@ async def test_welcome_shows_board_news_and_oneliners_live(forum: Forum) -> None
         assert forum.board_name() in text and "Seed swap on Saturday" in text
         assert "1 new posts since your last visit" in text and "0 unread mail" in text
         assert "ada: first line" in text and "bob (welcome)" in text
-        forum.add_oneliner(ada, "[red]second[/red] line")  # another session writes
+        elsewhere.add_oneliner(ada, "[red]second[/red] line")  # another session writes
         await settle(pilot)
         text = screen_text(app)
         assert "[red]second[/red] line" in text

@@ -29,7 +29,9 @@ def cursor_post_id(app: object) -> int:
     return node.data.id
 
 
-async def test_reply_from_another_session_appears_without_a_key(forum: Forum) -> None:
+async def test_reply_from_another_session_appears_without_a_key(
+    forum: Forum, elsewhere: Forum
+) -> None:
     bob, ada = who(forum, "bob"), who(forum, "ada")
     thread_id, root = forum.start_thread(bob, "garden", "general", "Peas", "Sweet peas")
     first = forum.reply(ada, "garden", root, "Mine climb")
@@ -41,7 +43,7 @@ async def test_reply_from_another_session_appears_without_a_key(forum: Forum) ->
         tree.move_cursor(tree.nodes_by_post[first])
         await pilot.pause()
         assert cursor_post_id(app) == first
-        await asyncio.to_thread(forum.reply, bob, "garden", root, "Try netting, from bob")
+        await asyncio.to_thread(elsewhere.reply, bob, "garden", root, "Try netting, from bob")
         for _ in range(5):
             await pilot.pause(0.05)
         await settle(pilot)
@@ -291,7 +293,9 @@ async def test_a_cursor_move_due_after_escape_is_dropped(forum: Forum) -> None:
         assert not isinstance(app.screen, ThreadScreen)
 
 
-async def test_edits_hides_and_replies_from_others_reach_an_open_thread(forum: Forum) -> None:
+async def test_edits_hides_and_replies_from_others_reach_an_open_thread(
+    forum: Forum, elsewhere: Forum
+) -> None:
     """A reply arrives in its live event (no query); edits and hides make it load whole."""
     bob, ada = who(forum, "bob"), who(forum, "ada")
     thread_id, root = forum.start_thread(bob, "garden", "general", "Live", "first words")
@@ -309,22 +313,24 @@ async def test_edits_hides_and_replies_from_others_reach_an_open_thread(forum: F
         app.push_screen(ThreadScreen("garden", thread_id, focus_post=root))
         await settle(pilot)
         loads = len(asked)
-        await asyncio.to_thread(forum.reply, bob, "garden", root, "a third post")
+        await asyncio.to_thread(elsewhere.reply, bob, "garden", root, "a third post")
         await settle(pilot)
         assert "● bob" in tree_labels(app)[2] and "a third post" in tree_labels(app)[2]
         assert len(asked) == loads  # shown from the event: nobody asked the database
-        await asyncio.to_thread(forum.edit_post, bob, "garden", root, "first words, fixed")
+        await asyncio.to_thread(elsewhere.edit_post, bob, "garden", root, "first words, fixed")
         await settle(pilot)
         assert asked[-1] == 0  # an edit: the whole thread again
         assert "(edited)" in tree_labels(app)[0]
         assert "first words, fixed" in app.screen.query_one(BodyPane).text
-        await asyncio.to_thread(forum.hide_post, who(forum, "ada"), "garden", spam, "spam")
+        await asyncio.to_thread(elsewhere.hide_post, who(forum, "ada"), "garden", spam, "spam")
         await settle(pilot)
         assert "[hidden by a moderator]" in tree_labels(app)[1]
         assert len(tree_labels(app)) == 3
 
 
-async def test_a_screen_under_the_thread_waits_until_it_is_seen_again(forum: Forum) -> None:
+async def test_a_screen_under_the_thread_waits_until_it_is_seen_again(
+    forum: Forum, elsewhere: Forum
+) -> None:
     """The community screen under a thread is not reloaded for each new post; once, on return."""
     from screens.community import CommunityScreen
 
@@ -341,7 +347,7 @@ async def test_a_screen_under_the_thread_waits_until_it_is_seen_again(forum: For
         await app.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
         for n in range(3):
-            await asyncio.to_thread(forum.reply, bob, "garden", root, f"reply {n}")
+            await asyncio.to_thread(elsewhere.reply, bob, "garden", root, f"reply {n}")
             await settle(pilot)
         assert len(tree_labels(app)) == 4  # the thread, on top, did follow
         assert reloads == []
@@ -452,7 +458,7 @@ async def test_a_thread_is_first_drawn_loaded_or_after_a_moment_loading(
 
 
 async def test_a_live_reply_from_someone_blocked_keeps_its_place_without_its_words(
-    forum: Forum,
+    forum: Forum, elsewhere: Forum
 ) -> None:
     bob, ada = who(forum, "bob"), who(forum, "ada")
     thread_id, root = forum.start_thread(ada, "garden", "general", "Quiet", "hello")
@@ -461,7 +467,7 @@ async def test_a_live_reply_from_someone_blocked_keeps_its_place_without_its_wor
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen("garden", thread_id))
         await settle(pilot)
-        await asyncio.to_thread(forum.reply, bob, "garden", root, "you will not read this")
+        await asyncio.to_thread(elsewhere.reply, bob, "garden", root, "you will not read this")
         await settle(pilot)
         labels = tree_labels(app)
         assert len(labels) == 2 and "[someone you blocked]" in labels[1]
@@ -619,7 +625,7 @@ def _terminal_of(updates: list[object], width: int = 80, height: int = 24) -> li
 
 
 async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
-    forum: Forum,
+    forum: Forum, elsewhere: Forum
 ) -> None:
     """Frames draw only what changed (one per reply, scroll bar included, body not asked
     for its lines); what they add up to on a terminal is exactly the whole screen."""
@@ -643,7 +649,7 @@ async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
 
             widget.render_lines = noting  # type: ignore[method-assign]
         before = len(updates)
-        await asyncio.to_thread(forum.reply, ada, "garden", root, "Crown Prince, from ada")
+        await asyncio.to_thread(elsewhere.reply, ada, "garden", root, "Crown Prince, from ada")
         await settle(pilot)
         assert len(updates) - before == 1  # the tree, its title and its scroll bar: one frame
         assert asked == ["PostTree"]  # the body, not changed, was not drawn for it
@@ -651,7 +657,7 @@ async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
         for key in ("down", "down", "up", "end", "home"):
             await pilot.press(key)
             await settle(pilot)
-        await asyncio.to_thread(forum.reply, bob, "garden", root, "Butternut, from bob")
+        await asyncio.to_thread(elsewhere.reply, bob, "garden", root, "Butternut, from bob")
         await settle(pilot)
         full = screen._compositor.render_update(full=True)
         assert _terminal_of(updates) == _terminal_of([full])

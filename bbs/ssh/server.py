@@ -16,13 +16,15 @@ from typing import Any, TypeVar
 import asyncssh
 
 from bbs.bootstrap import open_forum
+from bbs.bus.setup import check_bus, make_bus_host
 from bbs.config import Config
 from bbs.presence import Presence
 from bbs.ssh import accept, fairness, log_repeats
 from bbs.ssh.auth import ForumServer
 from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
-from bbs.ssh.hostkey import load_or_create_host_key
+from bbs.ssh.hostkey import load_host_key
 from bbs.ssh.limits import raise_open_file_limit
+from bbs.ssh.proxy_protocol import ProxyListener, parse_networks
 from bbs.store.limits import LimitsStore
 
 log = logging.getLogger(__name__)
@@ -110,10 +112,14 @@ async def start_listener(
     accept.install(loop)
     fairness.install()
     ctx.limits.start()
+    proxies = parse_networks(c.proxy_protocol_from)
+    # Behind a load balancer the listener reads each PROXY header before asyncssh starts.
+    tunnel = ProxyListener(proxies, reuse_port=reuse_port) if proxies else ()
     return await asyncssh.create_server(
         lambda: ForumServer(ctx),
         host,
         port,
+        tunnel=tunnel,
         server_host_keys=[host_key],
         kex_algs=KEX_ALGS,
         encryption_algs=ENCRYPTION_ALGS,
@@ -167,13 +173,10 @@ async def run_worker(
     log_repeats.install()
     log.info("open-file limit %d", raise_open_file_limit())
     ctx = make_context(config, factories, empty=empty, worker=worker)
-    host_key = load_or_create_host_key(config.data_dir)
-    relay = None
-    if relay_path is not None:
-        from bbs.relay import RelayClient
-
-        relay = RelayClient(relay_path, ctx.forum.bus, ctx.presence, lambda: ctx.sessions)
-        await relay.start()
+    host_key = load_host_key(config.data_dir, config.host_key)
+    bus_host = make_bus_host(config, ctx.forum, ctx.presence, worker=worker, relay_path=relay_path)
+    if bus_host is not None:  # on the bus before the first person can arrive
+        await bus_host.start()
     acceptor = await start_listener(
         ctx, host_key, host=config.host, port=config.port, reuse_port=reuse_port
     )
@@ -189,8 +192,8 @@ async def run_worker(
         await stop.wait()
     finally:
         await shutdown(ctx, acceptor)
-        if relay is not None:
-            await relay.stop()
+        if bus_host is not None:
+            await bus_host.stop()
         ctx.forum.close()
 
 
@@ -222,8 +225,10 @@ def connect_hint(config: Config) -> str:
 
 def serve(config: Config, factories: Factories, *, empty: bool = False) -> None:
     """`bbs serve`: one process, or a supervisor with N workers sharing the port."""
+    check_bus(config.bus)
+    parse_networks(config.proxy_protocol_from)  # a typo stops the server here, in words
     open_forum(config, empty=empty).close()  # seed once, before any worker starts
-    load_or_create_host_key(config.data_dir)
+    load_host_key(config.data_dir, config.host_key)
     LimitsStore(config.data_dir / "limits.db", "serve").close()  # made once, too
     if config.workers <= 1:
         asyncio.run(run_worker(config, factories, empty=empty))

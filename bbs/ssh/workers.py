@@ -1,4 +1,8 @@
-"""`bbs serve --workers N`: a supervisor that runs the relay broker and N workers on one port."""
+"""`bbs serve --workers N`: a supervisor that runs N workers on one port (and the relay broker).
+
+With the embedded bus the supervisor runs the relay's broker for its workers; with
+`--bus nats://...` each worker talks to NATS itself and there is no broker.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bbs.bus.relay import Broker
 from bbs.config import Config
-from bbs.relay import Broker
 
 if TYPE_CHECKING:
     from bbs.ssh.server import Factories
@@ -32,7 +36,7 @@ def relay_path(data_dir: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix="bbs-relay-")) / "relay.sock"
 
 
-def _worker_main(config: Config, factories: Factories, index: int, relay: Path) -> None:
+def _worker_main(config: Config, factories: Factories, index: int, relay: Path | None) -> None:
     """Entry point of one worker process (spawned: a fresh interpreter)."""
     from bbs.ssh.gc_tuning import tune_gc
     from bbs.ssh.server import run_worker
@@ -51,7 +55,7 @@ class Supervisor:
     def __init__(self, config: Config, factories: Factories) -> None:
         self.config = config
         self.factories = factories
-        self.relay = relay_path(config.data_dir)
+        self.relay = None if config.bus.strip() else relay_path(config.data_dir)
         self.context = multiprocessing.get_context("spawn")
         self.procs: dict[int, BaseProcess] = {}
         self.restarts: dict[int, int] = {}
@@ -69,8 +73,9 @@ class Supervisor:
         log.info("worker %d started (pid %s)", index, proc.pid)
 
     async def run(self) -> None:
-        broker = Broker(self.relay)
-        await broker.start()
+        broker = Broker(self.relay) if self.relay is not None else None
+        if broker is not None:
+            await broker.start()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, self.stopping.set)
@@ -83,7 +88,8 @@ class Supervisor:
                 self._restart_dead()
         finally:
             await self._stop_all()
-            await broker.stop()
+            if broker is not None:
+                await broker.stop()
 
     def _restart_dead(self) -> None:
         for index, proc in list(self.procs.items()):

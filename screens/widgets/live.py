@@ -1,4 +1,10 @@
-"""A screen that follows the live bus: refreshes on relevant events, now or when shown again."""
+"""A screen that follows the live bus: refreshes on relevant events, now or when shown again.
+
+The bus never promises delivery: after a link to other hosts was lost (and in the rare
+moment before a new subscription is live) it sends a resync, and every screen it may
+concern loads again once, when it is seen: a lost event costs a reload, never a
+silently wrong screen.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,7 @@ from textual.app import App
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
-from bbs.live import LiveEvent
+from bbs.live import RESYNC, LiveEvent
 from screens.widgets.lines import BlankBackground
 from screens.widgets.session import session_of
 
@@ -36,6 +42,7 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
     _live_token: int | None = None
     _stale: bool = False
     _reload_pending: bool = False
+    _reload_all_pending: bool = False
     _live_app: App[object]
 
     def relevant(self, event: LiveEvent) -> bool:
@@ -44,6 +51,25 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
 
     def reload(self) -> None:
         """Load (again) what the screen shows."""
+
+    def reload_everything(self) -> None:
+        """Load all of it again (events were lost); screens whose reload() only reads
+        what is new since the last one override this."""
+        self.reload()
+
+    def _resync_concerns(self, event: LiveEvent) -> bool:
+        """Whether a resync (events lost for a community, a person's mail, or all) is ours."""
+        slug = getattr(self, "slug", None)
+        if event.community:
+            return slug is None or slug == event.community
+        if event.target:
+            return slug is None and session_of(self).person.handle == event.target
+        return True
+
+    def _wants(self, event: LiveEvent) -> bool:
+        if event.kind == RESYNC:
+            return self._resync_concerns(event)
+        return self.relevant(event)
 
     def where(self) -> str | None:
         """Where a person looking at this screen is (for who's online), or None."""
@@ -106,7 +132,7 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
             return False
         try:
             with self._live_app._context():
-                wanted = self.relevant(event)
+                wanted = self._wants(event)
                 if wanted and not self.in_view():
                     # Hidden under another screen: it reloads when shown, no message now.
                     # (Every sign-in reached every welcome screen below someone's thread.)
@@ -121,10 +147,15 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
     @on(Arrived)
     def _live_arrived(self, message: Arrived) -> None:
         event = message.event
-        if not self.is_mounted or not self.relevant(event):
+        if not self.is_mounted or not self._wants(event):
             return
         if not self.in_view():
             self._stale = True
+        elif event.kind == RESYNC:
+            self._reload_all_pending = True
+            if not self._reload_pending:
+                self._reload_pending = True
+                self.set_timer(self.RELOAD_DELAY, self._debounced_reload)
         elif not self.quick_update(event) and not self._reload_pending:
             # A burst of events (a busy board, many people arriving) costs one reload.
             self._reload_pending = True
@@ -146,5 +177,10 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
 
     def _debounced_reload(self) -> None:
         self._reload_pending = False
-        if self.is_mounted:
+        everything, self._reload_all_pending = self._reload_all_pending, False
+        if not self.is_mounted:
+            return
+        if everything:
+            self.reload_everything()
+        else:
             self.reload()
