@@ -121,6 +121,8 @@ async def run(transport: str, readers: int, replies: int, rate: float) -> dict[s
     common: dict[str, Any] = {"data_dir": data, "host_key": host_key, "keys": keys}
     env = {"BBS_MAX_SESSIONS_PER_PERSON": "1000", "BBS_MAX_STARTUPS": "1000:30:1000"}
     env |= {"BBS_MAX_UNAUTHENTICATED": "1000", "BBS_MAX_UNAUTHENTICATED_PER_ADDRESS": "1000"}
+    # every reader comes from one loopback address: lift the per-address caps on people too
+    env |= {"BBS_MAX_SIGNED_IN": "4000", "BBS_MAX_SIGNED_IN_PER_ADDRESS": "4000"}
     if nats is not None:
         hosts = [
             Host("host-a", address="127.0.0.1", bus=nats.url, env=env, **common),
