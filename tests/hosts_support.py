@@ -200,13 +200,18 @@ def shared_host_key(where: Path) -> Path:
 
 
 @asynccontextmanager
-async def two_hosts(tmp_path: Path, *, workers: int = 1) -> AsyncIterator[Board]:
-    """A NATS server and hosts a and b (`bbs serve --bus`), started, ready; stopped after."""
+async def two_hosts(
+    tmp_path: Path, *, workers: int = 1, env: dict[str, str] | None = None
+) -> AsyncIterator[Board]:
+    """A NATS server and hosts a and b (`bbs serve --bus`), started, ready; stopped after.
+
+    `env` adds settings (BBS_*) to both hosts."""
     data_dir = tmp_path / "data"
     keys = seed(data_dir)
     host_key = shared_host_key(tmp_path)
     nats = NatsServer().start()
     common = {"data_dir": data_dir, "bus": nats.url, "host_key": host_key, "keys": keys}
+    common["env"] = dict(env or {})
     a = Host("host-a", address="127.0.0.1", workers=workers, **common)  # type: ignore[arg-type]
     b = Host("host-b", address=second_loopback(), workers=workers, **common)  # type: ignore[arg-type]
     try:
