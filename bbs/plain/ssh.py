@@ -1,6 +1,6 @@
 """Plain mode over SSH: which sessions get it, and one session run from sign-up to goodbye.
 
-The channel's hook (`bbs.ssh.channel.ForumSession`) asks `plain_link` when the
+The channel's hook (`bbs.ssh.channel.SessionChannel`) asks `plain_link` when the
 session starts; if it gives a LineChannel, input goes there and `run_plain` runs the
 session instead of the TUI. Sessions are counted and shown in who's online like the
 TUI's, time out on the person's input, and end when the server shuts down.
@@ -23,7 +23,7 @@ from bbs.ssh.context import LiveSession
 from bbs.ssh.login import LoginKind
 
 if TYPE_CHECKING:
-    from bbs.ssh.channel import ForumSession
+    from bbs.ssh.channel import SessionChannel
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +45,7 @@ class PlainLink(LineChannel):
         self.close()
 
 
-def plain_link(fs: ForumSession) -> PlainLink | None:
+def plain_link(fs: SessionChannel) -> PlainLink | None:
     """A PlainLink if this session is plain mode, else None (the TUI or a command)."""
     term = fs.pty[0] if fs.pty else None
     login = fs.login
@@ -59,7 +59,7 @@ def plain_link(fs: ForumSession) -> PlainLink | None:
     return PlainLink(fs.chan, term=term, width=width or 80)
 
 
-async def run_plain(fs: ForumSession, link: PlainLink) -> int:
+async def run_plain(fs: SessionChannel, link: PlainLink) -> int:
     """One plain session on `link`; returns the exit status."""
     ctx, login = fs.ctx, fs.login
     size = fs.pty[1] if fs.pty else (80, 24)

@@ -20,7 +20,7 @@ from bbs.ssh.login import Login, LoginKind
 from bbs.ssh.terminal import Terminal
 
 if TYPE_CHECKING:
-    from bbs.ssh.auth import ForumServer
+    from bbs.ssh.connection import Connection
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +32,10 @@ _REAL_STDOUT = sys.stdout
 _REAL_STDERR = sys.stderr
 
 
-class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """asyncssh session handler; the work happens in one task started with the session."""
 
-    def __init__(self, ctx: ServerContext, server: ForumServer) -> None:
+    def __init__(self, ctx: ServerContext, server: Connection) -> None:
         self.ctx = ctx
         self.server = server
         self.login: Login = server.login  # type: ignore[assignment]

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 GUEST_NAMES = frozenset({"guest", "anonymous"})
 
 
-class ForumServer(asyncssh.SSHServer):
+class Connection(asyncssh.SSHServer):
     """asyncssh's per-connection server object; `login` is set once auth completes.
 
     The board's caps are asked in order: this worker's descriptor headroom and the
@@ -203,7 +203,7 @@ class ForumServer(asyncssh.SSHServer):
 
     # what a signed-in connection may open --------------------------------------
     def session_requested(self) -> Any:
-        from bbs.ssh.channel import ForumSession
+        from bbs.ssh.channel import SessionChannel
 
         if self.login is None:
             return False
@@ -211,4 +211,4 @@ class ForumServer(asyncssh.SSHServer):
             log.warning("conn %s: refused a second session on one connection", self.id)
             return False
         self.sessions_open += 1
-        return ForumSession(self.ctx, self)
+        return SessionChannel(self.ctx, self)

@@ -20,7 +20,7 @@ from bbs.bus.setup import check_bus, make_bus_host
 from bbs.config import Config
 from bbs.presence import Presence
 from bbs.ssh import accept, fairness, log_repeats
-from bbs.ssh.auth import ForumServer
+from bbs.ssh.connection import Connection
 from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
 from bbs.ssh.hostkey import load_host_key
 from bbs.ssh.limits import raise_open_file_limit
@@ -116,7 +116,7 @@ async def start_listener(
     # Behind a load balancer the listener reads each PROXY header before asyncssh starts.
     tunnel = ProxyListener(proxies, reuse_port=reuse_port) if proxies else ()
     return await asyncssh.create_server(
-        lambda: ForumServer(ctx),
+        lambda: Connection(ctx),
         host,
         port,
         tunnel=tunnel,
