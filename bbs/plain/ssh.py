@@ -19,7 +19,7 @@ from bbs.plain.mode import wants_plain
 from bbs.plain.places.main import MainMenu, welcome
 from bbs.plain.session import PlainSession
 from bbs.plain.signup import sign_up
-from bbs.ssh.context import LiveSession
+from bbs.ssh.context import RunningApp
 from bbs.ssh.login import LoginKind
 
 if TYPE_CHECKING:
@@ -79,7 +79,7 @@ async def run_plain(fs: SessionChannel, link: PlainLink) -> int:
     person = await asyncio.to_thread(ctx.forum.sign_in, person)
     plain = session(person)
     plain.moved = lambda where: ctx.presence.move(fs.id, where)
-    ctx.sessions[fs.id] = LiveSession(fs.id, person.handle, fs.server.address, app=link)
+    ctx.sessions[fs.id] = RunningApp(fs.id, person.handle, fs.server.address, app=link)
     ctx.presence.arrive(fs.id, person.handle)
     ctx.idle.watch(
         fs.id, lambda: link.last_input, lambda left: _warn(plain, left), lambda: _expire(plain)

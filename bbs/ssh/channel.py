@@ -15,7 +15,7 @@ from bbs import commands
 from bbs.models import Person
 from bbs.plain.ssh import PlainLink, plain_link, run_plain
 from bbs.session import Session
-from bbs.ssh.context import LiveSession, ServerContext
+from bbs.ssh.context import RunningApp, ServerContext
 from bbs.ssh.login import Login, LoginKind
 from bbs.ssh.terminal import Terminal
 
@@ -291,7 +291,7 @@ class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         assert term is not None
         person = await asyncio.to_thread(ctx.forum.sign_in, person)
         session = self._session(person)
-        live = ctx.sessions[self.id] = LiveSession(self.id, person.handle, self.server.address)
+        live = ctx.sessions[self.id] = RunningApp(self.id, person.handle, self.server.address)
         ctx.presence.arrive(session.id, person.handle)
         try:
             app = live.app = ctx.app_factory(session, driver_for(term))

@@ -30,7 +30,7 @@ RegisterFactory = Callable[[Session, Login, Any], Any]
 
 
 @dataclass
-class LiveSession:
+class RunningApp:
     """One running TUI session, for counting and who's online."""
 
     id: str
@@ -52,7 +52,7 @@ class ServerContext:
     idle: IdleWatch = field(init=False)
     starts: asyncio.Semaphore = field(init=False)
     collector: Collector = field(init=False)
-    sessions: dict[str, LiveSession] = field(default_factory=dict)
+    sessions: dict[str, RunningApp] = field(default_factory=dict)
     worker: int = 0
     connections: int = 0  # open in this process
     max_connections: int = field(init=False)
