@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bbs.actions.bridges import BridgeActions
-from bbs.actions.culture import CultureActions
 from bbs.actions.limits import LimitsActions
 from bbs.actions.mail import MailActions
 from bbs.actions.meetups import MeetupActions
@@ -20,6 +19,7 @@ from bbs.actions.moderation import ModerationActions
 from bbs.actions.people import PeopleActions
 from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
+from bbs.actions.welcome import WelcomeActions
 from bbs.errors import ForumError
 from bbs.models import Event, Person, Welcome
 from bbs.shown import Listing, note_bad
@@ -36,7 +36,7 @@ class Forum(
     ReadingActions,
     PostingActions,
     PeopleActions,
-    CultureActions,
+    WelcomeActions,
 ):
     """The forum on one data dir: `Forum(data_dir, config, bus)`."""
 

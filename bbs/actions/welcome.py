@@ -1,4 +1,4 @@
-"""Board culture: the sysop's bulletin, one-liners, last callers, the welcome screen."""
+"""The welcome screen's parts: the sysop's bulletin, one-liners, last callers, new posts."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from bbs.models import Caller, OneLiner, Person
 from bbs.text import clean_field
 
 
-class CultureActions(ForumBase):
+class WelcomeActions(ForumBase):
     def board_name(self) -> str:
         return self.hub.setting("board_name", self.config.board_name)
 
