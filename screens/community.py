@@ -223,9 +223,9 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         self.app.push_screen(JoinScreen(self.slug), lambda _: self.reload())
 
     def action_events(self) -> None:
-        from screens.events import EventsScreen
+        from screens.meetups import MeetupsScreen
 
-        self.app.push_screen(EventsScreen(self.slug))
+        self.app.push_screen(MeetupsScreen(self.slug))
 
     def action_modlog(self) -> None:
         from screens.modlog import ModLogScreen

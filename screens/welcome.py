@@ -16,7 +16,7 @@ from bbs.live import LiveEvent
 from bbs.models import Welcome
 from bbs.presence import OnlineEntry
 from screens.directory import DirectoryScreen
-from screens.events import upcoming_text
+from screens.meetups import upcoming_text
 from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
 from screens.widgets.bars import KeyBar, TitleBar

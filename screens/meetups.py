@@ -65,10 +65,10 @@ def my_answer(event: Event) -> str:
     return ANSWER_WORDS.get(event.my_rsvp or "", "no answer yet")
 
 
-class EventsScreen(LiveScreen[None]):
+class MeetupsScreen(LiveScreen[None]):
     """Upcoming events of a community, soonest first; Enter opens one, n plans a new one."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     REFRESH_ON_RESUME = True
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -128,10 +128,10 @@ class EventsScreen(LiveScreen[None]):
         self.query_one("#events-title", Static).update(safe(title))
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
-        self.app.push_screen(EventScreen(self.slug, int(event.key)))
+        self.app.push_screen(MeetupScreen(self.slug, int(event.key)))
 
     def action_new_event(self) -> None:
-        self.app.push_screen(NewEventScreen(self.slug), self._created)
+        self.app.push_screen(NewMeetupScreen(self.slug), self._created)
 
     def _created(self, event_id: int | None) -> None:
         if event_id is not None:
@@ -159,11 +159,11 @@ def detail_text(detail: EventDetail) -> Text:
     return text
 
 
-class EventScreen(LiveScreen[None]):
+class MeetupScreen(LiveScreen[None]):
     """One event: details and RSVPs; g going, m maybe, n no; x the iCalendar file; its author
     and the moderators cancel (c) or delete (d) it."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("g", "rsvp('going')", "Going"),
@@ -300,7 +300,7 @@ _MANAGE: dict[str, Callable[[Session, str, int, str], None]] = {
 class IcsScreen(ModalScreen[None]):
     """The event as iCalendar text to copy (read-only), and where it was saved if it was."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     BINDINGS = [Binding("escape", "dismiss", "Close")]
 
     def __init__(self, ics: str, saved_to: str = "") -> None:
@@ -318,10 +318,10 @@ class IcsScreen(ModalScreen[None]):
         self.query_one("#ics").focus()
 
 
-class NewEventScreen(Screen[int | None]):
+class NewMeetupScreen(Screen[int | None]):
     """Plan a meetup: title, when, time zone, place, description; Ctrl+S saves."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),
