@@ -21,7 +21,7 @@ from bbs.commands import (
     an_id,
     command,
 )
-from bbs.models import Event
+from bbs.models import Meetup
 from bbs.refs import Resolver
 from bbs.shown import unshown_note
 
@@ -120,7 +120,7 @@ def _events_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("community")
 
 
-def _event_line(e: Event) -> str:
+def _event_line(e: Meetup) -> str:
     local = datetime.fromtimestamp(e.starts_at, ZoneInfo(e.tz))
     mine = f"  you: {e.my_rsvp}" if e.my_rsvp else ""
     cancelled = "  CANCELLED" + (f": {_line(e.cancel_reason)}" if e.cancel_reason else "")
@@ -131,7 +131,7 @@ def _event_line(e: Event) -> str:
     )
 
 
-def _event_data(e: Event) -> dict[str, object]:
+def _event_data(e: Meetup) -> dict[str, object]:
     return {**_plain(e), "ref": e.ref}
 
 

@@ -21,7 +21,7 @@ from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
 from bbs.actions.welcome import WelcomeActions
 from bbs.errors import ForumError
-from bbs.models import Event, Person, Welcome
+from bbs.models import Meetup, Person, Welcome
 from bbs.shown import Listing, note_bad
 
 T = TypeVar("T")
@@ -55,7 +55,7 @@ class Forum(
                 missing.append(what)
                 return empty
 
-        nothing: Listing[Event] = Listing()
+        nothing: Listing[Meetup] = Listing()
         events = part("upcoming events", lambda: self.upcoming_events(viewer), nothing)
         return Welcome(
             board_name=self.board_name(),

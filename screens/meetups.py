@@ -15,7 +15,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
 from bbs.live import LiveEvent
-from bbs.models import Event, EventDetail
+from bbs.models import Meetup, MeetupDetail
 from bbs.session import Session
 from bbs.shown import Listing, unshown_note
 from screens.widgets.bars import KeyBar, TitleBar
@@ -35,7 +35,7 @@ ANSWER_WORDS = {"going": "you are going", "maybe": "you might go", "no": "you ar
 _LAST_TZ: dict[int, str] = {}
 
 
-def local_when(event: Event, now: datetime | None = None) -> str:
+def local_when(event: Meetup, now: datetime | None = None) -> str:
     """When, in the event's own zone: 'Sat 05 Dec 19:30 Europe/London' (year if not this one)."""
     try:
         local = datetime.fromtimestamp(event.starts_at, ZoneInfo(event.tz))
@@ -45,7 +45,7 @@ def local_when(event: Event, now: datetime | None = None) -> str:
     return f"{local:%a %d %b}{year} {local:%H:%M} {event.tz}"
 
 
-def upcoming_text(events: tuple[Event, ...] | list[Event], unshown: int = 0) -> Text:
+def upcoming_text(events: tuple[Meetup, ...] | list[Meetup], unshown: int = 0) -> Text:
     """'Upcoming events' for the welcome screen: when, what, where (community)."""
     text = Text("Upcoming events\n", style="bold underline")
     for e in events:
@@ -59,7 +59,7 @@ def upcoming_text(events: tuple[Event, ...] | list[Event], unshown: int = 0) -> 
     return text
 
 
-def my_answer(event: Event) -> str:
+def my_answer(event: Meetup) -> str:
     if event.cancelled:
         return "cancelled"
     return ANSWER_WORDS.get(event.my_rsvp or "", "no answer yet")
@@ -105,7 +105,7 @@ class MeetupsScreen(LiveScreen[None]):
         self.notify(message, severity="error", markup=False)
         self.dismiss()
 
-    def _show(self, events: Listing[Event]) -> None:
+    def _show(self, events: Listing[Meetup]) -> None:
         rows = [
             (
                 str(e.id),
@@ -141,7 +141,7 @@ class MeetupsScreen(LiveScreen[None]):
         self.dismiss()
 
 
-def detail_text(detail: EventDetail) -> Text:
+def detail_text(detail: MeetupDetail) -> Text:
     """The event's heading and who answered what, plain text throughout."""
     e = detail.event
     text = Text.assemble(safe(e.title, "bold"), "\n")
@@ -178,7 +178,7 @@ class MeetupScreen(LiveScreen[None]):
         super().__init__()
         self.slug = slug
         self.event_id = event_id
-        self.detail: EventDetail | None = None
+        self.detail: MeetupDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -217,7 +217,7 @@ class MeetupScreen(LiveScreen[None]):
             self._gone,
         )
 
-    def _show(self, detail: EventDetail) -> None:
+    def _show(self, detail: MeetupDetail) -> None:
         self.detail = detail
         self.refresh_bindings()
         self.query_one("#event-detail", Static).update(detail_text(detail))

@@ -10,7 +10,7 @@ import icalendar
 
 from bbs.actions.base import ForumBase, Row, paced
 from bbs.errors import Forbidden, NotFound, TextError
-from bbs.models import MAX_ID, Event, EventDetail, Person, Rsvp, event_ref
+from bbs.models import MAX_ID, Meetup, MeetupDetail, Person, Rsvp, event_ref
 from bbs.shown import BadRow, Listing, finite, instant, number, rows_to_models, text
 from bbs.store.community import CommunityStore
 from bbs.text import clean_field, clean_line
@@ -82,12 +82,12 @@ def check_window(starts_at: float, now: float) -> None:
         raise TextError(f"That is more than five years ahead: {WINDOW}.")
 
 
-def event_model(slug: str, row: Row, mine: str | None) -> Event:
+def event_model(slug: str, row: Row, mine: str | None) -> Meetup:
     """An event as screens show it; BadRow when what is stored cannot be shown."""
     tz = text(row["tz"])
     if known_zone(tz) != tz:
         raise BadRow(f"time zone {tz!r:.40}")
-    return Event(
+    return Meetup(
         id=number(row["id"]),
         community=slug,
         title=text(row["title"]),
@@ -136,7 +136,7 @@ class MeetupActions(ForumBase):
         self._publish("event", community=slug, post_id=event_id, actor=viewer.handle)
         return event_id
 
-    def events(self, viewer: Person, slug: str, limit: int = 20) -> Listing[Event]:
+    def events(self, viewer: Person, slug: str, limit: int = 20) -> Listing[Meetup]:
         """Upcoming events of a community, soonest first (cancelled ones only for those who
         answered them); `unshown` counts rows that could not be shown."""
         self._require_read(viewer, slug)
@@ -149,9 +149,9 @@ class MeetupActions(ForumBase):
             lambda r: r["id"],
         )
 
-    def upcoming_events(self, viewer: Person, limit: int = 5) -> Listing[Event]:
+    def upcoming_events(self, viewer: Person, limit: int = 5) -> Listing[Meetup]:
         """The next events across the viewer's communities (for the welcome screen)."""
-        found: Listing[Event] = Listing()
+        found: Listing[Meetup] = Listing()
         if viewer.is_guest:
             return found
         for m in self.hub.memberships_of(viewer.id):
@@ -163,7 +163,7 @@ class MeetupActions(ForumBase):
         del found[limit:]
         return found
 
-    def event(self, viewer: Person, slug: str, event_id: int) -> EventDetail:
+    def event(self, viewer: Person, slug: str, event_id: int) -> MeetupDetail:
         """One event with who answered what; NotFound also for one that cannot be shown."""
         self._require_read(viewer, slug)
         store = self.store(slug)
@@ -185,7 +185,7 @@ class MeetupActions(ForumBase):
                 f"{event_ref(slug, event_id)} is stored in a form that cannot be shown;"
                 " the sysop's log says why."
             )
-        return EventDetail(
+        return MeetupDetail(
             event=found[0],
             rsvps=tuple(Rsvp(str(r["handle"]), str(r["answer"])) for r in rsvps),
             can_manage=self._may_manage(viewer, slug, row),
@@ -284,7 +284,7 @@ class MeetupActions(ForumBase):
         return str(found["answer"]) if found else None
 
 
-def to_ics(event: Event, host: str, duration: timedelta = DURATION) -> str:
+def to_ics(event: Meetup, host: str, duration: timedelta = DURATION) -> str:
     """One VEVENT in a VCALENDAR, through `icalendar`; times in UTC (every calendar shows
     them in its own zone), the event's own zone named in the description."""
     start = datetime.fromtimestamp(event.starts_at, UTC)
