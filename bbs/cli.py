@@ -235,7 +235,7 @@ def approve(slug: str | None, data_dir: Path | None) -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 def backup_command(dest: Path, data_dir: Path | None) -> None:
     """Copy the hub and every community into DEST, safely while the server runs."""
-    from bbs.backup import backup
+    from bbs.store.backup import backup
 
     source = load_config(data_dir).data_dir
     try:
@@ -250,7 +250,7 @@ def backup_command(dest: Path, data_dir: Path | None) -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 def restore_command(source: Path, data_dir: Path | None) -> None:
     """Bring a backup back into the data dir (stop the server first)."""
-    from bbs.backup import restore
+    from bbs.store.backup import restore
 
     target = load_config(data_dir).data_dir
     try:
