@@ -13,10 +13,10 @@ import asyncssh
 
 from bbs import commands
 from bbs.models import Person
-from bbs.plain.ssh import PlainLink, plain_link, run_plain
 from bbs.session import Session
 from bbs.ssh.context import RunningApp, ServerContext
 from bbs.ssh.login import Login, LoginKind
+from bbs.ssh.plain import PlainLink, plain_link, run_plain
 from bbs.ssh.terminal import Terminal
 
 if TYPE_CHECKING:
