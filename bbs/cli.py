@@ -86,7 +86,7 @@ def serve(
     from bbs.ssh.hostkey import HostKeyError
     from bbs.ssh.proxy_protocol import ProxySettingError
     from bbs.ssh.server import connect_hint
-    from bbs.ssh.server import serve as run_server
+    from bbs.ssh.workers import serve as run_server
 
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,

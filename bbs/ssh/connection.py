@@ -10,6 +10,7 @@ import asyncssh
 
 from bbs.models import GUEST
 from bbs.passwords import verify_password_async
+from bbs.ssh.channel import SessionChannel
 from bbs.ssh.context import ServerContext
 from bbs.ssh.limits import Refusal
 from bbs.ssh.login import Login, LoginKind
@@ -203,8 +204,6 @@ class Connection(asyncssh.SSHServer):
 
     # what a signed-in connection may open --------------------------------------
     def session_requested(self) -> Any:
-        from bbs.ssh.channel import SessionChannel
-
         if self.login is None:
             return False
         if self.sessions_open:  # one session at a time per connection: limits count connections
