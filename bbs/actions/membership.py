@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
 
 from bbs.actions.base import ForumBase
 from bbs.errors import Forbidden, NotFound, TextError
@@ -305,13 +304,14 @@ class MembershipActions(ForumBase):
     def _notify(self, to: Person, sender: Person, subject: str, body: str) -> None:
         """A notice in someone's inbox (kind 'notice'), if the sender may reach them.
 
-        The act it tells of has been done already: a notice that cannot be stored is
-        logged (who, to whom, what) and the act stands."""
+        The act it tells of has been done already: a notice that cannot be stored (any
+        error of the store's, whichever backend) is logged, who to whom and what, with its
+        traceback, and the act stands."""
         if not self.may_reach(sender, to):
             return
         try:
             self.hub.add_mail(sender.id, to.id, subject, body, self.clock(), kind="notice")
-        except sqlite3.Error:
+        except Exception:
             log.exception(
                 "notice %r from %s to %s could not be stored", subject, sender.handle, to.handle
             )

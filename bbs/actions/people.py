@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bbs.actions.base import ForumBase, person_from_row
 from bbs.errors import NotFound, TextError
 from bbs.models import Person, Role
 from bbs.passwords import hash_password, verify_password
+from bbs.store.errors import Duplicate
 from bbs.text import clean, clean_field, clean_handle
 
 
@@ -65,7 +64,7 @@ class PeopleActions(ForumBase):
                 )
                 if public_key:
                     self.hub.add_key(person_id, public_key[0], public_key[1])
-        except sqlite3.IntegrityError:
+        except Duplicate:
             owner = self.hub.person_by_key(public_key[0]) if public_key else None
             if owner is not None:  # another session signed this key up a moment ago
                 raise TextError(
@@ -118,7 +117,7 @@ class PeopleActions(ForumBase):
         try:
             with self.hub.write(), self._paced(viewer, "key", within=room):
                 self.hub.add_key(viewer.id, fingerprint, public_key)
-        except sqlite3.IntegrityError:
+        except Duplicate:
             raise TextError("That key is already on file.") from None
 
     def add_public_key(self, viewer: Person, text: str) -> str:

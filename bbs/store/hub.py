@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 from bbs.store.db import Store
+from bbs.store.errors import Duplicate
 from bbs.store.schema import hub_migrations, migrate
 
 Row = dict[str, Any]
@@ -58,14 +60,25 @@ class HubStore(Store):
         interests: str = "",
         created: float | None = None,
     ) -> int:
-        """Insert a person and return their id (IntegrityError if the handle is taken)."""
-        with self.write() as db:
-            cur = db.execute(
-                "INSERT INTO people(handle, display_name, role, password_hash, bio, interests,"
-                " created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (handle, display_name, role, password_hash, bio, interests, created or time.time()),
-            )
-            return int(cur.lastrowid or 0)
+        """Insert a person and return their id (Duplicate if the handle is taken)."""
+        try:
+            with self.write() as db:
+                cur = db.execute(
+                    "INSERT INTO people(handle, display_name, role, password_hash, bio,"
+                    " interests, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        handle,
+                        display_name,
+                        role,
+                        password_hash,
+                        bio,
+                        interests,
+                        created or time.time(),
+                    ),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.IntegrityError as error:
+            raise Duplicate(f"the handle {handle!r} is taken") from error
 
     def person_by_handle(self, handle: str) -> Row | None:
         return self.row("SELECT * FROM people WHERE handle = ?", (handle,))
@@ -105,11 +118,16 @@ class HubStore(Store):
 
     # keys -----------------------------------------------------------------
     def add_key(self, person_id: int, fingerprint: str, public_key: str) -> None:
-        with self.write() as db:
-            db.execute(
-                "INSERT INTO keys(person_id, fingerprint, public_key, added) VALUES (?, ?, ?, ?)",
-                (person_id, fingerprint, public_key, time.time()),
-            )
+        """File a key for a person (Duplicate if the key is on file already)."""
+        try:
+            with self.write() as db:
+                db.execute(
+                    "INSERT INTO keys(person_id, fingerprint, public_key, added)"
+                    " VALUES (?, ?, ?, ?)",
+                    (person_id, fingerprint, public_key, time.time()),
+                )
+        except sqlite3.IntegrityError as error:
+            raise Duplicate(f"the key {fingerprint} is on file") from error
 
     def person_by_key(self, fingerprint: str) -> Row | None:
         return self.row(
