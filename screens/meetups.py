@@ -14,7 +14,8 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from bbs.live import LiveEvent
+from bbs.live import Kind, LiveEvent
+from bbs.live_events import MeetupChanged
 from bbs.models import Meetup, MeetupDetail
 from bbs.session import Session
 from bbs.shown import Listing, unshown_note
@@ -28,7 +29,7 @@ from screens.widgets.row_table import RowTable
 from screens.widgets.safe import one_line, safe
 from screens.widgets.session import session_of
 
-EVENT_KINDS = ("event", "rsvp")
+EVENT_KINDS = (Kind.MEETUP, Kind.RSVP)
 ANSWER_WORDS = {"going": "you are going", "maybe": "you might go", "no": "you are not going"}
 
 # The forum keeps no "last used time zone"; remember it per person while the server runs.
@@ -196,7 +197,12 @@ class MeetupScreen(LiveScreen[None]):
         return f"{self.slug} (events)"
 
     def relevant(self, event: LiveEvent) -> bool:
-        return event.community == self.slug and event.post_id == self.event_id
+        changed = event.payload
+        return (
+            event.community == self.slug
+            and isinstance(changed, MeetupChanged)
+            and changed.meetup_id == self.event_id
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = self.detail

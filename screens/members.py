@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from bbs.live import LiveEvent
+from bbs.live import Kind, LiveEvent
 from bbs.models import Member
 from bbs.session import Session
 from screens.moderation import ReasonPrompt
@@ -50,7 +50,7 @@ class MembersScreen(LiveScreen[None]):
         return f"{self.slug} (members)"
 
     def relevant(self, event: LiveEvent) -> bool:
-        return event.community == self.slug and event.kind in ("membership", "moderation")
+        return event.community == self.slug and event.kind in (Kind.MEMBERSHIP, Kind.MOD_LOG)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.moderator if action in ("ban", "unban") else True

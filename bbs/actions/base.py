@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 from bbs.config import Config
 from bbs.errors import Forbidden, NotFound, RateLimited
-from bbs.live import LiveBus, LiveEvent
+from bbs.live import LiveBus
+from bbs.live_events import Kind, LiveEvent, NewReply, Payload
 from bbs.models import GUEST, MemberRole, Person, Role, Visibility
 from bbs.read_marks import ReadMarkBatcher
 from bbs.store.community import CommunityStore
@@ -222,14 +223,16 @@ class ForumBase:
         thread_id: int,
         post_id: int,
         body: str,
-        kind: str,
-        reply: tuple[object, ...] = (),
+        reply: NewReply | None,
     ) -> None:
         """After a post commits: live events, mentions, activity (each mixin adds its part)."""
 
     # live -------------------------------------------------------------------
-    def _publish(self, kind: str, **fields: Any) -> None:
-        self.bus.publish(LiveEvent(kind=kind, **fields))
+    def _publish(
+        self, kind: Kind, community: str = "", actor: str = "", payload: Payload | None = None
+    ) -> None:
+        """Tell every session (here, in other workers, on other hosts) what happened."""
+        self.bus.publish(LiveEvent(kind, community, actor, payload))
 
     def person(self, handle: str) -> Person | None:
         row = self.hub.person_by_handle(handle)

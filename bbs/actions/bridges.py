@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.membership import MembershipActions
 from bbs.errors import Forbidden, NotFound
+from bbs.live_events import Kind, NewThread
 from bbs.models import DiscoverThread, MemberRole, Person, RelatedCommunity, Visibility
 
 DISCOVER_DAYS = 30
@@ -54,12 +55,7 @@ class BridgeActions(MembershipActions):
             target_store.set_thread(new_id, locked=1)
             self.hub.add_crosspost(slug, thread_id, to_slug, new_id, self.clock())
         self._publish(
-            "thread",
-            community=to_slug,
-            board_id=board_row["id"],
-            thread_id=new_id,
-            post_id=post_id,
-            actor=viewer.handle,
+            Kind.NEW_THREAD, to_slug, viewer.handle, NewThread(board_row["id"], new_id, post_id)
         )
         return new_id
 

@@ -6,6 +6,7 @@ import re
 
 from bbs.actions.membership import MembershipActions
 from bbs.errors import Forbidden, NotFound
+from bbs.live_events import Kind, MailSent, NewReply
 from bbs.models import ConversationSummary, MailMessage, Person, Profile, Visibility
 from bbs.text import clean_field
 
@@ -42,7 +43,7 @@ class MailActions(MembershipActions):
             mail_id = self.hub.add_mail(
                 viewer.id, recipient.id, subject, body, self.clock(), conversation_id
             )
-        self._publish("mail", actor=viewer.handle, target=recipient.handle)
+        self._publish(Kind.MAIL, actor=viewer.handle, payload=MailSent(recipient.handle))
         return mail_id
 
     def _require_participant(self, viewer: Person, conversation_id: int) -> list[dict]:
@@ -119,10 +120,9 @@ class MailActions(MembershipActions):
         thread_id: int,
         post_id: int,
         body: str,
-        kind: str,
-        reply: tuple[object, ...] = (),
+        reply: NewReply | None,
     ) -> None:
-        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind, reply)
+        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, reply)
         self._deliver_mentions(viewer, slug, thread_id, post_id, body)
 
     def _deliver_mentions(
@@ -148,7 +148,7 @@ class MailActions(MembershipActions):
                 kind="mention",
                 ref=f"{slug}/{post_id}",
             )
-            self._publish("mail", actor=viewer.handle, target=person.handle)
+            self._publish(Kind.MAIL, actor=viewer.handle, payload=MailSent(person.handle))
 
     # blocking -----------------------------------------------------------------------
     def block(self, viewer: Person, handle: str, blocked: bool = True) -> None:

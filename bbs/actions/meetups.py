@@ -10,6 +10,7 @@ import icalendar
 
 from bbs.actions.base import ForumBase, Row, paced
 from bbs.errors import Forbidden, NotFound, TextError
+from bbs.live_events import Kind, MeetupChanged
 from bbs.models import MAX_ID, Meetup, MeetupDetail, Person, Rsvp, event_ref
 from bbs.shown import BadRow, Listing, finite, instant, number, rows_to_models, text
 from bbs.store.community import CommunityStore
@@ -133,7 +134,7 @@ class MeetupActions(ForumBase):
                 "created": self.clock(),
             }
         )
-        self._publish("event", community=slug, post_id=event_id, actor=viewer.handle)
+        self._publish(Kind.MEETUP, slug, viewer.handle, MeetupChanged(event_id))
         return event_id
 
     def events(self, viewer: Person, slug: str, limit: int = 20) -> Listing[Meetup]:
@@ -207,7 +208,7 @@ class MeetupActions(ForumBase):
         if row["cancelled_at"] is not None:
             raise Forbidden("This meetup was cancelled: it takes no answers.")
         store.set_rsvp(event_id, viewer.id, viewer.handle, answer, self.clock())
-        self._publish("rsvp", community=slug, post_id=event_id, actor=viewer.handle)
+        self._publish(Kind.RSVP, slug, viewer.handle, MeetupChanged(event_id))
 
     def cancel_event(self, viewer: Person, slug: str, event_id: int, reason: str = "") -> None:
         """Cancel a meetup (its author, the moderators): it stays, marked cancelled, for those
@@ -271,8 +272,8 @@ class MeetupActions(ForumBase):
         }
 
     def _event_changed(self, slug: str, viewer: Person, event_id: int) -> None:
-        self._publish("event", community=slug, post_id=event_id, actor=viewer.handle)
-        self._publish("moderation", community=slug, actor=viewer.handle)
+        self._publish(Kind.MEETUP, slug, viewer.handle, MeetupChanged(event_id))
+        self._publish(Kind.MOD_LOG, slug, viewer.handle)
 
     @staticmethod
     def _my_rsvp(store: CommunityStore, event_id: int, viewer: Person) -> str | None:

@@ -7,6 +7,7 @@ import secrets
 
 from bbs.actions.base import ForumBase
 from bbs.errors import Forbidden, NotFound, TextError
+from bbs.live_events import Kind, MailSent, MembershipChanged
 from bbs.models import Member, MemberRole, Person, Visibility
 from bbs.text import clean_field, clean_handle
 
@@ -63,7 +64,7 @@ class MembershipActions(ForumBase):
             if made:
                 self._discard_store(slug)
             raise
-        self._publish("community", community=slug, actor=viewer.handle)
+        self._publish(Kind.FOUNDED, slug, viewer.handle)
         return str(row["status"])
 
     def _founding(
@@ -181,7 +182,9 @@ class MembershipActions(ForumBase):
                     "ask again when the moderators have answered one.",
                 )
             self.hub.set_membership(viewer.id, slug, str(MemberRole.MEMBER), status)
-        self._publish("membership", community=slug, actor=viewer.handle, target=status)
+        self._publish(
+            Kind.MEMBERSHIP, slug, viewer.handle, MembershipChanged(viewer.handle, status)
+        )
         return status
 
     def _join_status(self, viewer: Person, row: dict, code: str | None) -> str:
@@ -299,7 +302,7 @@ class MembershipActions(ForumBase):
 
     def _log(self, slug: str, viewer: Person, action: str, target: str, reason: str) -> None:
         self.store(slug).log(viewer.handle, action, target, reason, self.clock())
-        self._publish("moderation", community=slug, actor=viewer.handle)
+        self._publish(Kind.MOD_LOG, slug, viewer.handle)
 
     def _notify(self, to: Person, sender: Person, subject: str, body: str) -> None:
         """A notice in someone's inbox (kind 'notice'), if the sender may reach them.
@@ -316,4 +319,4 @@ class MembershipActions(ForumBase):
                 "notice %r from %s to %s could not be stored", subject, sender.handle, to.handle
             )
             return
-        self._publish("mail", actor=sender.handle, target=to.handle)
+        self._publish(Kind.MAIL, actor=sender.handle, payload=MailSent(to.handle))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.base import ForumBase, person_from_row
 from bbs.errors import NotFound, TextError
+from bbs.live_events import Kind
 from bbs.models import Person, Role
 from bbs.passwords import hash_password, verify_password
 from bbs.store.errors import Duplicate
@@ -135,7 +136,7 @@ class PeopleActions(ForumBase):
         if person.is_guest:
             return person
         self.hub.record_login(person.id, self.clock())
-        self._publish("caller", actor=person.handle)
+        self._publish(Kind.CALLER, actor=person.handle)
         return self._person_by_id(person.id)
 
     def update_profile(

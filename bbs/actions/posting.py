@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.base import ForumBase
 from bbs.errors import Forbidden, NotFound
+from bbs.live_events import Kind, NewReply, NewThread, PostChanged
 from bbs.models import Person
 from bbs.text import clean_field
 
@@ -24,7 +25,7 @@ class PostingActions(ForumBase):
             thread_id, post_id = store.add_thread(
                 board_row["id"], title, viewer.id, viewer.handle, body, self.clock()
             )
-        self._after_post(viewer, slug, board_row["id"], thread_id, post_id, body, "thread")
+        self._after_post(viewer, slug, board_row["id"], thread_id, post_id, body, None)
         return thread_id, post_id
 
     def reply(self, viewer: Person, slug: str, parent_id: int, body: str) -> int:
@@ -42,10 +43,9 @@ class PostingActions(ForumBase):
         parent = store.nest_under(parent)  # past MAX_DEPTH, beside the post it answers
         with self._paced(viewer, "reply", text=body, community=slug):
             post_id = store.add_reply(parent["id"], viewer.id, viewer.handle, body, now)
-        reply = (parent["id"], parent["depth"] + 1, now, body)
-        self._after_post(
-            viewer, slug, parent["board_id"], parent["thread_id"], post_id, body, "post", reply
-        )
+        board_id, thread_id = parent["board_id"], parent["thread_id"]
+        reply = NewReply(board_id, thread_id, post_id, parent["id"], parent["depth"] + 1, now, body)
+        self._after_post(viewer, slug, board_id, thread_id, post_id, body, reply)
         return post_id
 
     def edit_post(self, viewer: Person, slug: str, post_id: int, body: str) -> None:
@@ -60,14 +60,8 @@ class PostingActions(ForumBase):
             raise Forbidden("You can only edit your own posts.")
         with self._paced(viewer, "edit", community=slug):
             store.edit_post(post_id, body, self.clock())
-        self._publish(
-            "edit",
-            community=slug,
-            board_id=post["board_id"],
-            thread_id=post["thread_id"],
-            post_id=post_id,
-            actor=viewer.handle,
-        )
+        changed = PostChanged(post["board_id"], post["thread_id"], post_id)
+        self._publish(Kind.POST_CHANGED, slug, viewer.handle, changed)
 
     def _after_post(
         self,
@@ -77,16 +71,12 @@ class PostingActions(ForumBase):
         thread_id: int,
         post_id: int,
         body: str,
-        kind: str,
-        reply: tuple[object, ...] = (),
+        reply: NewReply | None,
     ) -> None:
         """The post has committed: tell every session looking at the place."""
-        self._publish(
-            kind,
-            community=slug,
-            board_id=board_id,
-            thread_id=thread_id,
-            post_id=post_id,
-            actor=viewer.handle,
-            reply=reply,
-        )
+        if reply is None:
+            self._publish(
+                Kind.NEW_THREAD, slug, viewer.handle, NewThread(board_id, thread_id, post_id)
+            )
+        else:
+            self._publish(Kind.NEW_REPLY, slug, viewer.handle, reply)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.base import ForumBase
 from bbs.errors import Forbidden
+from bbs.live_events import Kind
 from bbs.models import Caller, OneLiner, Person
 from bbs.text import clean_field
 
@@ -64,5 +65,5 @@ class WelcomeActions(ForumBase):
         line = clean_field("oneliner", text)
         with self.hub.write(), self._paced(viewer, "oneliner"):
             line_id = self.hub.add_oneliner(viewer.id, line, self.clock())
-        self._publish("oneliner", actor=viewer.handle)
+        self._publish(Kind.ONELINER, actor=viewer.handle)
         return line_id
