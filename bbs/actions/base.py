@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,10 +11,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bbs.actions.posted import AfterPost, Posted
 from bbs.config import Config
 from bbs.errors import Forbidden, NotFound, RateLimited
 from bbs.live import LiveBus
-from bbs.live_events import Kind, LiveEvent, NewReply, Payload
+from bbs.live_events import Kind, LiveEvent, Payload
 from bbs.models import GUEST, MemberRole, Person, Role, Visibility
 from bbs.read_marks import ReadMarkBatcher
 from bbs.store.community import CommunityStore
@@ -21,6 +23,7 @@ from bbs.store.db import OpenFiles
 from bbs.store.hub import HubStore
 
 Row = dict[str, Any]
+log = logging.getLogger(__name__)
 Action = TypeVar("Action", bound=Callable[..., Any])
 
 
@@ -54,6 +57,11 @@ def person_from_row(row: Row) -> Person:
 
 class ForumBase:
     """Owns the hub store and opens community stores on first use."""
+
+    @property
+    def after_post(self) -> tuple[AfterPost, ...]:
+        """What follows a post's commit, in order: `bbs.forum.Forum` lists them."""
+        return ()
 
     def __init__(
         self,
@@ -194,7 +202,7 @@ class ForumBase:
         if viewer.is_guest:
             raise Forbidden("Guests can only read. Sign up with a key to do that.")
 
-    # hooks the mixins chain through super() -----------------------------------
+    # what the mixins fill in ---------------------------------------------------
     @contextmanager
     def _paced(
         self,
@@ -215,17 +223,19 @@ class ForumBase:
         if most and have >= most and not viewer.is_sysop:
             raise RateLimited(message)
 
-    def _after_post(
-        self,
-        viewer: Person,
-        slug: str,
-        board_id: int,
-        thread_id: int,
-        post_id: int,
-        body: str,
-        reply: NewReply | None,
-    ) -> None:
-        """After a post commits: live events, mentions, activity (each mixin adds its part)."""
+    def _posted(self, posted: Posted) -> None:
+        """A post has committed: run every after-post handler (`after_post`), in order. One
+        that fails is ours to fix: logged, and the rest still run (the post stands)."""
+        for handler in self.after_post:
+            try:
+                handler(posted)
+            except Exception:
+                log.exception(
+                    "after posting %s/p%d: %s failed",
+                    posted.community,
+                    posted.post_id,
+                    getattr(handler, "__name__", handler),
+                )
 
     # live -------------------------------------------------------------------
     def _publish(

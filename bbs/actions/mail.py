@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 from bbs.actions.membership import MembershipActions
+from bbs.actions.posted import Posted
 from bbs.errors import Forbidden, NotFound
-from bbs.live_events import Kind, MailSent, NewReply
+from bbs.live_events import Kind, MailSent
 from bbs.models import ConversationSummary, MailMessage, Person, Profile, Visibility
 from bbs.text import clean_field
 
@@ -112,23 +113,11 @@ class MailActions(MembershipActions):
         return "\n\n" + (body if len(body) <= EXCERPT else body[:EXCERPT] + "…")
 
     # mentions ---------------------------------------------------------------------
-    def _after_post(
-        self,
-        viewer: Person,
-        slug: str,
-        board_id: int,
-        thread_id: int,
-        post_id: int,
-        body: str,
-        reply: NewReply | None,
-    ) -> None:
-        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, reply)
-        self._deliver_mentions(viewer, slug, thread_id, post_id, body)
-
-    def _deliver_mentions(
-        self, viewer: Person, slug: str, thread_id: int, post_id: int, body: str
-    ) -> None:
-        """Each @handle who can read the community gets a notice in their inbox."""
+    def deliver_mentions(self, posted: Posted) -> None:
+        """Each @handle in a post who may read the community (and whom the author may
+        reach) gets a notice in their inbox."""
+        viewer, slug, body = posted.author, posted.community, posted.body
+        thread_id, post_id = posted.thread_id, posted.post_id
         handles = {m.lower() for m in MENTION_RE.findall(body)} - {viewer.handle}
         thread = self.store(slug).thread(thread_id)
         title = thread["title"] if thread else ""
