@@ -120,12 +120,6 @@ class ForumBase:
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
 
-    def _first_post(self, slug: str, thread_id: int) -> Row | None:
-        """A thread's first post (the one a cross-post quotes)."""
-        return self.store(slug).row(
-            "SELECT * FROM posts WHERE thread_id = ? AND parent_id IS NULL", (thread_id,)
-        )
-
     def _community_row(self, slug: str) -> Row:
         row = self.hub.community(slug)
         if row is None or row["status"] != "active":

@@ -28,7 +28,7 @@ class BridgeActions(MembershipActions):
                 f"{source['name']} is for its members: its threads are not cross-posted."
             )
         thread = self.store(slug).thread(thread_id)
-        first = self._first_post(slug, thread_id)
+        first = self.store(slug).first_post(thread_id)
         if thread is None or first is None:
             raise NotFound(f"There is no thread {thread_id} in {slug}.")
         if first["hidden"]:
@@ -69,7 +69,7 @@ class BridgeActions(MembershipActions):
             if row["visibility"] != Visibility.OPEN or self.member_role(viewer, row["slug"]):
                 continue
             for t in self.store(row["slug"]).active_threads(since, limit):
-                first = self._first_post(row["slug"], t["id"])
+                first = self.store(row["slug"]).first_post(t["id"])
                 if t["author"] in blocked or first is None or first["hidden"]:
                     continue
                 found.append(

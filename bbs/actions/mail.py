@@ -38,7 +38,7 @@ class MailActions(MembershipActions):
         subject = clean_field("subject", subject, required=False)
         if conversation_id is not None:
             self._require_participant(viewer, conversation_id)
-        with self.hub.write(), self._paced(viewer, "mail"):
+        with self.hub.transaction(), self._paced(viewer, "mail"):
             if not self.may_reach(viewer, recipient):
                 return 0
             mail_id = self.hub.add_mail(
@@ -156,7 +156,7 @@ class MailActions(MembershipActions):
             have = self.hub.block_count(viewer.id)
             self._ceiling(viewer, have, most, f"You have blocked {have} people, the most kept.")
 
-        with self.hub.write(), self._paced(viewer, "block", within=room):
+        with self.hub.transaction(), self._paced(viewer, "block", within=room):
             self.hub.set_block(viewer.id, person.id, True, self.clock())
 
     def blocked(self, viewer: Person) -> list[str]:

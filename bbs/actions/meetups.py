@@ -279,10 +279,7 @@ class MeetupActions(ForumBase):
     def _my_rsvp(store: CommunityStore, event_id: int, viewer: Person) -> str | None:
         if viewer.is_guest:
             return None
-        found = store.row(
-            "SELECT answer FROM rsvps WHERE event_id = ? AND person_id = ?", (event_id, viewer.id)
-        )
-        return str(found["answer"]) if found else None
+        return store.rsvp_of(event_id, viewer.id)
 
 
 def to_ics(event: Meetup, host: str, duration: timedelta = DURATION) -> str:

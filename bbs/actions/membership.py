@@ -46,7 +46,7 @@ class MembershipActions(ForumBase):
         made = False
         try:
             with (
-                self.hub.write() as db,
+                self.hub.transaction(),
                 self._paced(viewer, "community", within=lambda: self._founding_room(viewer, slug)),
             ):
                 self._discard_store(slug)  # a file a crash left, never listed
@@ -54,11 +54,9 @@ class MembershipActions(ForumBase):
                 store = self.store(slug)
                 for position, board in enumerate(board_slugs):
                     store.add_board(board, board.replace("-", " ").title(), "", position)
-                db.table("communities").insert(row)
-                db.execute(
-                    "INSERT INTO memberships(person_id, community, role, status, joined)"
-                    " VALUES (?, ?, 'owner', 'active', ?)",
-                    (viewer.id, slug, self.clock()),
+                self.hub.add_community(row)
+                self.hub.set_membership(
+                    viewer.id, slug, str(MemberRole.OWNER), "active", at=self.clock()
                 )
         except BaseException:
             if made:
@@ -170,7 +168,7 @@ class MembershipActions(ForumBase):
         cap = row["member_cap"]
         if cap and row["members"] >= cap:
             raise Forbidden(f"{row['name']} is full ({cap} members); ask a moderator.")
-        with self.hub.write(), self._paced(viewer, "join", community=slug):
+        with self.hub.transaction(), self._paced(viewer, "join", community=slug):
             status = self._join_status(viewer, row, code)
             if status == "requested":
                 have, most = self.hub.requests_of(viewer.id), self.config.requests_per_person
@@ -194,19 +192,12 @@ class MembershipActions(ForumBase):
         if kind == Visibility.REQUEST:
             return "requested"
         if self.hub.invited(viewer.id, row["slug"]) and self.hub.use_invite(
-            self._personal_code(viewer, row["slug"]), row["slug"]
+            self.hub.personal_invite(viewer.id, row["slug"]), row["slug"]
         ):
             return "active"
         if code and self.hub.use_invite(code.strip(), row["slug"]):
             return "active"
         raise Forbidden(f"{row['name']} is invite-only: you need an invite code.")
-
-    def _personal_code(self, viewer: Person, slug: str) -> str:
-        found = self.hub.row(
-            "SELECT code FROM invites WHERE for_person = ? AND community = ? AND uses_left > 0",
-            (viewer.id, slug),
-        )
-        return found["code"] if found else ""
 
     def leave(self, viewer: Person, slug: str) -> None:
         self._require_person(viewer)
@@ -215,10 +206,7 @@ class MembershipActions(ForumBase):
             return
         if found["role"] == MemberRole.OWNER:
             raise Forbidden("An owner cannot leave; hand the community to someone first.")
-        with self.hub.write() as db:
-            db.execute(
-                "DELETE FROM memberships WHERE person_id = ? AND community = ?", (viewer.id, slug)
-            )
+        self.hub.remove_membership(viewer.id, slug)
 
     def invite(self, viewer: Person, slug: str, handle: str | None = None, uses: int = 1) -> str:
         """Make an invite code (moderators); naming a person invites them directly."""
@@ -257,11 +245,7 @@ class MembershipActions(ForumBase):
         if approve:
             self.hub.set_membership(person.id, slug, str(MemberRole.MEMBER), "active")
         else:
-            with self.hub.write() as db:
-                db.execute(
-                    "DELETE FROM memberships WHERE person_id = ? AND community = ?",
-                    (person.id, slug),
-                )
+            self.hub.remove_membership(person.id, slug)
         self._log(slug, viewer, "approve" if approve else "decline", handle, "")
         name = self._community_row(slug)["name"]
         word = "approved" if approve else "declined"

@@ -90,7 +90,7 @@ class ModerationActions(MembershipActions):
         original hides (or restores) the quote wherever it was cross-posted."""
         because = f"Its original, {slug}/{thread_id}, was hidden by the moderators of {slug}."
         for copy in self.hub.crosspost_copies(slug, thread_id):
-            first = self._first_post(copy["copy"], copy["copy_thread"])
+            first = self.store(copy["copy"]).first_post(copy["copy_thread"])
             active = self.hub.community(copy["copy"])
             if first is None or active is None or active["status"] != "active":
                 continue
@@ -124,10 +124,7 @@ class ModerationActions(MembershipActions):
         found = self.hub.membership(person.id, slug)
         if found is None or found["status"] != "banned":
             raise NotFound(f"{handle} is not banned here.")
-        with self.hub.write() as db:
-            db.execute(
-                "DELETE FROM memberships WHERE person_id = ? AND community = ?", (person.id, slug)
-            )
+        self.hub.remove_membership(person.id, slug)
         self._log(slug, viewer, "unban", handle, clean_field("reason", reason, required=False))
 
     # flags ----------------------------------------------------------------------

@@ -55,7 +55,7 @@ class PeopleActions(ForumBase):
         display = clean_field("display_name", display_name or handle)
         password_hash = hash_password(password) if password else None
         try:
-            with self.hub.write():
+            with self.hub.transaction():
                 person_id = self.hub.add_person(
                     handle,
                     display,
@@ -116,7 +116,7 @@ class PeopleActions(ForumBase):
             self._ceiling(viewer, have, most, f"You have {have} keys, the most one account keeps.")
 
         try:
-            with self.hub.write(), self._paced(viewer, "key", within=room):
+            with self.hub.transaction(), self._paced(viewer, "key", within=room):
                 self.hub.add_key(viewer.id, fingerprint, public_key)
         except Duplicate:
             raise TextError("That key is already on file.") from None

@@ -313,7 +313,7 @@ class ReadingActions(ForumBase):
     def thread_first_post(self, viewer: Person, slug: str, thread_id: int) -> int | None:
         """The id of a thread's first post, or None when there is no such thread."""
         self._require_read(viewer, slug)
-        return self.store(slug).first_post(thread_id) if 0 < thread_id <= MAX_ID else None
+        return self.store(slug).first_post_id(thread_id) if 0 < thread_id <= MAX_ID else None
 
     def thread_of_post(self, viewer: Person, slug: str, post_id: int) -> int | None:
         """The thread a post is in, or None when there is no such post."""
@@ -342,8 +342,6 @@ class ReadingActions(ForumBase):
         """A token that changes whenever anything is committed to the community's database
         (a post, an edit, a hide, a read mark), by this process or another, for a reader
         that caches pages, such as the web reader. Comparable only within one process's
-        forum (SQLite's `data_version` and `total_changes` count per connection). Costs a
-        few microseconds."""
+        forum (`CommunityStore.version`). Costs a few microseconds."""
         self._require_read(viewer, slug)
-        store = self.store(slug)
-        return f"{store.value('PRAGMA data_version')}.{store.db.conn.total_changes}"
+        return self.store(slug).version()

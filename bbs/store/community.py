@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,14 @@ depth of a conversation (a chain of 3,000 replies, each 10 more characters of pa
 than the last, made a 124 MB file), and a tree in 80 columns keeps room for words."""
 
 
+def _not_by(authors: Collection[int]) -> str:
+    """SQL that leaves out posts by `authors` (people the reader blocked): ids inlined as
+    integers, so each list of them is one statement the cache keeps."""
+    if not authors:
+        return ""
+    return f" AND p.author_id NOT IN ({','.join(str(int(a)) for a in sorted(authors))})"
+
+
 def path_segment(post_id: int) -> str:
     """Fixed-width so that text order of paths is tree order."""
     return f"{post_id:010d}"
@@ -96,9 +105,6 @@ class CommunityStore(Store):
 
     def board(self, slug: str) -> Row | None:
         return self.row("SELECT * FROM boards WHERE slug = ?", (slug,))
-
-    def board_by_id(self, board_id: int) -> Row | None:
-        return self.row("SELECT * FROM boards WHERE id = ?", (board_id,))
 
     def boards(self, me: int) -> list[Row]:
         """Boards in order with their kept totals and the unread count for `me` (capped)."""
@@ -166,7 +172,14 @@ class CommunityStore(Store):
     def post(self, post_id: int) -> Row | None:
         return self.row("SELECT * FROM posts WHERE id = ?", (post_id,))
 
-    def first_post(self, thread_id: int) -> int | None:
+    def first_post(self, thread_id: int) -> Row | None:
+        """A thread's first post (the one a cross-post quotes); None: no such thread."""
+        return self.row(
+            "SELECT * FROM posts WHERE thread_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1",
+            (thread_id,),
+        )
+
+    def first_post_id(self, thread_id: int) -> int | None:
         """The id of a thread's first post (None: no such thread)."""
         found = self.value(
             "SELECT id FROM posts WHERE thread_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1",
@@ -358,14 +371,27 @@ class CommunityStore(Store):
             {"since": since, "me": me, "limit": limit},
         )
 
-    def count_since(self, since: float, me: int) -> int:
+    def count_since(self, since: float, me: int, without: Collection[int] = ()) -> int:
+        """Posts by others after `since` (what `posts_since` lists), none by `without`."""
+        skip = _not_by(without)
         return int(
             self.value(
-                "SELECT count(*) FROM posts WHERE created > ? AND author_id != ? AND hidden = 0",
+                "SELECT count(*) FROM posts p WHERE p.created > ? AND p.author_id != ?"
+                f" AND p.hidden = 0{skip}",
                 (since, me),
             )
             or 0
         )
+
+    def version(self) -> str:
+        """A token that differs after anything is committed to this community (a post, an
+        edit, a hide, a read mark), by this process or another: what a per-community change
+        counter gives. Compare tokens from the same store object only (SQLite's
+        `data_version` and the connection's change count, a few microseconds to read)."""
+        with self.lock:
+            db = self.db
+            data_version = db.conn.execute("PRAGMA data_version").fetchone()[0]
+            return f"{data_version}.{db.conn.total_changes}"
 
     def search(self, text: str, limit: int = 50) -> list[Row]:
         """Posts whose body, or whose thread's title, matches `text`; best first."""
@@ -442,6 +468,25 @@ class CommunityStore(Store):
 
     def event(self, event_id: int) -> Row | None:
         return self.row("SELECT * FROM events WHERE id = ?", (event_id,))
+
+    def rsvp_of(self, event_id: int, person_id: int) -> str | None:
+        """What the person answered a meetup ('going', 'maybe', 'no'), or None."""
+        found = self.value(
+            "SELECT answer FROM rsvps WHERE event_id = ? AND person_id = ?", (event_id, person_id)
+        )
+        return str(found) if found is not None else None
+
+    def upcoming_starts(self, author_id: int, since: float) -> list[float]:
+        """When the person's meetups that are not cancelled start, from `since` on, soonest
+        first (for the ceiling on one person's upcoming meetups)."""
+        return [
+            float(r["starts_at"])
+            for r in self.rows(
+                "SELECT starts_at FROM events WHERE author_id = ? AND starts_at >= ?"
+                " AND cancelled_at IS NULL ORDER BY starts_at",
+                (author_id, since),
+            )
+        ]
 
     def rsvps(self, event_id: int) -> list[Row]:
         return self.rows(

@@ -208,13 +208,23 @@ class HubStore(Store):
             or 0
         )
 
-    def set_membership(self, person_id: int, slug: str, role: str, status: str) -> None:
+    def set_membership(
+        self, person_id: int, slug: str, role: str, status: str, at: float | None = None
+    ) -> None:
+        """Make (or change) a membership; `at` is when it began, for a new one."""
         with self.write() as db:
             db.execute(
                 "INSERT INTO memberships(person_id, community, role, status, joined)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id, community) DO UPDATE SET"
                 " role = excluded.role, status = excluded.status",
-                (person_id, slug, role, status, time.time()),
+                (person_id, slug, role, status, at or time.time()),
+            )
+
+    def remove_membership(self, person_id: int, slug: str) -> None:
+        """Forget a membership, a request to join or a ban (leaving, declined, unbanned)."""
+        with self.write() as db:
+            db.execute(
+                "DELETE FROM memberships WHERE person_id = ? AND community = ?", (person_id, slug)
             )
 
     def members(self, slug: str, status: str = "active") -> list[Row]:
@@ -280,9 +290,6 @@ class HubStore(Store):
                 db.execute("UPDATE mail SET conversation_id = ? WHERE id = ?", (mail_id, mail_id))
             return mail_id
 
-    def mail_by_id(self, mail_id: int) -> Row | None:
-        return self.row("SELECT * FROM mail WHERE id = ?", (mail_id,))
-
     def inbox(self, person_id: int, limit: int = 100) -> list[Row]:
         """The newest message of each conversation the person is in, newest first; none
         with someone who may not reach them (their unread counts agree with unread_mail)."""
@@ -335,6 +342,14 @@ class HubStore(Store):
                 (code, slug),
             )
             return cur.rowcount == 1
+
+    def personal_invite(self, person_id: int, slug: str) -> str:
+        """The code of an invitation made out to this person for `slug` ('' if none)."""
+        found = self.value(
+            "SELECT code FROM invites WHERE for_person = ? AND community = ? AND uses_left > 0",
+            (person_id, slug),
+        )
+        return str(found) if found is not None else ""
 
     def invited(self, person_id: int, slug: str) -> bool:
         return bool(
@@ -432,14 +447,6 @@ class HubStore(Store):
         return int(
             self.value("SELECT count(*) FROM activity WHERE kind = ? AND at > ?", (kind, since))
             or 0
-        )
-
-    def activity_since(self, person_id: int, kinds: tuple[str, ...], since: float) -> list[Row]:
-        marks = ",".join("?" * len(kinds))
-        return self.rows(
-            f"SELECT * FROM activity WHERE person_id = ? AND kind IN ({marks}) AND at > ?"
-            " ORDER BY at",
-            (person_id, *kinds, since),
         )
 
     # cross-posts ------------------------------------------------------------
