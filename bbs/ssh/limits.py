@@ -190,8 +190,10 @@ class BoardLimits:
                 await self._keeper
             self._keeper = None
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(Exception):
+        try:
             await loop.run_in_executor(self._thread, self.store.release_worker)
+        except Exception:  # the leases still lapse, within limits_lease_ttl_s
+            log.exception("limits: this worker's places could not be given back at once")
         self._thread.shutdown(wait=True)
 
 

@@ -201,8 +201,10 @@ async def shutdown(ctx: ServerContext, acceptor: asyncssh.SSHAcceptor) -> None:
     acceptor.close()
     for live in list(ctx.sessions.values()):
         if live.app is not None:
-            with contextlib.suppress(Exception):
+            try:
                 live.app.exit()
+            except Exception:  # ours: the others still end, and the listener closes
+                log.exception("session %s could not be ended politely", live.id)
     for _ in range(50):
         if not ctx.sessions:
             break
