@@ -181,6 +181,10 @@ class ForumBase:
             return True
         return self.hub.may_reach(sender.id, recipient.id)
 
+    def _blocked_ids(self, viewer: Person) -> set[int]:
+        """Ids of the people who may not reach the viewer (`may_reach`), for counts."""
+        return set() if viewer.is_guest else self.hub.blocked_ids(viewer.id)
+
     def blocked_handles(self, viewer: Person) -> frozenset[str]:
         """Handles that may not reach the viewer (`may_reach`), for filtering what is read."""
         if viewer.is_guest:

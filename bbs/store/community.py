@@ -56,12 +56,26 @@ depth of a conversation (a chain of 3,000 replies, each 10 more characters of pa
 than the last, made a 124 MB file), and a tree in 80 columns keeps room for words."""
 
 
+def _ids(people: Collection[int]) -> str:
+    """Person ids inlined as integers (never text), sorted: one statement per list, which
+    SQLite's statement cache keeps."""
+    return ",".join(str(int(person)) for person in sorted(people))
+
+
 def _not_by(authors: Collection[int]) -> str:
-    """SQL that leaves out posts by `authors` (people the reader blocked): ids inlined as
-    integers, so each list of them is one statement the cache keeps."""
+    """SQL that leaves out posts by `authors` (people the reader blocked)."""
+    return f" AND p.author_id NOT IN ({_ids(authors)})" if authors else ""
+
+
+def _not_in_threads_by(authors: Collection[int]) -> str:
+    """SQL that leaves out posts in threads `authors` started (a board does not list them):
+    one primary-key lookup per post counted, and none at all when no one is blocked."""
     if not authors:
         return ""
-    return f" AND p.author_id NOT IN ({','.join(str(int(a)) for a in sorted(authors))})"
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM threads bt WHERE bt.id = p.thread_id"
+        f" AND bt.author_id IN ({_ids(authors)}))"
+    )
 
 
 def path_segment(post_id: int) -> str:
@@ -106,28 +120,41 @@ class CommunityStore(Store):
     def board(self, slug: str) -> Row | None:
         return self.row("SELECT * FROM boards WHERE slug = ?", (slug,))
 
-    def boards(self, me: int) -> list[Row]:
-        """Boards in order with their kept totals and the unread count for `me` (capped)."""
+    def boards(self, me: int, without: Collection[int] = ()) -> list[Row]:
+        """Boards in order with their kept totals and the unread count for `me` (capped):
+        what the board's thread list shows as unread, so nothing by `without` (the people
+        `me` blocked), neither their replies nor the threads they started."""
         boards = self.rows("SELECT * FROM boards ORDER BY position, id")
         horizon = self._horizon(me)
         for board in boards:
             board["threads"] = board["thread_count"]
             board["posts"] = board["post_count"]
-            board["unread"] = self._count_unread(me, horizon, "p.board_id = :scope", board["id"])
+            board["unread"] = self._count_unread(
+                me, horizon, "p.board_id = :scope", board["id"], without
+            )
         return boards
 
     def _horizon(self, me: int) -> int:
         found = self.value("SELECT horizon_id FROM read_horizons WHERE person_id = ?", (me,))
         return int(found or 0)
 
-    def _count_unread(self, me: int, horizon: int, scope: str, scope_id: int | None) -> int:
-        """Unread posts in a scope, counted no further than UNREAD_CAP (shown as 'N+')."""
+    def _count_unread(
+        self,
+        me: int,
+        horizon: int,
+        scope: str,
+        scope_id: int | None,
+        without: Collection[int] = (),
+    ) -> int:
+        """Unread posts in a scope, counted no further than UNREAD_CAP (shown as 'N+'),
+        none by `without` nor in threads they started."""
+        skip = _not_by(without) + _not_in_threads_by(without)
         return int(
             self.value(
                 "SELECT count(*) FROM (SELECT 1 FROM posts p"
                 " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
                 f" WHERE {scope} AND p.id > :horizon AND p.author_id != :me AND p.hidden = 0"
-                f"   AND p.id > coalesce(r.last_read_id, 0) AND {_NOT_READ_ONE_BY_ONE}"
+                f"   AND p.id > coalesce(r.last_read_id, 0) AND {_NOT_READ_ONE_BY_ONE}{skip}"
                 " LIMIT :cap)",
                 {"me": me, "horizon": horizon, "scope": scope_id, "cap": UNREAD_CAP},
             )
@@ -135,12 +162,20 @@ class CommunityStore(Store):
         )
 
     # threads --------------------------------------------------------------
-    def threads(self, board_id: int, me: int, limit: int = 50, offset: int = 0) -> list[Row]:
-        """One page of a board's threads: pinned first, then newest activity first."""
+    def threads(
+        self,
+        board_id: int,
+        me: int,
+        limit: int = 50,
+        offset: int = 0,
+        without: Collection[int] = (),
+    ) -> list[Row]:
+        """One page of a board's threads: pinned first, then newest activity first; each
+        one's unread count leaves out replies by `without` (as the thread view does)."""
         return self.rows(
             "SELECT t.*,"
             " (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND"
-            f"  {_UNREAD}) AS unread"
+            f"  {_UNREAD}{_not_by(without)}) AS unread"
             " FROM threads t"
             " LEFT JOIN read_horizons h ON h.person_id = :me"
             " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = t.id"
@@ -357,9 +392,10 @@ class CommunityStore(Store):
                 (me, top),
             )
 
-    def unread_count(self, me: int) -> int:
-        """Unread posts in the whole community for `me` (capped at UNREAD_CAP)."""
-        return self._count_unread(me, self._horizon(me), ":scope IS NULL", None)
+    def unread_count(self, me: int, without: Collection[int] = ()) -> int:
+        """Unread posts in the whole community for `me` (capped at UNREAD_CAP): what its
+        boards count, so none by `without` nor in the threads they started."""
+        return self._count_unread(me, self._horizon(me), ":scope IS NULL", None, without)
 
     def posts_since(self, since: float, me: int, limit: int = 500) -> list[Row]:
         """Posts by others after `since`, thread by thread, in tree order (the new scan)."""
