@@ -21,6 +21,7 @@ from bbs.read_marks import ReadMarkBatcher
 from bbs.store.community import CommunityStore
 from bbs.store.db import OpenFiles
 from bbs.store.hub import HubStore
+from bbs.store.interface import CommunityBackend, HubBackend
 
 Row = dict[str, Any]
 log = logging.getLogger(__name__)
@@ -74,7 +75,7 @@ class ForumBase:
         self.config = config or Config(data_dir=self.data_dir)
         self.bus = bus or LiveBus()
         self.clock = clock
-        self.hub = HubStore(self.data_dir / "hub.db")
+        self.hub: HubBackend = HubStore(self.data_dir / "hub.db")
         self._stores: dict[str, CommunityStore] = {}
         self._stores_lock = threading.Lock()
         self.open_files = OpenFiles(self.config.open_communities_max)
@@ -93,7 +94,7 @@ class ForumBase:
         self.hub.close()
 
     # stores -----------------------------------------------------------------
-    def store(self, slug: str) -> CommunityStore:
+    def store(self, slug: str) -> CommunityBackend:
         """The community's database, opened (and upgraded) on first use.
 
         The store object lives as long as the forum; its file is open only while it is

@@ -13,7 +13,7 @@ from bbs.errors import Forbidden, NotFound, TextError
 from bbs.live_events import Kind, MeetupChanged
 from bbs.models import MAX_ID, Meetup, MeetupDetail, Person, Rsvp, event_ref
 from bbs.shown import BadRow, Listing, finite, instant, number, rows_to_models, text
-from bbs.store.community import CommunityStore
+from bbs.store.interface import CommunityBackend
 from bbs.text import clean_field, clean_line
 
 ANSWERS = ("going", "maybe", "no")
@@ -236,7 +236,7 @@ class MeetupActions(ForumBase):
 
     # helpers ------------------------------------------------------------------------
     @staticmethod
-    def _event_row(store: CommunityStore, slug: str, event_id: int) -> Row:
+    def _event_row(store: CommunityBackend, slug: str, event_id: int) -> Row:
         row = store.event(event_id) if 0 < event_id <= MAX_ID else None
         if row is None:
             raise NotFound(f"There is no event {event_ref(slug, event_id)}.")
@@ -250,7 +250,7 @@ class MeetupActions(ForumBase):
 
     def _manage(
         self, viewer: Person, slug: str, event_id: int, reason: str
-    ) -> tuple[CommunityStore, Row, str]:
+    ) -> tuple[CommunityBackend, Row, str]:
         """The event, if the viewer may cancel or delete it; the reason, cleaned."""
         self._require_read(viewer, slug)
         store = self.store(slug)
@@ -276,7 +276,7 @@ class MeetupActions(ForumBase):
         self._publish(Kind.MOD_LOG, slug, viewer.handle)
 
     @staticmethod
-    def _my_rsvp(store: CommunityStore, event_id: int, viewer: Person) -> str | None:
+    def _my_rsvp(store: CommunityBackend, event_id: int, viewer: Person) -> str | None:
         if viewer.is_guest:
             return None
         return store.rsvp_of(event_id, viewer.id)
