@@ -105,7 +105,7 @@ class MembershipChanged:
     member: str
     """Whose membership (a handle)."""
     status: str
-    """'active', 'requested', 'banned' or 'gone' (left, declined, unbanned)."""
+    """'active', 'requested', 'banned' or 'gone' (left, or a request withdrawn)."""
     role: str = ""
     """Their role now, when it is what changed ('member', 'moderator', 'owner')."""
 

@@ -200,13 +200,22 @@ class MembershipActions(ForumBase):
         raise Forbidden(f"{row['name']} is invite-only: you need an invite code.")
 
     def leave(self, viewer: Person, slug: str) -> None:
+        """Leave a community. Its last owner cannot: they hand it over first (`hand_over`),
+        so a community is never left without one."""
         self._require_person(viewer)
         found = self._membership(viewer, slug)
         if found is None or found["status"] == "banned":
             return
-        if found["role"] == MemberRole.OWNER:
-            raise Forbidden("An owner cannot leave; hand the community to someone first.")
+        owner = found["role"] == MemberRole.OWNER and found["status"] == "active"
+        if owner and self._owners(slug) == [viewer.handle]:
+            name = self._community_row(slug)["name"]
+            raise Forbidden(
+                f"You own {name}: hand it over to another member before you leave"
+                f" (the members screen, o; or ssh ... hand-over {slug} HANDLE)."
+            )
         self.hub.remove_membership(viewer.id, slug)
+        gone = MembershipChanged(viewer.handle, "gone")
+        self._publish(Kind.MEMBERSHIP, slug, viewer.handle, gone)
 
     def invite(self, viewer: Person, slug: str, handle: str | None = None, uses: int = 1) -> str:
         """Make an invite code (moderators); naming a person invites them directly."""
@@ -261,18 +270,71 @@ class MembershipActions(ForumBase):
         return [self._member(r) for r in self.hub.members(slug)]
 
     def set_member_role(self, viewer: Person, slug: str, handle: str, role: str) -> None:
-        """Owners make members moderators and back."""
+        """The owner (or the sysop) makes a member a moderator, or a moderator a member
+        again. Logged; the person is told (a notice, unless they blocked the owner)."""
+        row = self._require_read(viewer, slug)
         if self.member_role(viewer, slug) != MemberRole.OWNER and not viewer.is_sysop:
-            raise Forbidden("Only the owner can appoint moderators.")
+            raise Forbidden(f"Only the owner of {row['name']} can appoint moderators.")
         try:
             new_role = MemberRole(role)
         except ValueError:
-            raise TextError("A role is member, moderator or owner.") from None
-        person = self._someone(handle)
-        if self.member_role(person, slug) is None:
-            raise NotFound(f"{handle} is not a member.")
+            raise TextError("A role is member or moderator.") from None
+        if new_role == MemberRole.OWNER:
+            raise TextError("To make someone the owner, hand the community over to them.")
+        person, now = self._member_of(slug, handle, row["name"])
+        if now == MemberRole.OWNER:
+            raise Forbidden(f"{person.handle} owns {row['name']}: an owner hands it over.")
+        if now == new_role:
+            raise TextError(f"{person.handle} is a {new_role} of {row['name']} already.")
         self.hub.set_membership(person.id, slug, str(new_role), "active")
-        self._log(slug, viewer, f"role:{new_role}", handle, "")
+        appointed = new_role == MemberRole.MODERATOR
+        self._log(slug, viewer, "make moderator" if appointed else "make member", person.handle, "")
+        self._role_changed(slug, viewer, person, new_role)
+        what = "a moderator" if appointed else "a member (no longer a moderator)"
+        self._notify(
+            person,
+            viewer,
+            f"{row['name']}: you are {what}",
+            f"@{viewer.handle} made you {what} of {row['name']} ({slug}).",
+        )
+
+    def hand_over(self, viewer: Person, slug: str, handle: str) -> None:
+        """The owner gives the community to another member: they become its owner, and the
+        one who handed it over a moderator. Logged; the new owner is told."""
+        row = self._require_read(viewer, slug)
+        if self.member_role(viewer, slug) != MemberRole.OWNER:
+            raise Forbidden(f"Only the owner of {row['name']} can hand it over.")
+        person, _ = self._member_of(slug, handle, row["name"])
+        if person.id == viewer.id:
+            raise TextError(f"You own {row['name']} already; name the member to hand it to.")
+        with self.hub.transaction():  # never a moment with two owners, or none
+            self.hub.set_membership(person.id, slug, str(MemberRole.OWNER), "active")
+            self.hub.set_membership(viewer.id, slug, str(MemberRole.MODERATOR), "active")
+        self._log(slug, viewer, "hand over", person.handle, "")
+        self._role_changed(slug, viewer, person, MemberRole.OWNER)
+        self._role_changed(slug, viewer, viewer, MemberRole.MODERATOR)
+        self._notify(
+            person,
+            viewer,
+            f"{row['name']} is yours now",
+            f"@{viewer.handle} handed {row['name']} ({slug}) over to you: you are its owner,"
+            f" and @{viewer.handle} a moderator.",
+        )
+
+    def _member_of(self, slug: str, handle: str, name: str) -> tuple[Person, MemberRole]:
+        """Someone who is an active member of the community, and their role there."""
+        person = self._someone(handle)
+        role = self.member_role(person, slug)
+        if role is None:
+            raise NotFound(f"{person.handle} is not a member of {name}.")
+        return person, role
+
+    def _owners(self, slug: str) -> list[str]:
+        return [m["handle"] for m in self.hub.members(slug) if m["role"] == MemberRole.OWNER]
+
+    def _role_changed(self, slug: str, viewer: Person, person: Person, role: MemberRole) -> None:
+        change = MembershipChanged(person.handle, "active", str(role))
+        self._publish(Kind.MEMBERSHIP, slug, viewer.handle, change)
 
     @staticmethod
     def _member(row: dict) -> Member:
