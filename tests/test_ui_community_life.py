@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import icalendar
+
 from bbs.forum import Forum
 from screens.app import BBSApp
 from screens.widgets.row_table import RowTable
@@ -206,6 +208,8 @@ async def test_export_shows_and_saves_the_ics(forum: Forum) -> None:
     saved = forum.data_dir / "exports" / f"garden-event-{event_id}.ics"
     starts = forum.event(who(forum, "bob"), "garden", event_id).event.starts_at
     assert f"DTSTART:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(starts))}" in saved.read_text()
+    (vevent,) = icalendar.Calendar.from_ical(saved.read_text()).walk("VEVENT")  # it parses back
+    assert vevent.decoded("DTSTART").timestamp() == starts and str(vevent["SUMMARY"]) == "Seed swap"
 
 
 async def test_new_event_refused_in_words_then_saved(forum: Forum) -> None:
