@@ -31,12 +31,16 @@ RegisterFactory = Callable[[Session, Login, Any], Any]
 
 @dataclass
 class RunningApp:
-    """One running TUI session, for counting and who's online."""
+    """What runs on this worker for one session (the TUI's app, or plain mode's loop), by
+    session id in `ServerContext.sessions`: shutdown ends it, the idle watch warns it, and
+    the worker counts it. Not to be confused with `bbs.session.Session` (what a person's
+    screens are given) or `bbs.ssh.channel.SessionChannel` (asyncssh's channel)."""
 
     id: str
     handle: str
     remote: str
     app: Any = None
+    """Anything with exit() (and, for the TUI, notify())."""
 
 
 @dataclass
