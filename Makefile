@@ -26,6 +26,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check bbs screens tests bench
 	$(BIN)/ruff format --check bbs screens tests bench
 	$(BIN)/mypy bbs
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/forum_speed.py

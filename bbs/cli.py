@@ -86,7 +86,7 @@ def serve(
     from bbs.ssh.hostkey import HostKeyError
     from bbs.ssh.proxy_protocol import ProxySettingError
     from bbs.ssh.server import connect_hint
-    from bbs.ssh.server import serve as run_server
+    from bbs.ssh.workers import serve as run_server
 
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
@@ -235,7 +235,7 @@ def approve(slug: str | None, data_dir: Path | None) -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 def backup_command(dest: Path, data_dir: Path | None) -> None:
     """Copy the hub and every community into DEST, safely while the server runs."""
-    from bbs.backup import backup
+    from bbs.store.backup import backup
 
     source = load_config(data_dir).data_dir
     try:
@@ -250,7 +250,7 @@ def backup_command(dest: Path, data_dir: Path | None) -> None:
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 def restore_command(source: Path, data_dir: Path | None) -> None:
     """Bring a backup back into the data dir (stop the server first)."""
-    from bbs.backup import restore
+    from bbs.store.backup import restore
 
     target = load_config(data_dir).data_dir
     try:

@@ -2,8 +2,9 @@
 
 Each method checks who may do it, cleans text through `bbs.text`, writes through
 the stores and publishes a live event. Screens and commands call nothing else.
-The operations live in `bbs.actions`, one module per concern; the mixins
-cooperate through `super()` on the hooks (`_paced`, `_after_post`).
+The operations live in `bbs.actions`, one module per concern, joined here. What
+follows a post's commit is a list of handlers, in `Forum.after_post`: each takes the
+one `Posted` record, in the order listed (no mixin chains through `super()`).
 """
 
 from __future__ import annotations
@@ -12,16 +13,17 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bbs.actions.bridges import BridgeActions
-from bbs.actions.culture import CultureActions
 from bbs.actions.limits import LimitsActions
 from bbs.actions.mail import MailActions
 from bbs.actions.meetups import MeetupActions
 from bbs.actions.moderation import ModerationActions
 from bbs.actions.people import PeopleActions
+from bbs.actions.posted import AfterPost
 from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
+from bbs.actions.welcome import WelcomeActions
 from bbs.errors import ForumError
-from bbs.models import Event, Person, Welcome
+from bbs.models import Meetup, Person, Welcome
 from bbs.shown import Listing, note_bad
 
 T = TypeVar("T")
@@ -36,9 +38,17 @@ class Forum(
     ReadingActions,
     PostingActions,
     PeopleActions,
-    CultureActions,
+    WelcomeActions,
 ):
     """The forum on one data dir: `Forum(data_dir, config, bus)`."""
+
+    @property
+    def after_post(self) -> tuple[AfterPost, ...]:
+        """What follows a post's commit, in this order (each gets the same `Posted`)."""
+        return (
+            self.tell_readers,  # live: everyone looking at the place shows it (posting)
+            self.deliver_mentions,  # each @handle who may read it gets a notice (mail)
+        )
 
     def welcome(self, viewer: Person) -> Welcome:
         """Everything the welcome screen shows, in one call; a part that fails is left out
@@ -55,7 +65,7 @@ class Forum(
                 missing.append(what)
                 return empty
 
-        nothing: Listing[Event] = Listing()
+        nothing: Listing[Meetup] = Listing()
         events = part("upcoming events", lambda: self.upcoming_events(viewer), nothing)
         return Welcome(
             board_name=self.board_name(),

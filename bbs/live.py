@@ -24,41 +24,16 @@ import threading
 import weakref
 from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass
+
+from bbs.live_events import PRESENCE_KINDS, Kind, LiveEvent, Resync, Whereabouts
+
+__all__ = ["PRESENCE_KINDS", "Kind", "LiveBus", "LiveEvent", "Pacer"]
 
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
-class LiveEvent:
-    """Something happened that other sessions may want to show at once."""
-
-    kind: str  # "post", "thread", "edit", "oneliner", "presence", "mail", "moderation", "event"
-    community: str = ""
-    board_id: int = 0
-    thread_id: int = 0
-    post_id: int = 0
-    actor: str = ""
-    target: str = ""  # a handle for mail and mentions; where someone is, for presence
-    session: str = ""  # the session id, for presence
-    reply: tuple[object, ...] = ()
-    """For a new reply: (parent id, depth, created, body), so that everyone reading the
-    thread shows it from the event instead of each asking the database for it."""
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "reply", tuple(self.reply))  # a list, from JSON off the bus
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
-
-
 Callback = Callable[[LiveEvent], object]
 """Returns True when it took the event up (work for its session follows), else anything."""
-PRESENCE_KINDS = frozenset({"presence", "presence-gone"})
-"""Who is where: sent for every sign-in, screen change and sign-out."""
-RESYNC = "resync"
-"""Not something that happened: events may have been lost (a link to other hosts was down),
-so what a screen shows may be out of date. `community` or `target` (a handle) narrow it."""
 
 
 class Pacer:
@@ -155,18 +130,18 @@ class LiveBus:
             except Exception:
                 log.exception("live bus: sending %s to other hosts failed", event.kind)
 
-    def resync(self, community: str = "", target: str = "", before: int | None = None) -> None:
+    def resync(self, community: str = "", handle: str = "", before: int | None = None) -> None:
         """Tell subscribers (those older than token `before`, if given) that events were lost."""
-        self.deliver(LiveEvent(kind=RESYNC, community=community, target=target), before=before)
+        event = LiveEvent(Kind.RESYNC, community=community, payload=Resync(handle))
+        self.deliver(event, before=before)
 
     def publish_presence(self, entry: object, *, gone: bool) -> None:
         """Tell every session (here and in other workers) that someone arrived, moved or left."""
         self.publish(
             LiveEvent(
-                kind="presence-gone" if gone else "presence",
+                Kind.PRESENCE_GONE if gone else Kind.PRESENCE,
                 actor=getattr(entry, "handle", ""),
-                target=getattr(entry, "where", ""),
-                session=getattr(entry, "session_id", ""),
+                payload=Whereabouts(getattr(entry, "session_id", ""), getattr(entry, "where", "")),
             )
         )
 

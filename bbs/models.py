@@ -209,7 +209,7 @@ class Welcome:
     unread_mail: int = 0
     oneliners: tuple[OneLiner, ...] = ()
     callers: tuple[Caller, ...] = ()
-    events: tuple[Event, ...] = field(default_factory=tuple)
+    events: tuple[Meetup, ...] = field(default_factory=tuple)
     events_unshown: int = 0
     """Upcoming events left out because what is stored for them cannot be shown."""
     missing: tuple[str, ...] = ()
@@ -217,7 +217,7 @@ class Welcome:
 
 
 @dataclass(frozen=True)
-class Event:
+class Meetup:
     id: int
     community: str
     title: str
@@ -244,8 +244,8 @@ class Rsvp:
 
 
 @dataclass(frozen=True)
-class EventDetail:
-    event: Event
+class MeetupDetail:
+    event: Meetup
     rsvps: tuple[Rsvp, ...]
     can_manage: bool = False
     """Whether the viewer may cancel or delete it (its author, the moderators, the sysop)."""

@@ -47,8 +47,3 @@ async def verify_password_async(stored_hash: str | None, password: str) -> bool:
     """verify_password in the bounded argon2 pool, never on the event loop."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(_pool, _verify_in_pool, stored_hash, password)
-
-
-async def hash_password_async(password: str) -> str:
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_pool, hash_password, password)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from bbs.forum import Forum
 from bbs.models import Role
-from bbs.store.community import CommunityStore
+from bbs.store.interface import CommunityBackend
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "data" / "seed"
 HOUR = 3600.0
@@ -87,7 +87,7 @@ def _seed_community(forum: Forum, spec: dict[str, Any], ids: dict[str, int], now
 
 
 def _seed_thread(
-    store: CommunityStore, board_id: int, thread: dict[str, Any], ids: dict[str, int], now: float
+    store: CommunityBackend, board_id: int, thread: dict[str, Any], ids: dict[str, int], now: float
 ) -> None:
     author = thread["author"]
     _, post_id = store.add_thread(
@@ -102,7 +102,7 @@ def _seed_thread(
 
 
 def _seed_replies(
-    store: CommunityStore,
+    store: CommunityBackend,
     parent_id: int,
     replies: list[dict[str, Any]],
     ids: dict[str, int],
@@ -117,7 +117,7 @@ def _seed_replies(
 
 
 def _seed_event(
-    store: CommunityStore, event: dict[str, Any], ids: dict[str, int], owner: str, now: float
+    store: CommunityBackend, event: dict[str, Any], ids: dict[str, int], owner: str, now: float
 ) -> None:
     tz = ZoneInfo(event.get("tz", "UTC"))
     day = datetime.fromtimestamp(now, tz) + timedelta(days=event["in_days"])

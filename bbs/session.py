@@ -12,7 +12,8 @@ from bbs.presence import Presence
 
 @dataclass
 class Session:
-    """Everything one person's app needs; screens get this and nothing else."""
+    """Everything one person's app needs; screens get this and nothing else. (The SSH
+    side's `SessionChannel` carries it, and its worker knows it as a `RunningApp`.)"""
 
     forum: Forum
     person: Person

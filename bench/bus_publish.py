@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bbs.live import LiveEvent  # noqa: E402
+from bbs.live_events import Kind, LiveEvent, NewReply  # noqa: E402
 from bench.compare import pct  # noqa: E402
 from tests.bus_support import NatsServer, Relay, bus_host  # noqa: E402
 
@@ -43,10 +43,8 @@ async def measure(kind: str, place: NatsServer | Relay, events: int, stall: bool
     tick = asyncio.create_task(ticker())
     if stall and isinstance(place, NatsServer):
         place.pause()
-    event = LiveEvent(
-        kind="post", community="garden", thread_id=1, post_id=2, actor="ada",
-        reply=(1, 1, time.time(), "Ж" * 2000),
-    )  # fmt: skip
+    reply = NewReply(1, 1, 2, 1, 1, time.time(), "Ж" * 2000)
+    event = LiveEvent(Kind.NEW_REPLY, "garden", "ada", reply)
     took = []
     try:
         for _ in range(events):

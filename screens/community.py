@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from bbs.errors import ForumError
-from bbs.live import LiveEvent
+from bbs.live import Kind, LiveEvent
 from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
 from bbs.shown import Listing, unshown_note
 from screens.composer import ComposerScreen
@@ -24,7 +24,7 @@ from screens.widgets.rules import RulesScreen
 from screens.widgets.safe import ago, one_line, safe, unread_cell
 from screens.widgets.session import session_of
 
-LIVE_KINDS = ("post", "thread", "edit", "moderation")
+LIVE_KINDS = (Kind.NEW_REPLY, Kind.NEW_THREAD, Kind.POST_CHANGED, Kind.MOD_LOG)
 MODERATORS = (MemberRole.MODERATOR, MemberRole.OWNER)
 
 
@@ -223,9 +223,9 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         self.app.push_screen(JoinScreen(self.slug), lambda _: self.reload())
 
     def action_events(self) -> None:
-        from screens.events import EventsScreen
+        from screens.meetups import MeetupsScreen
 
-        self.app.push_screen(EventsScreen(self.slug))
+        self.app.push_screen(MeetupsScreen(self.slug))
 
     def action_modlog(self) -> None:
         from screens.modlog import ModLogScreen

@@ -7,7 +7,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from bbs.live import LiveEvent
+from bbs.live import Kind, LiveEvent
 from bbs.models import CommunitySummary
 from bbs.shown import Listing, unshown_note
 from screens.community import CommunityScreen
@@ -55,7 +55,7 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         return "directory"
 
     def relevant(self, event: LiveEvent) -> bool:
-        return event.kind in ("post", "thread")
+        return event.kind in (Kind.NEW_REPLY, Kind.NEW_THREAD)
 
     @work(thread=True, exclusive=True, group="directory")
     def reload(self) -> None:

@@ -10,6 +10,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from bbs.live import LiveEvent
+from bbs.live_events import MailSent
 from bbs.models import ConversationSummary, MailMessage
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.field import Field
@@ -26,7 +27,7 @@ KIND_LABEL = {"mail": "mail", "mention": "@mention", "notice": "notice"}
 def is_my_mail(screen: LiveScreen, event: LiveEvent) -> bool:
     """A mail event that concerns the person looking at `screen`."""
     me = session_of(screen).person.handle
-    return event.kind == "mail" and me in (event.target, event.actor)
+    return isinstance(event.payload, MailSent) and me in (event.payload.to, event.actor)
 
 
 class InboxScreen(LiveScreen[None]):

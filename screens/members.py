@@ -1,4 +1,5 @@
-"""A community's members; moderators ban (with a reason) and unban from here."""
+"""A community's members; moderators ban (with a reason) and unban from here, and the owner
+appoints moderators and hands the community over."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from bbs.live import LiveEvent
-from bbs.models import Member
+from bbs.live import Kind, LiveEvent
+from bbs.models import Member, MemberRole
 from bbs.session import Session
 from screens.moderation import ReasonPrompt
 from screens.widgets.bars import KeyBar, TitleBar
+from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
 from screens.widgets.row_table import RowTable
@@ -20,20 +22,26 @@ STATUS_WORDS = {"active": "", "banned": "BANNED", "requested": "asked to join"}
 
 
 class MembersScreen(LiveScreen[None]):
-    """Who belongs; Enter opens a profile; b bans the selected member, u unbans by handle."""
+    """Who belongs; Enter opens a profile; b bans the selected member, u unbans by handle;
+    the owner's m makes the selected member a moderator (or a moderator a member again)
+    and o hands the community over to them (each asked first)."""
 
     CSS_PATH = "members.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("b", "ban", "Ban"),
         Binding("u", "unban", "Unban"),
+        Binding("m", "appoint", "Moderator"),
+        Binding("o", "hand_over", "Hand over"),
     ]
+    OWNERS_ONLY = ("appoint", "hand_over")
 
     def __init__(self, slug: str, moderator: bool = False) -> None:
         super().__init__()
         self.slug = slug
         self.moderator = moderator
         self.members: dict[str, Member] = {}
+        self.my_role: MemberRole | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -50,15 +58,24 @@ class MembersScreen(LiveScreen[None]):
         return f"{self.slug} (members)"
 
     def relevant(self, event: LiveEvent) -> bool:
-        return event.community == self.slug and event.kind in ("membership", "moderation")
+        return event.community == self.slug and event.kind in (Kind.MEMBERSHIP, Kind.MOD_LOG)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in self.OWNERS_ONLY:
+            return self.my_role == MemberRole.OWNER
         return self.moderator if action in ("ban", "unban") else True
 
     def reload(self) -> None:
-        forum_call(self, lambda s: s.forum.members(s.person, self.slug), self._show)
+        def load(s: Session) -> tuple[list[Member], MemberRole | None]:
+            return s.forum.members(s.person, self.slug), s.forum.member_role(s.person, self.slug)
 
-    def _show(self, members: list[Member]) -> None:
+        forum_call(self, load, self._show)
+
+    def _show(self, found: tuple[list[Member], MemberRole | None]) -> None:
+        members, my_role = found
+        if my_role != self.my_role:
+            self.my_role = my_role
+            self.refresh_bindings()  # the owner's keys come and go with the role
         self.members = {m.handle: m for m in members}
         rows = [
             (
@@ -105,6 +122,50 @@ class MembersScreen(LiveScreen[None]):
                 )
 
         self.app.push_screen(ReasonPrompt("Unban whom?", placeholder="Handle"), whom)
+
+    def action_appoint(self) -> None:
+        """Make the selected member a moderator, or a moderator a member again."""
+        member = self.members.get(self._selected() or "")
+        if member is None:
+            return
+        role = MemberRole.MEMBER if member.role == MemberRole.MODERATOR else MemberRole.MODERATOR
+        question = (
+            f"Make {member.handle} a moderator of {self.slug}?"
+            if role == MemberRole.MODERATOR
+            else f"Make {member.handle} a member of {self.slug} again (no longer a moderator)?"
+        )
+        self.app.push_screen(
+            ConfirmScreen(question), lambda yes: yes is True and self._set_role(member, role)
+        )
+
+    def _set_role(self, member: Member, role: MemberRole) -> None:
+        forum_call(
+            self,
+            lambda s: s.forum.set_member_role(s.person, self.slug, member.handle, str(role)),
+            lambda _: self._done(f"{member.handle} is a {role} now."),
+            self.query_one(ErrorLine).say,
+        )
+
+    def action_hand_over(self) -> None:
+        """Give the community to the selected member: they own it, you moderate it."""
+        handle = self._selected()
+        if not handle:
+            return
+        question = (
+            f"Hand {self.slug} over to {handle}? They become its owner and you a moderator:"
+            " only they can give it back."
+        )
+        self.app.push_screen(
+            ConfirmScreen(question), lambda yes: yes is True and self._hand_over(handle)
+        )
+
+    def _hand_over(self, handle: str) -> None:
+        forum_call(
+            self,
+            lambda s: s.forum.hand_over(s.person, self.slug, handle),
+            lambda _: self._done(f"{self.slug} is {handle}'s now; you are a moderator."),
+            self.query_one(ErrorLine).say,
+        )
 
     def _do(self, what: str, handle: str, reason: str) -> None:
         def act(s: Session) -> None:

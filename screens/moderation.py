@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from bbs.live import LiveEvent
+from bbs.live import Kind, LiveEvent
 from bbs.models import BoardSummary, Flag, Member, Post, ThreadSummary
 from bbs.session import Session
 from screens.widgets.bars import KeyBar, TitleBar
@@ -24,7 +24,7 @@ from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, one_line, safe
 
 Act = Callable[[Session, str], object]
-MOD_KINDS = ("flag", "membership", "moderation", "edit")
+MOD_KINDS = (Kind.FLAGGED, Kind.MEMBERSHIP, Kind.MOD_LOG, Kind.POST_CHANGED)
 
 
 class ReasonPrompt(ModalScreen[str | None]):

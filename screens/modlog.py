@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from bbs.live import LiveEvent
+from bbs.live import Kind, LiveEvent
 from bbs.models import ModLogEntry
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import forum_call
@@ -42,7 +42,7 @@ class ModLogScreen(LiveScreen[None]):
         return f"{self.slug} (moderation log)"
 
     def relevant(self, event: LiveEvent) -> bool:
-        return event.community == self.slug and event.kind == "moderation"
+        return event.community == self.slug and event.kind == Kind.MOD_LOG
 
     def reload(self) -> None:
         forum_call(

@@ -7,15 +7,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from bbs.live import LiveEvent
+from bbs.live import PRESENCE_KINDS, LiveEvent
 from bbs.presence import OnlineEntry
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.live import LiveScreen
 from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
-
-PRESENCE_KINDS = ("presence", "presence-gone")
 
 
 def online_line(entry: OnlineEntry) -> Text:

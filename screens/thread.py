@@ -8,7 +8,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from bbs.errors import ForumError
-from bbs.live import LiveEvent
+from bbs.live import Kind, LiveEvent
+from bbs.live_events import NewReply
 from bbs.models import Post, ThreadView
 from bbs.shown import unshown_note
 from screens.composer import ComposerScreen
@@ -137,7 +138,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         (four queries and a trip through a worker thread each) cost every reader ~10 ms a
         reply, the lion's share of a busy server's CPU when a hundred read one thread.
         """
-        if event.kind != "post":
+        if event.kind != Kind.NEW_REPLY:
             self._changes += 1
             return False
         post = self._reply_of(event)
@@ -152,22 +153,24 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
 
     def _reply_of(self, event: LiveEvent) -> Post | None:
         """The reply an event carries, as this person sees it (None: load it instead)."""
-        if len(event.reply) != 4 or self.view is None or self._changes > self._loaded_changes:
+        reply = event.payload
+        if not isinstance(reply, NewReply) or self.view is None:
             return None
-        parent_id, depth, created, body = event.reply
+        if self._changes > self._loaded_changes:
+            return None
         tree = self.query_one(PostTree)
-        if event.post_id <= self._newest or parent_id not in tree.nodes_by_post:
+        if reply.post_id <= self._newest or reply.parent_id not in tree.nodes_by_post:
             return None  # already shown, or its parent is not yet: a reload sorts it out
         person = session_of(self).person
         blocked = event.actor in self.view.blocked
         return Post(
-            id=event.post_id,
+            id=reply.post_id,
             thread_id=self.thread_id,
-            parent_id=int(parent_id),  # type: ignore[call-overload]
-            depth=int(depth),  # type: ignore[call-overload]
+            parent_id=reply.parent_id,
+            depth=reply.depth,
             author=event.actor,
-            body="" if blocked else str(body),
-            created=float(created),  # type: ignore[arg-type]
+            body="" if blocked else reply.body,
+            created=reply.created,
             edited_at=None,
             hidden=False,
             hidden_reason="",

@@ -12,11 +12,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
-from bbs.live import LiveEvent
+from bbs.live import PRESENCE_KINDS, Kind, LiveEvent
 from bbs.models import Welcome
 from bbs.presence import OnlineEntry
 from screens.directory import DirectoryScreen
-from screens.events import upcoming_text
+from screens.meetups import upcoming_text
 from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
 from screens.widgets.bars import KeyBar, TitleBar
@@ -29,9 +29,11 @@ from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 from screens.widgets.text_page import Drawn, SegmentLines, SideBySide, TextPage, text_key
 
-LIVE_KINDS = ("oneliner", "presence", "presence-gone", "caller", "post", "thread", "mail", "event")
+LIVE_KINDS = (
+    *PRESENCE_KINDS,
+    *(Kind.ONELINER, Kind.CALLER, Kind.NEW_REPLY, Kind.NEW_THREAD, Kind.MAIL, Kind.MEETUP),
+)
 ONELINERS = 10
-PRESENCE_KINDS = ("presence", "presence-gone")
 BULLETIN_LINES = 7
 """Lines of the bulletin shown on the welcome page; b reads the whole of a longer one."""
 PRESENCE_DELAY = 1.0

@@ -18,7 +18,7 @@ from bbs.actions.meetups import AHEAD_S, PAST_GRACE_S
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.forum import Forum
 from bbs.models import GUEST
-from screens.events import EventScreen, EventsScreen, NewEventScreen, detail_text, upcoming_text
+from screens.meetups import MeetupScreen, MeetupsScreen, NewMeetupScreen, detail_text, upcoming_text
 from tests.conftest import who
 from tests.test_commands_life import run
 from tests.ui_helpers import app_for, notices, screen_text, settle
@@ -96,7 +96,7 @@ def test_a_time_the_clocks_skip_is_refused(forum: Forum) -> None:
 async def test_a_bad_zone_in_the_form_keeps_the_session_and_the_draft(forum: Forum) -> None:
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(NewEventScreen("garden"))
+        app.push_screen(NewMeetupScreen("garden"))
         await settle(pilot)
         form = app.screen
         form.query_one("#title").value = "Bee walk"
@@ -150,7 +150,7 @@ async def test_the_events_screen_shows_the_rest(forum: Forum) -> None:
     bad_rows(forum)
     app = app_for(forum, GUEST)
     async with app.run_test(size=(100, 24)) as pilot:
-        app.push_screen(EventsScreen("garden"))
+        app.push_screen(MeetupsScreen("garden"))
         await settle(pilot)
         text = screen_text(app)
         assert "Seed swap" in text and f"{len(BAD_EVENTS)} events could not be shown" in text
@@ -222,11 +222,11 @@ async def test_cancel_from_the_event_screen_with_a_reason(forum: Forum) -> None:
     forum.rsvp(who(forum, "ada"), "garden", event_id, "going")
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(EventsScreen("garden"))
+        app.push_screen(MeetupsScreen("garden"))
         await settle(pilot)
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, EventScreen) and "Cancel event" in screen_text(app)
+        assert isinstance(app.screen, MeetupScreen) and "Cancel event" in screen_text(app)
         await pilot.press("c")
         await settle(pilot)
         await pilot.press(*"Storm warning", "enter")
@@ -240,7 +240,7 @@ async def test_members_see_no_cancel_key_on_others_events(forum: Forum) -> None:
     event_id = forum.create_event(who(forum, "ada"), "garden", "Walk", in_days(3), "UTC", "x")
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(100, 30)) as pilot:
-        app.push_screen(EventScreen("garden", event_id))
+        app.push_screen(MeetupScreen("garden", event_id))
         await settle(pilot)
         assert "Cancel event" not in screen_text(app)
         await pilot.press("c")

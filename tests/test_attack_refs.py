@@ -8,7 +8,7 @@ import json
 import pytest
 from rich.cells import cell_len
 
-from bbs.commands import READ_ALL_CAP
+from bbs.commands.reading import READ_ALL_CAP
 from bbs.errors import TextError
 from bbs.forum import Forum
 from bbs.models import GUEST
@@ -126,7 +126,7 @@ def test_read_pages_through_a_board(forum: Forum, monkeypatch: pytest.MonkeyPatc
     assert "nothing here" in run(forum, GUEST, "read garden general --page 4").stdout
     every = run(forum, GUEST, "read garden general --all")
     assert all(f"Thread {n:03d}" in every.stdout for n in range(120))
-    monkeypatch.setattr("bbs.commands.READ_ALL_CAP", 100)
+    monkeypatch.setattr("bbs.commands.reading.READ_ALL_CAP", 100)
     capped = run(forum, GUEST, "read garden general --all --json")
     (board_data,) = json.loads(capped.stdout)
     assert (

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bbs.forum import Forum
+from bbs.live_events import NewReply
 from bbs.models import GUEST, Post
 from bbs.store.community import MAX_DEPTH, path_segment
 from screens.composer import ComposerScreen
@@ -122,10 +123,9 @@ def test_a_live_reply_past_the_limit_carries_where_it_went(forum: Forum) -> None
     forum.bus.subscribe(seen.append)
     post_id = forum.reply(ada, "garden", parent, "Beside")
     stored = forum.store("garden").post(post_id)
-    (event,) = [e for e in seen if e.kind == "post"]
-    assert (
-        event.reply[:2] == (stored["parent_id"], stored["depth"]) and stored["depth"] == MAX_DEPTH
-    )
+    (reply,) = [e.payload for e in seen if isinstance(e.payload, NewReply)]
+    assert (reply.parent_id, reply.depth) == (stored["parent_id"], stored["depth"])
+    assert stored["depth"] == MAX_DEPTH
 
 
 async def test_the_composer_says_where_a_reply_past_the_limit_goes(forum: Forum) -> None:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from bbs.backup import backup, integrity, restore
 from bbs.config import Config
 from bbs.forum import Forum
+from bbs.store.backup import backup, integrity, restore
 from tests.conftest import who
 
 

@@ -10,7 +10,8 @@ import pytest
 from bbs.bus.host import BusHost
 from bbs.bus.wire import community_subject, mail_subjects
 from bbs.forum import Forum
-from bbs.live import RESYNC, LiveEvent
+from bbs.live import Kind, LiveEvent
+from bbs.live_events import NewReply, Resync, Whereabouts
 from tests.bus_support import NatsServer, eventually, linked, running_nats
 from tests.conftest import who
 
@@ -42,7 +43,7 @@ def heard(host: BusHost) -> list[str]:
 
 
 def post(slug: str, post_id: int = 1) -> LiveEvent:
-    return LiveEvent(kind="post", community=slug, thread_id=1, post_id=post_id, actor="ada")
+    return LiveEvent(Kind.NEW_REPLY, slug, "ada", NewReply(1, 1, post_id, 1, 1, 1.0, "hi"))
 
 
 async def test_a_host_hears_only_the_communities_its_people_can_read(
@@ -55,14 +56,14 @@ async def test_a_host_hears_only_the_communities_its_people_can_read(
             interest = here.interest
             assert interest is not None and interest.subjects == frozenset()
             got = heard(here)
-            forum.bus.publish(LiveEvent(kind="presence", actor="bob", session="s1"))
+            forum.bus.publish(LiveEvent(Kind.PRESENCE, actor="bob", payload=Whereabouts("s1")))
             wanted = {community_subject("garden"), *mail_subjects("bob")}
             await eventually(lambda: interest.subjects == wanted, what="bob's subjects")
             await asyncio.sleep(0.1)  # subscribed at the server
             other.bus.publish(post("circle"))  # bob cannot read it: it never comes here
             other.bus.publish(post("garden"))
-            await eventually(lambda: "bbs.c.garden.post" in got, what="garden's post")
-            assert "bbs.c.circle.post" not in got
+            await eventually(lambda: "bbs.c.garden.new-reply" in got, what="garden's post")
+            assert "bbs.c.circle.new-reply" not in got
 
             other.hub.set_membership(who(other, "bob").id, "circle", "member", "requested")
             other.decide_request(who(other, "ada"), "circle", "bob", approve=True)
@@ -72,9 +73,9 @@ async def test_a_host_hears_only_the_communities_its_people_can_read(
             )
             await asyncio.sleep(0.1)
             other.bus.publish(post("circle", 2))
-            await eventually(lambda: "bbs.c.circle.post" in got, what="the circle's post")
+            await eventually(lambda: "bbs.c.circle.new-reply" in got, what="the circle's post")
 
-            forum.bus.publish(LiveEvent(kind="presence-gone", actor="bob", session="s1"))
+            forum.bus.publish(LiveEvent(Kind.PRESENCE_GONE, actor="bob", payload=Whereabouts("s1")))
             await eventually(lambda: interest.subjects == frozenset(), what="all dropped")
     finally:
         other.close()
@@ -87,11 +88,11 @@ async def test_the_sysop_hears_every_community_and_a_guest_the_open_ones(
     async with linked("nats", [forum], where=nats) as (here,):
         interest = here.interest
         assert interest is not None
-        forum.bus.publish(LiveEvent(kind="presence", actor="guest", session="g1"))
+        forum.bus.publish(LiveEvent(Kind.PRESENCE, actor="guest", payload=Whereabouts("g1")))
         await eventually(
             lambda: interest.subjects == {community_subject("garden")}, what="a guest's"
         )
-        forum.bus.publish(LiveEvent(kind="presence", actor="ada", session="s2"))
+        forum.bus.publish(LiveEvent(Kind.PRESENCE, actor="ada", payload=Whereabouts("s2")))
         await eventually(
             lambda: community_subject("circle") in interest.subjects, what="the sysop's"
         )
@@ -106,14 +107,14 @@ async def test_opening_a_community_not_yet_heard_subscribes_and_reloads_what_was
         interest = here.interest
         assert interest is not None
         early: list[LiveEvent] = []
-        forum.bus.subscribe(lambda e: early.append(e) if e.kind == RESYNC else None)
-        forum.bus.publish(LiveEvent(kind="presence", actor="cy", session="s3"))
+        forum.bus.subscribe(lambda e: early.append(e) if e.kind == Kind.RESYNC else None)
+        forum.bus.publish(LiveEvent(Kind.PRESENCE, actor="cy", payload=Whereabouts("s3")))
         await eventually(lambda: bool(interest.subjects), what="cy's subjects")
         await asyncio.sleep(0.1)
         early.clear()
         assert community_subject("circle") not in interest.subjects
         # cy opens the circle (made readable to her meanwhile, say): her host widens
-        forum.bus.publish(LiveEvent(kind="presence", actor="cy", session="s3", target="circle"))
+        forum.bus.publish(LiveEvent(Kind.PRESENCE, actor="cy", payload=Whereabouts("s3", "circle")))
         await eventually(lambda: bool(early), what="a resync for the circle")
-        assert early == [LiveEvent(kind=RESYNC, community="circle")]
+        assert early == [LiveEvent(Kind.RESYNC, "circle", payload=Resync())]
         assert community_subject("circle") in interest.subjects

@@ -17,7 +17,8 @@ import pytest
 from bbs.bus import relay
 from bbs.bus.host import BusHost
 from bbs.bus.wire import MAX_EVENT_BYTES, encode_event, subject_for
-from bbs.live import RESYNC, LiveBus, LiveEvent
+from bbs.live import Kind, LiveBus, LiveEvent
+from bbs.live_events import MailSent, NewReply, Whereabouts, payload_fields
 from bbs.text import LIMITS
 from tests.bus_support import (
     TRANSPORTS,
@@ -50,13 +51,7 @@ async def where(request: pytest.FixtureRequest):  # noqa: ANN201
 
 def reply_event(body: str, post_id: int = 2) -> LiveEvent:
     return LiveEvent(
-        kind="post",
-        community="garden",
-        board_id=1,
-        thread_id=1,
-        post_id=post_id,
-        actor="ada",
-        reply=(1, 1, 1795865161.5, body),
+        Kind.NEW_REPLY, "garden", "ada", NewReply(1, 1, post_id, 1, 1, 1795865161.5, body)
     )
 
 
@@ -79,6 +74,11 @@ def received(bus: LiveBus) -> list[LiveEvent]:
     return got
 
 
+def replies(events: list[LiveEvent]) -> list[NewReply]:
+    """The new replies among `events`, each as the NewReply it carried."""
+    return [e.payload for e in events if isinstance(e.payload, NewReply)]
+
+
 def test_the_largest_event_fits_every_transport_with_room() -> None:
     """The relay's frames and NATS's default payload (1 MiB) take the largest event."""
     worst = reply_event("\x1f" * BODY)  # what JSON escapes most (6 bytes); text.clean drops it
@@ -87,7 +87,7 @@ def test_the_largest_event_fits_every_transport_with_room() -> None:
         assert len(encode_event(event, "host-w0-1", None)) <= MAX_EVENT_BYTES
     assert relay.MAX_FRAME > 2 * MAX_EVENT_BYTES
     assert MAX_EVENT_BYTES < 1024 * 1024
-    old_line = len(json.dumps(reply_event("Ж" * 12_000).to_dict())) + 1
+    old_line = len(json.dumps(payload_fields(reply_event("Ж" * 12_000).payload))) + 1
     assert old_line > 64 * 1024  # what the old relay could not carry (a ~12,000-char reply)
 
 
@@ -103,10 +103,10 @@ async def test_a_20000_character_reply_crosses_intact_and_events_keep_crossing(
         a.bus.publish(big)
         small = reply_event("after the long one", post_id=3)
         a.bus.publish(small)
-        await eventually(lambda: len([e for e in got if e.kind == "post"]) == 2, what="both")
-        posts = [e for e in got if e.kind == "post"]
-        assert posts == [big, small]
-        assert posts[0].reply[3] == SCRIPTS[script] * BODY
+        await eventually(lambda: len(replies(got)) == 2, what="both")
+        posts = replies(got)
+        assert posts == [big.payload, small.payload]
+        assert posts[0].body == SCRIPTS[script] * BODY
         assert b.link_up and b.resyncs == 0
 
 
@@ -116,10 +116,10 @@ async def test_a_host_never_hears_its_own_events(where: tuple[str, NatsServer | 
         heard_a, heard_b = received(a.bus), received(b.bus)
         await asyncio.sleep(0.1)
         a.bus.publish(reply_event("once"))
-        await eventually(lambda: any(e.kind == "post" for e in heard_b), what="delivery")
+        await eventually(lambda: bool(replies(heard_b)), what="delivery")
         await asyncio.sleep(0.2)
-        assert [e.post_id for e in heard_a if e.kind == "post"] == [2]  # its own, delivered here
-        assert [e.post_id for e in heard_b if e.kind == "post"] == [2]
+        assert [r.post_id for r in replies(heard_a)] == [2]  # its own, delivered here
+        assert [r.post_id for r in replies(heard_b)] == [2]
 
 
 async def test_who_is_online_crosses_hosts_and_a_host_that_leaves_takes_its_people(
@@ -189,7 +189,7 @@ async def test_after_the_link_comes_back_screens_are_told_once_to_load_again() -
     try:
         async with two_hosts("relay", place) as (a, b):
             resyncs: list[LiveEvent] = []
-            b.bus.subscribe(lambda e: resyncs.append(e) if e.kind == RESYNC else None)
+            b.bus.subscribe(lambda e: resyncs.append(e) if e.kind == Kind.RESYNC else None)
             got = received(b.bus)
             b.presence.arrive("s0-9", "bob")
             await eventually(lambda: a.presence.sessions_of("bob") == 1, what="arrival")
@@ -201,10 +201,10 @@ async def test_after_the_link_comes_back_screens_are_told_once_to_load_again() -
             await eventually(lambda: len(resyncs) == 1, timeout=5, what="one resync")
             await asyncio.sleep(3 * b.heartbeat_s)
             assert len(resyncs) == 1  # a's return and b's own link: one reload, not two
-            assert not [e for e in got if e.kind == "post"]  # the lost event stayed lost
+            assert not replies(got)  # the lost event stayed lost
             await eventually(lambda: a.presence.sessions_of("bob") == 1, what="presence whole")
             a.bus.publish(reply_event("after", post_id=3))
-            await eventually(lambda: any(e.post_id == 3 for e in got), what="events cross")
+            await eventually(lambda: any(r.post_id == 3 for r in replies(got)), what="events cross")
     finally:
         await place.stop()
 
@@ -220,7 +220,7 @@ async def test_the_broker_drops_a_worker_that_sends_garbage_and_the_rest_go_on()
             assert await asyncio.wait_for(reader.read(), 2) == b""  # the broker hung up on it
             writer.close()
             a.bus.publish(reply_event("still crossing"))
-            await eventually(lambda: any(e.kind == "post" for e in got), what="delivery")
+            await eventually(lambda: bool(replies(got)), what="delivery")
     finally:
         await place.stop()
 
@@ -264,12 +264,14 @@ async def test_publishing_never_waits_on_a_stalled_nats_server() -> None:
 
 
 def test_subjects_follow_communities_kinds_and_people() -> None:
-    assert subject_for(reply_event("x")) == "bbs.c.garden.post"
-    assert subject_for(LiveEvent(kind="oneliner", actor="ada")) == "bbs.b.oneliner"
-    assert subject_for(LiveEvent(kind="presence", actor="ada", target="garden")) == (
-        "bbs.b.presence"
+    assert subject_for(reply_event("x")) == "bbs.c.garden.new-reply"
+    assert subject_for(LiveEvent(Kind.ONELINER, actor="ada")) == "bbs.b.oneliner"
+    assert subject_for(
+        LiveEvent(Kind.PRESENCE, actor="ada", payload=Whereabouts("s1", "garden"))
+    ) == ("bbs.b.presence")
+    assert subject_for(LiveEvent(Kind.FOUNDED, "knit")) == "bbs.b.founded"
+    assert subject_for(LiveEvent(Kind.MAIL, actor="ada", payload=MailSent("bob"))) == (
+        "bbs.m.ada.bob"
     )
-    assert subject_for(LiveEvent(kind="community", community="knit")) == "bbs.b.community"
-    assert subject_for(LiveEvent(kind="mail", actor="ada", target="bob")) == "bbs.m.ada.bob"
-    odd = subject_for(LiveEvent(kind="post", community="a.b c*>"))
+    odd = subject_for(LiveEvent(Kind.MOD_LOG, "a.b c*>"))
     assert odd.count(".") == 3 and " " not in odd and "*" not in odd

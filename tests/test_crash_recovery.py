@@ -15,9 +15,9 @@ from pathlib import Path
 
 import asyncssh
 
-from bbs.backup import integrity
 from bbs.bootstrap import open_forum
 from bbs.config import Config
+from bbs.store.backup import integrity
 from tests.ssh_support import make_key, seed_small
 
 ROOT = Path(__file__).resolve().parent.parent

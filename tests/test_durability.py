@@ -11,9 +11,9 @@ import threading
 import time
 from pathlib import Path
 
-from bbs.backup import integrity
 from bbs.config import Config
 from bbs.forum import Forum
+from bbs.store.backup import integrity
 from tests.conftest import who
 
 WRITER = textwrap.dedent(

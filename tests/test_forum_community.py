@@ -6,7 +6,9 @@ import pytest
 
 from bbs.errors import Forbidden, NotFound, RateLimited, TextError
 from bbs.forum import Forum
-from bbs.models import GUEST
+from bbs.live import Kind, LiveEvent
+from bbs.live_events import MembershipChanged
+from bbs.models import GUEST, MemberRole
 from tests.conftest import who
 
 
@@ -115,6 +117,88 @@ def test_moderators_pin_lock_move_and_members_cannot(forum: Forum) -> None:
     log = forum.moderation_log(bob, "garden")
     assert [e.action for e in log] == ["move to swaps", "lock", "pin"]
     assert log[0].actor == "ada" and log[0].reason == "belongs in swaps"
+
+
+def test_the_owner_appoints_moderators_and_back_and_each_change_is_logged_and_told(
+    forum: Forum,
+) -> None:
+    bob, cy = who(forum, "bob"), who(forum, "cy")
+    slug = found(forum, "open", owner="bob")
+    forum.join(cy, slug, accept_rules=True)
+    seen: list[LiveEvent] = []
+    forum.bus.subscribe(seen.append)
+    forum.set_member_role(bob, slug, "cy", "moderator")
+    assert forum.member_role(cy, slug) == MemberRole.MODERATOR and forum.can_moderate(cy, slug)
+    forum.hide_post(cy, slug, forum.start_thread(bob, slug, "general", "T", "x")[1], "test")
+    (notice,) = [c for c in forum.inbox(cy) if c.kind == "notice"]
+    assert notice.subject == "Circle: you are a moderator" and notice.other == "bob"
+    changed = [e.payload for e in seen if e.kind == Kind.MEMBERSHIP]
+    assert changed == [MembershipChanged("cy", "active", "moderator")]
+    forum.set_member_role(bob, slug, "@cy", "member")
+    assert forum.member_role(cy, slug) == MemberRole.MEMBER and not forum.can_moderate(cy, slug)
+    actions = [(e.actor, e.action, e.target) for e in forum.moderation_log(bob, slug)]
+    assert actions[0] == ("bob", "make member", "cy") and ("bob", "make moderator", "cy") in actions
+    assert [c.subject for c in forum.inbox(cy) if c.kind == "notice"] == [
+        "Circle: you are a member (no longer a moderator)",
+        "Circle: you are a moderator",
+    ]
+
+
+def test_who_may_change_roles_and_to_what(forum: Forum) -> None:
+    ada, bob, cy = who(forum, "ada"), who(forum, "bob"), who(forum, "cy")
+    slug = found(forum, "open", owner="bob")
+    forum.join(cy, slug, accept_rules=True)
+    forum.set_member_role(bob, slug, "cy", "moderator")
+    with pytest.raises(Forbidden, match="Only the owner of Circle can appoint"):
+        forum.set_member_role(cy, slug, "cy", "member")  # a moderator appoints no one
+    with pytest.raises(Forbidden, match="Only the owner of Circle can hand it over"):
+        forum.hand_over(cy, slug, "cy")
+    with pytest.raises(NotFound, match="ada is not a member of Circle"):
+        forum.set_member_role(bob, slug, "ada", "moderator")
+    with pytest.raises(TextError, match="hand the community over"):
+        forum.set_member_role(bob, slug, "cy", "owner")
+    with pytest.raises(TextError, match="A role is member or moderator"):
+        forum.set_member_role(bob, slug, "cy", "admin")
+    with pytest.raises(TextError, match="already"):
+        forum.set_member_role(bob, slug, "cy", "moderator")
+    with pytest.raises(Forbidden, match="bob owns Circle"):
+        forum.set_member_role(ada, slug, "bob", "member")  # not even the sysop demotes an owner
+    forum.set_member_role(ada, slug, "cy", "member")  # the sysop may appoint anywhere
+    assert forum.member_role(cy, slug) == MemberRole.MEMBER
+
+
+def test_the_last_owner_hands_over_before_leaving(forum: Forum) -> None:
+    bob, cy = who(forum, "bob"), who(forum, "cy")
+    slug = found(forum, "open", owner="bob")
+    with pytest.raises(Forbidden, match="hand it over to another member before you leave"):
+        forum.leave(bob, slug)
+    with pytest.raises(NotFound, match="cy is not a member of Circle"):
+        forum.hand_over(bob, slug, "cy")  # only to a member
+    forum.join(cy, slug, accept_rules=True)
+    with pytest.raises(TextError, match="own Circle already"):
+        forum.hand_over(bob, slug, "bob")
+    forum.hand_over(bob, slug, "cy")
+    assert forum.member_role(cy, slug) == MemberRole.OWNER
+    assert forum.member_role(bob, slug) == MemberRole.MODERATOR
+    (notice,) = [c for c in forum.inbox(cy) if c.kind == "notice"]
+    assert notice.subject == "Circle is yours now"
+    assert [(e.action, e.target) for e in forum.moderation_log(cy, slug)][0] == ("hand over", "cy")
+    with pytest.raises(Forbidden, match="You own Circle"):
+        forum.leave(cy, slug)
+    forum.leave(bob, slug)  # a moderator may go
+    assert forum.member_role(bob, slug) is None
+
+
+def test_a_change_of_role_tells_no_one_who_blocked_the_owner(forum: Forum) -> None:
+    bob, cy = who(forum, "bob"), who(forum, "cy")
+    slug = found(forum, "open", owner="bob")
+    forum.join(cy, slug, accept_rules=True)
+    forum.block(cy, "bob")
+    forum.set_member_role(bob, slug, "cy", "moderator")
+    forum.hand_over(bob, slug, "cy")
+    assert forum.member_role(cy, slug) == MemberRole.OWNER  # done, and logged
+    assert [e.action for e in forum.moderation_log(cy, slug)][:2] == ["hand over", "make moderator"]
+    assert forum.inbox(cy) == [] and forum.unread_mail(cy) == 0  # but no notice reaches cy
 
 
 def test_hidden_posts_keep_a_reason_and_can_be_restored(forum: Forum) -> None:

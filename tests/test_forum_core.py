@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bbs.actions.posted import Posted
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.forum import Forum
 from bbs.models import GUEST
@@ -165,3 +166,43 @@ def test_can_moderate_is_for_moderators_owners_and_the_sysop(forum: Forum) -> No
     assert not forum.can_moderate(cy, "garden") and not forum.can_moderate(GUEST, "garden")
     forum.hub.set_membership(bob.id, "garden", "moderator", "active")
     assert forum.can_moderate(bob, "garden")
+
+
+def test_after_a_post_each_handler_runs_in_order_and_one_that_fails_stops_none(
+    forum: Forum, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The handlers are one list, in the order Forum.after_post names them; each gets the
+    same Posted record. One of ours that fails is logged and the next still runs: the
+    reply stands and its mention is delivered."""
+    bob, ada = who(forum, "bob"), who(forum, "ada")
+    assert [h.__name__ for h in forum.after_post] == ["tell_readers", "deliver_mentions"]
+    _, root = forum.start_thread(bob, "garden", "general", "Leeks", "Trench or dibber?")
+    told: list[Posted] = []
+    delivered: list[Posted] = []
+    deliver = forum.deliver_mentions
+
+    def tell_readers(posted: Posted) -> None:
+        told.append(posted)
+        raise RuntimeError("a bug of ours")
+
+    def deliver_mentions(posted: Posted) -> None:
+        delivered.append(posted)
+        deliver(posted)
+
+    forum.tell_readers = tell_readers  # type: ignore[method-assign]
+    forum.deliver_mentions = deliver_mentions  # type: ignore[method-assign]
+    post_id = forum.reply(bob, "garden", root, "Dibber, @ada says")
+    assert told == delivered and len(told) == 1
+    posted = told[0]
+    assert (posted.post_id, posted.parent_id, posted.depth, posted.author) == (
+        post_id,
+        root,
+        1,
+        bob,
+    )
+    assert not posted.starts_thread and posted.body == "Dibber, @ada says"
+    assert [p.body for p in forum.read_thread(bob, "garden", posted.thread_id).posts][-1] == (
+        "Dibber, @ada says"
+    )
+    assert [c.kind for c in forum.inbox(ada)] == ["mention"]
+    assert "tell_readers failed" in caplog.text

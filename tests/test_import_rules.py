@@ -46,3 +46,18 @@ def test_screens_never_touch_sql_or_ssh() -> None:
                 f"{path.name}: {n}" for n in names if n.startswith(banned) and n != "bbs.ssh.login"
             ]
     assert offenders == []
+
+
+def test_the_import_contracts_are_kept() -> None:
+    """The arrows of pyproject.toml's [tool.importlinter] (layers, who may import screens
+    and Textual, where SQL may live, no cycles in bbs), as `make lint` checks them."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    lint = Path(sys.executable).with_name("lint-imports")
+    assert lint.exists(), "import-linter is missing: pip install -e '.[dev]'"
+    done = subprocess.run(
+        [str(lint), "--no-cache"], cwd=root, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "BROKEN" not in done.stdout and "KEPT" in done.stdout

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
 from bbs.forum import Forum
-from bbs.live import LiveBus, LiveEvent
+from bbs.live import Kind, LiveBus, LiveEvent
+from bbs.live_events import NewReply, PostChanged, Resync, Whereabouts
 from tests.bus_support import TRANSPORTS, NatsServer, Relay, eventually, linked
 from tests.conftest import who
 
@@ -18,30 +20,64 @@ def test_presence_goes_only_to_those_who_show_it() -> None:
     does_not: list[str] = []
     bus.subscribe(lambda e: shows.append(e.kind))
     token = bus.subscribe(lambda e: does_not.append(e.kind), presence=False)
-    bus.publish(LiveEvent(kind="presence", actor="ada", target="welcome"))
-    bus.publish(LiveEvent(kind="presence-gone", actor="ada"))
-    bus.publish(LiveEvent(kind="post", community="garden", thread_id=1, post_id=2))
-    assert shows == ["presence", "presence-gone", "post"]
-    assert does_not == ["post"]
+    bus.publish(LiveEvent(Kind.PRESENCE, actor="ada", payload=Whereabouts("s1", "welcome")))
+    bus.publish(LiveEvent(Kind.PRESENCE_GONE, actor="ada", payload=Whereabouts("s1")))
+    bus.publish(LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, 2)))
+    assert shows == [Kind.PRESENCE, Kind.PRESENCE_GONE, Kind.POST_CHANGED]
+    assert does_not == [Kind.POST_CHANGED]
     bus.unsubscribe(token)
-    bus.publish(LiveEvent(kind="post", community="garden", thread_id=1, post_id=3))
-    assert does_not == ["post"] and bus.subscriber_count == 1
+    bus.publish(LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, 3)))
+    assert does_not == [Kind.POST_CHANGED] and bus.subscriber_count == 1
 
 
 def test_a_reply_carried_in_an_event_crosses_the_bus_as_it_was() -> None:
     from bbs.bus.wire import decode_event, encode_event
 
-    event = LiveEvent(
-        kind="post",
-        community="garden",
+    reply = NewReply(
+        board_id=1,
         thread_id=3,
         post_id=9,
-        actor="bob",
-        reply=(4, 1, 1795865161.5, "see you at **dawn**"),
+        parent_id=4,
+        depth=1,
+        created=1795865161.5,
+        body="see you at **dawn**",
     )
+    event = LiveEvent(Kind.NEW_REPLY, "garden", "bob", reply)
     crossed, host, _ = decode_event(encode_event(event, "h1"))  # as a transport carries it
-    assert crossed == event and crossed.reply == (4, 1, 1795865161.5, "see you at **dawn**")
+    assert crossed == event and type(crossed.payload) is NewReply
+    assert crossed.payload == reply and crossed.thread_id == 3
     assert host == "h1"
+
+
+def test_every_kind_crosses_the_bus_with_its_own_payload_type() -> None:
+    """What a transport carries comes back as the kind's own payload type, field for field;
+    an unknown kind, a payload of the wrong shape or a field of the wrong type is refused."""
+    from bbs.bus.wire import decode_event, dumps, encode_event, loads
+    from bbs.live_events import PAYLOADS
+
+    sample = {"int": 7, "float": 1.5, "str": "x"}  # the annotations, as text
+    for kind, payload_type in PAYLOADS.items():
+        payload = None
+        if payload_type is not None:
+            fields = dataclasses.fields(payload_type)
+            payload = payload_type(**{f.name: sample[str(f.type)] for f in fields})
+        event = LiveEvent(kind, "garden", "ada", payload)
+        crossed, _, _ = decode_event(encode_event(event, "h1"))
+        assert crossed == event and type(crossed.payload) is type(payload), kind
+    good = loads(
+        encode_event(LiveEvent(Kind.NEW_REPLY, "g", "a", NewReply(1, 2, 3, 4, 5, 6.0, "b")), "h")
+    )
+    for bad in (
+        {**good, "kind": "post"},  # an older host's word for a reply
+        {**good, "payload": None},
+        {**good, "payload": {**good["payload"], "body": 12}},
+        {**good, "payload": {**good["payload"], "depth": "1"}},
+        {**good, "community": 5},
+    ):
+        with pytest.raises(ValueError):
+            decode_event(dumps(bad))
+    with pytest.raises(TypeError):  # a kind and a payload that do not go together
+        LiveEvent(Kind.ONELINER, payload=Resync())
 
 
 def test_a_resync_reaches_the_screens_made_before_it_and_only_those() -> None:
@@ -53,9 +89,9 @@ def test_a_resync_reaches_the_screens_made_before_it_and_only_those() -> None:
     mark = bus.mark()
     bus.subscribe(newer.append)
     bus.resync(community="garden", before=mark)
-    assert older == [LiveEvent(kind="resync", community="garden")] and newer == []
+    assert older == [LiveEvent(Kind.RESYNC, "garden", payload=Resync())] and newer == []
     bus.resync()  # a lost link: everyone
-    assert len(older) == 2 and newer == [LiveEvent(kind="resync")]
+    assert len(older) == 2 and newer == [LiveEvent(Kind.RESYNC, payload=Resync())]
 
 
 async def test_deliveries_on_a_loop_take_turns_with_other_work() -> None:
@@ -77,7 +113,7 @@ async def test_deliveries_on_a_loop_take_turns_with_other_work() -> None:
     bus.subscribe(reader("idle", False), loop)  # not showing this thread: no turn ended
     bus.subscribe(reader("r2", True), loop)
     bus.subscribe(reader("r3", True), loop)
-    bus.publish(LiveEvent(kind="post", community="garden", thread_id=1, post_id=2))
+    bus.publish(LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, 2)))
     assert order == [] and bus.pending(loop) == 4  # handed out on the loop, not in publish
     for _ in range(5):
         await asyncio.sleep(0)
@@ -89,10 +125,10 @@ async def test_an_event_published_from_another_thread_reaches_the_loop_in_order(
     bus = LiveBus()
     loop = asyncio.get_running_loop()
     seen: list[int] = []
-    bus.subscribe(lambda e: seen.append(e.post_id) or True, loop)
+    bus.subscribe(lambda e: seen.append(e.payload.post_id) or True, loop)
     for post in range(1, 4):
         await asyncio.to_thread(
-            bus.publish, LiveEvent(kind="post", community="garden", post_id=post)
+            bus.publish, LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, post))
         )
     for _ in range(10):
         await asyncio.sleep(0)

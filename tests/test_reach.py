@@ -142,3 +142,33 @@ def test_the_welcome_count_of_new_posts_agrees_with_the_new_scan(forum: Forum) -
     listed = forum.new_since_last_visit(cy)
     assert [n.title for n in listed] == ["News"]
     assert forum.welcome(cy).new_posts == len(listed)
+
+
+def test_every_unread_count_agrees_with_its_list_when_someone_is_blocked(forum: Forum) -> None:
+    """The one rule for lists holds for counts: a blocked author's replies are never
+    unread in a thread (the thread view already said so), and their threads, which the
+    board does not list, count nowhere: not in the thread list, the board, the directory
+    or the community's total."""
+    ada, bob, cy = who(forum, "ada"), who(forum, "bob"), who(forum, "cy")
+    forum.hub.set_membership(cy.id, "garden", "member", "active")
+    forum.block(cy, "bob")
+    theirs, first = forum.start_thread(ada, "garden", "general", "Compost", "Hot or cold?")
+    forum.reply(bob, "garden", first, "Hot, always")  # blocked: withheld, never unread
+    forum.reply(ada, "garden", first, "Cold is fine")
+    forum.reply(bob, "garden", first, "Hot!")
+    _, his = forum.start_thread(bob, "garden", "general", "Bob's beans", "Runner beans")
+    forum.reply(ada, "garden", his, "Mine climbed the fence")  # in a thread not listed
+
+    view = forum.read_thread(cy, "garden", theirs)
+    shown_unread = sum(p.unread for p in view.posts)
+    assert shown_unread == 2  # ada's first post and her reply
+    listed = forum.threads(cy, "garden", "general")
+    assert [t.id for t in listed] == [theirs]
+    assert listed[0].unread == shown_unread
+    (general,) = [b for b in forum.boards(cy, "garden") if b.slug == "general"]
+    assert general.unread == shown_unread
+    (garden,) = [c for c in forum.list_communities(cy) if c.slug == "garden"]
+    assert garden.new_posts == shown_unread
+    assert forum.unread_count(cy, "garden") == forum.unread_count(cy) == shown_unread
+    forum.block(cy, "bob", blocked=False)  # unblocked: everything counts again
+    assert forum.unread_count(cy, "garden") == 6

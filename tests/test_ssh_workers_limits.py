@@ -70,7 +70,9 @@ async def test_a_penalty_earned_through_one_worker_is_enforced_by_the_other(boar
         with pytest.raises(asyncssh.DisconnectError, match="Too many failed sign-ins"):
             await connect(served.port, GUESSER, username="guest", client_keys=[])
     refusing = set(
-        re.findall(rf"w(\d) bbs\.ssh\.auth: conn \S+ from {re.escape(GUESSER)} refused", served.log)
+        re.findall(
+            rf"w(\d) bbs\.ssh\.connection: conn \S+ from {re.escape(GUESSER)} refused", served.log
+        )
     )
     assert refusing == {"0", "1"}, refusing
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from datetime import datetime
 
+import icalendar
+
 from bbs.forum import Forum
 from screens.app import BBSApp
 from screens.widgets.row_table import RowTable
@@ -160,7 +162,7 @@ async def test_inbox_follows_new_mail_live(forum: Forum, elsewhere: Forum) -> No
 
 
 async def test_rsvp_going_shows_in_the_going_list(forum: Forum) -> None:
-    from screens.events import EventScreen, EventsScreen
+    from screens.meetups import MeetupScreen, MeetupsScreen
 
     when = in_days(4)
     event_id = forum.create_event(
@@ -169,14 +171,14 @@ async def test_rsvp_going_shows_in_the_going_list(forum: Forum) -> None:
     day = datetime.strptime(when, "%Y-%m-%d %H:%M")
     app = app_for(forum, "bob")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(EventsScreen("garden"))
+        app.push_screen(MeetupsScreen("garden"))
         await settle(pilot)
         text = screen_text(app)
         assert f"{day:%a %d %b}" in text and "19:30 Europe/London" in text and "Seed swap" in text
         assert "no answer yet" in text
         await pilot.press("enter")
         await settle(pilot)
-        assert isinstance(app.screen, EventScreen)
+        assert isinstance(app.screen, MeetupScreen)
         assert "Going (0): -" in screen_text(app)
         await pilot.press("g")
         await settle(pilot)
@@ -189,7 +191,7 @@ async def test_rsvp_going_shows_in_the_going_list(forum: Forum) -> None:
 
 
 async def test_export_shows_and_saves_the_ics(forum: Forum) -> None:
-    from screens.events import EventScreen
+    from screens.meetups import MeetupScreen
 
     when = in_days(4, "12:30")  # Europe/London is UTC or an hour ahead: 11:30 or 12:30 UTC
     event_id = forum.create_event(
@@ -197,7 +199,7 @@ async def test_export_shows_and_saves_the_ics(forum: Forum) -> None:
     )
     app = app_for(forum, "bob")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(EventScreen("garden", event_id))
+        app.push_screen(MeetupScreen("garden", event_id))
         await settle(pilot)
         await pilot.press("x")
         await settle(pilot)
@@ -206,24 +208,26 @@ async def test_export_shows_and_saves_the_ics(forum: Forum) -> None:
     saved = forum.data_dir / "exports" / f"garden-event-{event_id}.ics"
     starts = forum.event(who(forum, "bob"), "garden", event_id).event.starts_at
     assert f"DTSTART:{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime(starts))}" in saved.read_text()
+    (vevent,) = icalendar.Calendar.from_ical(saved.read_text()).walk("VEVENT")  # it parses back
+    assert vevent.decoded("DTSTART").timestamp() == starts and str(vevent["SUMMARY"]) == "Seed swap"
 
 
 async def test_new_event_refused_in_words_then_saved(forum: Forum) -> None:
-    from screens.events import NewEventScreen
+    from screens.meetups import NewMeetupScreen
 
     app = app_for(forum, "bob")
     async with app.run_test(size=(80, 24)) as pilot:
-        app.push_screen(NewEventScreen("garden"))
+        app.push_screen(NewMeetupScreen("garden"))
         await settle(pilot)
         await pilot.press(*"Bee walk", "enter", *"next tuesday", "enter")
         await pilot.press("ctrl+a", "ctrl+k", *"Europe/Paris", "enter", *"The meadow", "ctrl+s")
         await settle(pilot)
         assert "YYYY-MM-DD HH:MM" in screen_text(app)
-        assert isinstance(app.screen, NewEventScreen)
+        assert isinstance(app.screen, NewMeetupScreen)
         app.screen.query_one("#when").value = in_days(11, "10:00")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert not isinstance(app.screen, NewEventScreen)
+        assert not isinstance(app.screen, NewMeetupScreen)
     (event,) = forum.events(who(forum, "bob"), "garden")
     assert (event.title, event.tz, event.place) == ("Bee walk", "Europe/Paris", "The meadow")
 

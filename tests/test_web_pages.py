@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
+import icalendar
 import pytest
 
 from bbs.models import GUEST, Role
@@ -160,6 +161,8 @@ def test_meetups_link_their_ics(web: httpx.Client) -> None:
     assert ics.status_code == 200
     assert ics.headers["content-type"].startswith("text/calendar")
     assert "BEGIN:VEVENT" in ics.text and "SUMMARY:" in ics.text
+    (vevent,) = icalendar.Calendar.from_ical(ics.text).walk("VEVENT")  # a calendar reads it
+    assert str(vevent["SUMMARY"]) == "Autumn Seed and Cutting Swap"
 
 
 def test_atom_feeds_of_a_community_and_a_board(web: httpx.Client) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -10,16 +11,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bbs.actions.posted import AfterPost, Posted
 from bbs.config import Config
 from bbs.errors import Forbidden, NotFound, RateLimited
-from bbs.live import LiveBus, LiveEvent
+from bbs.live import LiveBus
+from bbs.live_events import Kind, LiveEvent, Payload
 from bbs.models import GUEST, MemberRole, Person, Role, Visibility
 from bbs.read_marks import ReadMarkBatcher
 from bbs.store.community import CommunityStore
 from bbs.store.db import OpenFiles
 from bbs.store.hub import HubStore
+from bbs.store.interface import CommunityBackend, HubBackend
 
 Row = dict[str, Any]
+log = logging.getLogger(__name__)
 Action = TypeVar("Action", bound=Callable[..., Any])
 
 
@@ -54,6 +59,11 @@ def person_from_row(row: Row) -> Person:
 class ForumBase:
     """Owns the hub store and opens community stores on first use."""
 
+    @property
+    def after_post(self) -> tuple[AfterPost, ...]:
+        """What follows a post's commit, in order: `bbs.forum.Forum` lists them."""
+        return ()
+
     def __init__(
         self,
         data_dir: Path,
@@ -65,7 +75,7 @@ class ForumBase:
         self.config = config or Config(data_dir=self.data_dir)
         self.bus = bus or LiveBus()
         self.clock = clock
-        self.hub = HubStore(self.data_dir / "hub.db")
+        self.hub: HubBackend = HubStore(self.data_dir / "hub.db")
         self._stores: dict[str, CommunityStore] = {}
         self._stores_lock = threading.Lock()
         self.open_files = OpenFiles(self.config.open_communities_max)
@@ -84,7 +94,7 @@ class ForumBase:
         self.hub.close()
 
     # stores -----------------------------------------------------------------
-    def store(self, slug: str) -> CommunityStore:
+    def store(self, slug: str) -> CommunityBackend:
         """The community's database, opened (and upgraded) on first use.
 
         The store object lives as long as the forum; its file is open only while it is
@@ -110,12 +120,6 @@ class ForumBase:
         path = self._store_path(slug)
         for suffix in ("", "-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
-
-    def _first_post(self, slug: str, thread_id: int) -> Row | None:
-        """A thread's first post (the one a cross-post quotes)."""
-        return self.store(slug).row(
-            "SELECT * FROM posts WHERE thread_id = ? AND parent_id IS NULL", (thread_id,)
-        )
 
     def _community_row(self, slug: str) -> Row:
         row = self.hub.community(slug)
@@ -178,6 +182,10 @@ class ForumBase:
             return True
         return self.hub.may_reach(sender.id, recipient.id)
 
+    def _blocked_ids(self, viewer: Person) -> set[int]:
+        """Ids of the people who may not reach the viewer (`may_reach`), for counts."""
+        return set() if viewer.is_guest else self.hub.blocked_ids(viewer.id)
+
     def blocked_handles(self, viewer: Person) -> frozenset[str]:
         """Handles that may not reach the viewer (`may_reach`), for filtering what is read."""
         if viewer.is_guest:
@@ -193,7 +201,7 @@ class ForumBase:
         if viewer.is_guest:
             raise Forbidden("Guests can only read. Sign up with a key to do that.")
 
-    # hooks the mixins chain through super() -----------------------------------
+    # what the mixins fill in ---------------------------------------------------
     @contextmanager
     def _paced(
         self,
@@ -214,22 +222,26 @@ class ForumBase:
         if most and have >= most and not viewer.is_sysop:
             raise RateLimited(message)
 
-    def _after_post(
-        self,
-        viewer: Person,
-        slug: str,
-        board_id: int,
-        thread_id: int,
-        post_id: int,
-        body: str,
-        kind: str,
-        reply: tuple[object, ...] = (),
-    ) -> None:
-        """After a post commits: live events, mentions, activity (each mixin adds its part)."""
+    def _posted(self, posted: Posted) -> None:
+        """A post has committed: run every after-post handler (`after_post`), in order. One
+        that fails is ours to fix: logged, and the rest still run (the post stands)."""
+        for handler in self.after_post:
+            try:
+                handler(posted)
+            except Exception:
+                log.exception(
+                    "after posting %s/p%d: %s failed",
+                    posted.community,
+                    posted.post_id,
+                    getattr(handler, "__name__", handler),
+                )
 
     # live -------------------------------------------------------------------
-    def _publish(self, kind: str, **fields: Any) -> None:
-        self.bus.publish(LiveEvent(kind=kind, **fields))
+    def _publish(
+        self, kind: Kind, community: str = "", actor: str = "", payload: Payload | None = None
+    ) -> None:
+        """Tell every session (here, in other workers, on other hosts) what happened."""
+        self.bus.publish(LiveEvent(kind, community, actor, payload))
 
     def person(self, handle: str) -> Person | None:
         row = self.hub.person_by_handle(handle)

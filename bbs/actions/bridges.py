@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.membership import MembershipActions
 from bbs.errors import Forbidden, NotFound
+from bbs.live_events import Kind, NewThread
 from bbs.models import DiscoverThread, MemberRole, Person, RelatedCommunity, Visibility
 
 DISCOVER_DAYS = 30
@@ -27,7 +28,7 @@ class BridgeActions(MembershipActions):
                 f"{source['name']} is for its members: its threads are not cross-posted."
             )
         thread = self.store(slug).thread(thread_id)
-        first = self._first_post(slug, thread_id)
+        first = self.store(slug).first_post(thread_id)
         if thread is None or first is None:
             raise NotFound(f"There is no thread {thread_id} in {slug}.")
         if first["hidden"]:
@@ -54,12 +55,7 @@ class BridgeActions(MembershipActions):
             target_store.set_thread(new_id, locked=1)
             self.hub.add_crosspost(slug, thread_id, to_slug, new_id, self.clock())
         self._publish(
-            "thread",
-            community=to_slug,
-            board_id=board_row["id"],
-            thread_id=new_id,
-            post_id=post_id,
-            actor=viewer.handle,
+            Kind.NEW_THREAD, to_slug, viewer.handle, NewThread(board_row["id"], new_id, post_id)
         )
         return new_id
 
@@ -73,7 +69,7 @@ class BridgeActions(MembershipActions):
             if row["visibility"] != Visibility.OPEN or self.member_role(viewer, row["slug"]):
                 continue
             for t in self.store(row["slug"]).active_threads(since, limit):
-                first = self._first_post(row["slug"], t["id"])
+                first = self.store(row["slug"]).first_post(t["id"])
                 if t["author"] in blocked or first is None or first["hidden"]:
                     continue
                 found.append(

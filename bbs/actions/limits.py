@@ -148,7 +148,7 @@ class LimitsActions(ForumBase):
             return None
         now = self.clock()
         mark = digest(text or same) if text or same else ""
-        with self.hub.write():
+        with self.hub.transaction():
             if within is not None:
                 within()  # what is refused for good is said before "try again later"
             if text:
@@ -204,14 +204,7 @@ class LimitsActions(ForumBase):
         """One person's meetups cannot fill a community's upcoming list."""
         most = self.config.events_upcoming_per_person
         since = self.clock() - UPCOMING_GRACE_S
-        starts = [
-            r["starts_at"]
-            for r in self.store(slug).rows(
-                "SELECT * FROM events WHERE author_id = ? AND starts_at >= ? ORDER BY starts_at",
-                (viewer.id, since),
-            )
-            if r.get("cancelled_at") is None  # a cancelled one leaves room (if events have it)
-        ]
+        starts = self.store(slug).upcoming_starts(viewer.id, since)  # a cancelled one leaves room
         if most and starts:
             self._ceiling(
                 viewer,

@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 
 from bbs.actions.membership import MembershipActions
+from bbs.actions.posted import Posted
 from bbs.errors import Forbidden, NotFound
+from bbs.live_events import Kind, MailSent
 from bbs.models import ConversationSummary, MailMessage, Person, Profile, Visibility
 from bbs.text import clean_field
 
@@ -36,13 +38,13 @@ class MailActions(MembershipActions):
         subject = clean_field("subject", subject, required=False)
         if conversation_id is not None:
             self._require_participant(viewer, conversation_id)
-        with self.hub.write(), self._paced(viewer, "mail"):
+        with self.hub.transaction(), self._paced(viewer, "mail"):
             if not self.may_reach(viewer, recipient):
                 return 0
             mail_id = self.hub.add_mail(
                 viewer.id, recipient.id, subject, body, self.clock(), conversation_id
             )
-        self._publish("mail", actor=viewer.handle, target=recipient.handle)
+        self._publish(Kind.MAIL, actor=viewer.handle, payload=MailSent(recipient.handle))
         return mail_id
 
     def _require_participant(self, viewer: Person, conversation_id: int) -> list[dict]:
@@ -111,24 +113,11 @@ class MailActions(MembershipActions):
         return "\n\n" + (body if len(body) <= EXCERPT else body[:EXCERPT] + "…")
 
     # mentions ---------------------------------------------------------------------
-    def _after_post(
-        self,
-        viewer: Person,
-        slug: str,
-        board_id: int,
-        thread_id: int,
-        post_id: int,
-        body: str,
-        kind: str,
-        reply: tuple[object, ...] = (),
-    ) -> None:
-        super()._after_post(viewer, slug, board_id, thread_id, post_id, body, kind, reply)
-        self._deliver_mentions(viewer, slug, thread_id, post_id, body)
-
-    def _deliver_mentions(
-        self, viewer: Person, slug: str, thread_id: int, post_id: int, body: str
-    ) -> None:
-        """Each @handle who can read the community gets a notice in their inbox."""
+    def deliver_mentions(self, posted: Posted) -> None:
+        """Each @handle in a post who may read the community (and whom the author may
+        reach) gets a notice in their inbox."""
+        viewer, slug, body = posted.author, posted.community, posted.body
+        thread_id, post_id = posted.thread_id, posted.post_id
         handles = {m.lower() for m in MENTION_RE.findall(body)} - {viewer.handle}
         thread = self.store(slug).thread(thread_id)
         title = thread["title"] if thread else ""
@@ -148,7 +137,7 @@ class MailActions(MembershipActions):
                 kind="mention",
                 ref=f"{slug}/{post_id}",
             )
-            self._publish("mail", actor=viewer.handle, target=person.handle)
+            self._publish(Kind.MAIL, actor=viewer.handle, payload=MailSent(person.handle))
 
     # blocking -----------------------------------------------------------------------
     def block(self, viewer: Person, handle: str, blocked: bool = True) -> None:
@@ -167,7 +156,7 @@ class MailActions(MembershipActions):
             have = self.hub.block_count(viewer.id)
             self._ceiling(viewer, have, most, f"You have blocked {have} people, the most kept.")
 
-        with self.hub.write(), self._paced(viewer, "block", within=room):
+        with self.hub.transaction(), self._paced(viewer, "block", within=room):
             self.hub.set_block(viewer.id, person.id, True, self.clock())
 
     def blocked(self, viewer: Person) -> list[str]:

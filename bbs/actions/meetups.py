@@ -10,9 +10,10 @@ import icalendar
 
 from bbs.actions.base import ForumBase, Row, paced
 from bbs.errors import Forbidden, NotFound, TextError
-from bbs.models import MAX_ID, Event, EventDetail, Person, Rsvp, event_ref
+from bbs.live_events import Kind, MeetupChanged
+from bbs.models import MAX_ID, Meetup, MeetupDetail, Person, Rsvp, event_ref
 from bbs.shown import BadRow, Listing, finite, instant, number, rows_to_models, text
-from bbs.store.community import CommunityStore
+from bbs.store.interface import CommunityBackend
 from bbs.text import clean_field, clean_line
 
 ANSWERS = ("going", "maybe", "no")
@@ -82,12 +83,12 @@ def check_window(starts_at: float, now: float) -> None:
         raise TextError(f"That is more than five years ahead: {WINDOW}.")
 
 
-def event_model(slug: str, row: Row, mine: str | None) -> Event:
+def event_model(slug: str, row: Row, mine: str | None) -> Meetup:
     """An event as screens show it; BadRow when what is stored cannot be shown."""
     tz = text(row["tz"])
     if known_zone(tz) != tz:
         raise BadRow(f"time zone {tz!r:.40}")
-    return Event(
+    return Meetup(
         id=number(row["id"]),
         community=slug,
         title=text(row["title"]),
@@ -133,10 +134,10 @@ class MeetupActions(ForumBase):
                 "created": self.clock(),
             }
         )
-        self._publish("event", community=slug, post_id=event_id, actor=viewer.handle)
+        self._publish(Kind.MEETUP, slug, viewer.handle, MeetupChanged(event_id))
         return event_id
 
-    def events(self, viewer: Person, slug: str, limit: int = 20) -> Listing[Event]:
+    def events(self, viewer: Person, slug: str, limit: int = 20) -> Listing[Meetup]:
         """Upcoming events of a community, soonest first (cancelled ones only for those who
         answered them); `unshown` counts rows that could not be shown."""
         self._require_read(viewer, slug)
@@ -149,9 +150,9 @@ class MeetupActions(ForumBase):
             lambda r: r["id"],
         )
 
-    def upcoming_events(self, viewer: Person, limit: int = 5) -> Listing[Event]:
+    def upcoming_events(self, viewer: Person, limit: int = 5) -> Listing[Meetup]:
         """The next events across the viewer's communities (for the welcome screen)."""
-        found: Listing[Event] = Listing()
+        found: Listing[Meetup] = Listing()
         if viewer.is_guest:
             return found
         for m in self.hub.memberships_of(viewer.id):
@@ -163,7 +164,7 @@ class MeetupActions(ForumBase):
         del found[limit:]
         return found
 
-    def event(self, viewer: Person, slug: str, event_id: int) -> EventDetail:
+    def event(self, viewer: Person, slug: str, event_id: int) -> MeetupDetail:
         """One event with who answered what; NotFound also for one that cannot be shown."""
         self._require_read(viewer, slug)
         store = self.store(slug)
@@ -185,7 +186,7 @@ class MeetupActions(ForumBase):
                 f"{event_ref(slug, event_id)} is stored in a form that cannot be shown;"
                 " the sysop's log says why."
             )
-        return EventDetail(
+        return MeetupDetail(
             event=found[0],
             rsvps=tuple(Rsvp(str(r["handle"]), str(r["answer"])) for r in rsvps),
             can_manage=self._may_manage(viewer, slug, row),
@@ -207,7 +208,7 @@ class MeetupActions(ForumBase):
         if row["cancelled_at"] is not None:
             raise Forbidden("This meetup was cancelled: it takes no answers.")
         store.set_rsvp(event_id, viewer.id, viewer.handle, answer, self.clock())
-        self._publish("rsvp", community=slug, post_id=event_id, actor=viewer.handle)
+        self._publish(Kind.RSVP, slug, viewer.handle, MeetupChanged(event_id))
 
     def cancel_event(self, viewer: Person, slug: str, event_id: int, reason: str = "") -> None:
         """Cancel a meetup (its author, the moderators): it stays, marked cancelled, for those
@@ -235,7 +236,7 @@ class MeetupActions(ForumBase):
 
     # helpers ------------------------------------------------------------------------
     @staticmethod
-    def _event_row(store: CommunityStore, slug: str, event_id: int) -> Row:
+    def _event_row(store: CommunityBackend, slug: str, event_id: int) -> Row:
         row = store.event(event_id) if 0 < event_id <= MAX_ID else None
         if row is None:
             raise NotFound(f"There is no event {event_ref(slug, event_id)}.")
@@ -249,7 +250,7 @@ class MeetupActions(ForumBase):
 
     def _manage(
         self, viewer: Person, slug: str, event_id: int, reason: str
-    ) -> tuple[CommunityStore, Row, str]:
+    ) -> tuple[CommunityBackend, Row, str]:
         """The event, if the viewer may cancel or delete it; the reason, cleaned."""
         self._require_read(viewer, slug)
         store = self.store(slug)
@@ -271,20 +272,17 @@ class MeetupActions(ForumBase):
         }
 
     def _event_changed(self, slug: str, viewer: Person, event_id: int) -> None:
-        self._publish("event", community=slug, post_id=event_id, actor=viewer.handle)
-        self._publish("moderation", community=slug, actor=viewer.handle)
+        self._publish(Kind.MEETUP, slug, viewer.handle, MeetupChanged(event_id))
+        self._publish(Kind.MOD_LOG, slug, viewer.handle)
 
     @staticmethod
-    def _my_rsvp(store: CommunityStore, event_id: int, viewer: Person) -> str | None:
+    def _my_rsvp(store: CommunityBackend, event_id: int, viewer: Person) -> str | None:
         if viewer.is_guest:
             return None
-        found = store.row(
-            "SELECT answer FROM rsvps WHERE event_id = ? AND person_id = ?", (event_id, viewer.id)
-        )
-        return str(found["answer"]) if found else None
+        return store.rsvp_of(event_id, viewer.id)
 
 
-def to_ics(event: Event, host: str, duration: timedelta = DURATION) -> str:
+def to_ics(event: Meetup, host: str, duration: timedelta = DURATION) -> str:
     """One VEVENT in a VCALENDAR, through `icalendar`; times in UTC (every calendar shows
     them in its own zone), the event's own zone named in the description."""
     start = datetime.fromtimestamp(event.starts_at, UTC)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 import secrets
-import sqlite3
 
 from bbs.actions.base import ForumBase
 from bbs.errors import Forbidden, NotFound, TextError
+from bbs.live_events import Kind, MailSent, MembershipChanged
 from bbs.models import Member, MemberRole, Person, Visibility
 from bbs.text import clean_field, clean_handle
 
@@ -46,7 +46,7 @@ class MembershipActions(ForumBase):
         made = False
         try:
             with (
-                self.hub.write() as db,
+                self.hub.transaction(),
                 self._paced(viewer, "community", within=lambda: self._founding_room(viewer, slug)),
             ):
                 self._discard_store(slug)  # a file a crash left, never listed
@@ -54,17 +54,15 @@ class MembershipActions(ForumBase):
                 store = self.store(slug)
                 for position, board in enumerate(board_slugs):
                     store.add_board(board, board.replace("-", " ").title(), "", position)
-                db.table("communities").insert(row)
-                db.execute(
-                    "INSERT INTO memberships(person_id, community, role, status, joined)"
-                    " VALUES (?, ?, 'owner', 'active', ?)",
-                    (viewer.id, slug, self.clock()),
+                self.hub.add_community(row)
+                self.hub.set_membership(
+                    viewer.id, slug, str(MemberRole.OWNER), "active", at=self.clock()
                 )
         except BaseException:
             if made:
                 self._discard_store(slug)
             raise
-        self._publish("community", community=slug, actor=viewer.handle)
+        self._publish(Kind.FOUNDED, slug, viewer.handle)
         return str(row["status"])
 
     def _founding(
@@ -170,7 +168,7 @@ class MembershipActions(ForumBase):
         cap = row["member_cap"]
         if cap and row["members"] >= cap:
             raise Forbidden(f"{row['name']} is full ({cap} members); ask a moderator.")
-        with self.hub.write(), self._paced(viewer, "join", community=slug):
+        with self.hub.transaction(), self._paced(viewer, "join", community=slug):
             status = self._join_status(viewer, row, code)
             if status == "requested":
                 have, most = self.hub.requests_of(viewer.id), self.config.requests_per_person
@@ -182,7 +180,9 @@ class MembershipActions(ForumBase):
                     "ask again when the moderators have answered one.",
                 )
             self.hub.set_membership(viewer.id, slug, str(MemberRole.MEMBER), status)
-        self._publish("membership", community=slug, actor=viewer.handle, target=status)
+        self._publish(
+            Kind.MEMBERSHIP, slug, viewer.handle, MembershipChanged(viewer.handle, status)
+        )
         return status
 
     def _join_status(self, viewer: Person, row: dict, code: str | None) -> str:
@@ -192,31 +192,30 @@ class MembershipActions(ForumBase):
         if kind == Visibility.REQUEST:
             return "requested"
         if self.hub.invited(viewer.id, row["slug"]) and self.hub.use_invite(
-            self._personal_code(viewer, row["slug"]), row["slug"]
+            self.hub.personal_invite(viewer.id, row["slug"]), row["slug"]
         ):
             return "active"
         if code and self.hub.use_invite(code.strip(), row["slug"]):
             return "active"
         raise Forbidden(f"{row['name']} is invite-only: you need an invite code.")
 
-    def _personal_code(self, viewer: Person, slug: str) -> str:
-        found = self.hub.row(
-            "SELECT code FROM invites WHERE for_person = ? AND community = ? AND uses_left > 0",
-            (viewer.id, slug),
-        )
-        return found["code"] if found else ""
-
     def leave(self, viewer: Person, slug: str) -> None:
+        """Leave a community. Its last owner cannot: they hand it over first (`hand_over`),
+        so a community is never left without one."""
         self._require_person(viewer)
         found = self._membership(viewer, slug)
         if found is None or found["status"] == "banned":
             return
-        if found["role"] == MemberRole.OWNER:
-            raise Forbidden("An owner cannot leave; hand the community to someone first.")
-        with self.hub.write() as db:
-            db.execute(
-                "DELETE FROM memberships WHERE person_id = ? AND community = ?", (viewer.id, slug)
+        owner = found["role"] == MemberRole.OWNER and found["status"] == "active"
+        if owner and self._owners(slug) == [viewer.handle]:
+            name = self._community_row(slug)["name"]
+            raise Forbidden(
+                f"You own {name}: hand it over to another member before you leave"
+                f" (the members screen, o; or ssh ... hand-over {slug} HANDLE)."
             )
+        self.hub.remove_membership(viewer.id, slug)
+        gone = MembershipChanged(viewer.handle, "gone")
+        self._publish(Kind.MEMBERSHIP, slug, viewer.handle, gone)
 
     def invite(self, viewer: Person, slug: str, handle: str | None = None, uses: int = 1) -> str:
         """Make an invite code (moderators); naming a person invites them directly."""
@@ -255,11 +254,7 @@ class MembershipActions(ForumBase):
         if approve:
             self.hub.set_membership(person.id, slug, str(MemberRole.MEMBER), "active")
         else:
-            with self.hub.write() as db:
-                db.execute(
-                    "DELETE FROM memberships WHERE person_id = ? AND community = ?",
-                    (person.id, slug),
-                )
+            self.hub.remove_membership(person.id, slug)
         self._log(slug, viewer, "approve" if approve else "decline", handle, "")
         name = self._community_row(slug)["name"]
         word = "approved" if approve else "declined"
@@ -275,18 +270,71 @@ class MembershipActions(ForumBase):
         return [self._member(r) for r in self.hub.members(slug)]
 
     def set_member_role(self, viewer: Person, slug: str, handle: str, role: str) -> None:
-        """Owners make members moderators and back."""
+        """The owner (or the sysop) makes a member a moderator, or a moderator a member
+        again. Logged; the person is told (a notice, unless they blocked the owner)."""
+        row = self._require_read(viewer, slug)
         if self.member_role(viewer, slug) != MemberRole.OWNER and not viewer.is_sysop:
-            raise Forbidden("Only the owner can appoint moderators.")
+            raise Forbidden(f"Only the owner of {row['name']} can appoint moderators.")
         try:
             new_role = MemberRole(role)
         except ValueError:
-            raise TextError("A role is member, moderator or owner.") from None
-        person = self._someone(handle)
-        if self.member_role(person, slug) is None:
-            raise NotFound(f"{handle} is not a member.")
+            raise TextError("A role is member or moderator.") from None
+        if new_role == MemberRole.OWNER:
+            raise TextError("To make someone the owner, hand the community over to them.")
+        person, now = self._member_of(slug, handle, row["name"])
+        if now == MemberRole.OWNER:
+            raise Forbidden(f"{person.handle} owns {row['name']}: an owner hands it over.")
+        if now == new_role:
+            raise TextError(f"{person.handle} is a {new_role} of {row['name']} already.")
         self.hub.set_membership(person.id, slug, str(new_role), "active")
-        self._log(slug, viewer, f"role:{new_role}", handle, "")
+        appointed = new_role == MemberRole.MODERATOR
+        self._log(slug, viewer, "make moderator" if appointed else "make member", person.handle, "")
+        self._role_changed(slug, viewer, person, new_role)
+        what = "a moderator" if appointed else "a member (no longer a moderator)"
+        self._notify(
+            person,
+            viewer,
+            f"{row['name']}: you are {what}",
+            f"@{viewer.handle} made you {what} of {row['name']} ({slug}).",
+        )
+
+    def hand_over(self, viewer: Person, slug: str, handle: str) -> None:
+        """The owner gives the community to another member: they become its owner, and the
+        one who handed it over a moderator. Logged; the new owner is told."""
+        row = self._require_read(viewer, slug)
+        if self.member_role(viewer, slug) != MemberRole.OWNER:
+            raise Forbidden(f"Only the owner of {row['name']} can hand it over.")
+        person, _ = self._member_of(slug, handle, row["name"])
+        if person.id == viewer.id:
+            raise TextError(f"You own {row['name']} already; name the member to hand it to.")
+        with self.hub.transaction():  # never a moment with two owners, or none
+            self.hub.set_membership(person.id, slug, str(MemberRole.OWNER), "active")
+            self.hub.set_membership(viewer.id, slug, str(MemberRole.MODERATOR), "active")
+        self._log(slug, viewer, "hand over", person.handle, "")
+        self._role_changed(slug, viewer, person, MemberRole.OWNER)
+        self._role_changed(slug, viewer, viewer, MemberRole.MODERATOR)
+        self._notify(
+            person,
+            viewer,
+            f"{row['name']} is yours now",
+            f"@{viewer.handle} handed {row['name']} ({slug}) over to you: you are its owner,"
+            f" and @{viewer.handle} a moderator.",
+        )
+
+    def _member_of(self, slug: str, handle: str, name: str) -> tuple[Person, MemberRole]:
+        """Someone who is an active member of the community, and their role there."""
+        person = self._someone(handle)
+        role = self.member_role(person, slug)
+        if role is None:
+            raise NotFound(f"{person.handle} is not a member of {name}.")
+        return person, role
+
+    def _owners(self, slug: str) -> list[str]:
+        return [m["handle"] for m in self.hub.members(slug) if m["role"] == MemberRole.OWNER]
+
+    def _role_changed(self, slug: str, viewer: Person, person: Person, role: MemberRole) -> None:
+        change = MembershipChanged(person.handle, "active", str(role))
+        self._publish(Kind.MEMBERSHIP, slug, viewer.handle, change)
 
     @staticmethod
     def _member(row: dict) -> Member:
@@ -300,20 +348,21 @@ class MembershipActions(ForumBase):
 
     def _log(self, slug: str, viewer: Person, action: str, target: str, reason: str) -> None:
         self.store(slug).log(viewer.handle, action, target, reason, self.clock())
-        self._publish("moderation", community=slug, actor=viewer.handle)
+        self._publish(Kind.MOD_LOG, slug, viewer.handle)
 
     def _notify(self, to: Person, sender: Person, subject: str, body: str) -> None:
         """A notice in someone's inbox (kind 'notice'), if the sender may reach them.
 
-        The act it tells of has been done already: a notice that cannot be stored is
-        logged (who, to whom, what) and the act stands."""
+        The act it tells of has been done already: a notice that cannot be stored (any
+        error of the store's, whichever backend) is logged, who to whom and what, with its
+        traceback, and the act stands."""
         if not self.may_reach(sender, to):
             return
         try:
             self.hub.add_mail(sender.id, to.id, subject, body, self.clock(), kind="notice")
-        except sqlite3.Error:
+        except Exception:
             log.exception(
                 "notice %r from %s to %s could not be stored", subject, sender.handle, to.handle
             )
             return
-        self._publish("mail", actor=sender.handle, target=to.handle)
+        self._publish(Kind.MAIL, actor=sender.handle, payload=MailSent(to.handle))

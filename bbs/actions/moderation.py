@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.membership import MembershipActions
 from bbs.errors import Forbidden, NotFound, TextError
+from bbs.live_events import Flagged, Kind, PostChanged, ThreadChanged
 from bbs.models import Flag, MemberRole, ModLogEntry, Person
 from bbs.text import clean_field
 
@@ -51,11 +52,7 @@ class ModerationActions(MembershipActions):
             clean_field("reason", reason, required=False),
         )
         self._publish(
-            "thread-changed",
-            community=slug,
-            board_id=thread["board_id"],
-            thread_id=thread_id,
-            actor=viewer.handle,
+            Kind.THREAD_CHANGED, slug, viewer.handle, ThreadChanged(thread["board_id"], thread_id)
         )
 
     def hide_post(self, viewer: Person, slug: str, post_id: int, reason: str) -> None:
@@ -83,14 +80,8 @@ class ModerationActions(MembershipActions):
             f"post {post_id} by {post['author']}",
             reason,
         )
-        self._publish(
-            "edit",
-            community=slug,
-            board_id=post["board_id"],
-            thread_id=post["thread_id"],
-            post_id=post_id,
-            actor=viewer.handle,
-        )
+        changed = PostChanged(post["board_id"], post["thread_id"], post_id)
+        self._publish(Kind.POST_CHANGED, slug, viewer.handle, changed)
         if post["parent_id"] is None:
             self._hide_copies(viewer, slug, post["thread_id"], hidden)
 
@@ -99,7 +90,7 @@ class ModerationActions(MembershipActions):
         original hides (or restores) the quote wherever it was cross-posted."""
         because = f"Its original, {slug}/{thread_id}, was hidden by the moderators of {slug}."
         for copy in self.hub.crosspost_copies(slug, thread_id):
-            first = self._first_post(copy["copy"], copy["copy_thread"])
+            first = self.store(copy["copy"]).first_post(copy["copy_thread"])
             active = self.hub.community(copy["copy"])
             if first is None or active is None or active["status"] != "active":
                 continue
@@ -113,14 +104,8 @@ class ModerationActions(MembershipActions):
                 f"post {first['id']} (cross-posted from {slug}/{thread_id})",
                 because if hidden else f"restored in {slug}",
             )
-            self._publish(
-                "edit",
-                community=copy["copy"],
-                board_id=first["board_id"],
-                thread_id=copy["copy_thread"],
-                post_id=first["id"],
-                actor=viewer.handle,
-            )
+            changed = PostChanged(first["board_id"], copy["copy_thread"], first["id"])
+            self._publish(Kind.POST_CHANGED, copy["copy"], viewer.handle, changed)
 
     def ban_member(self, viewer: Person, slug: str, handle: str, reason: str) -> None:
         """Ban someone from a community: they can no longer read or post there."""
@@ -139,10 +124,7 @@ class ModerationActions(MembershipActions):
         found = self.hub.membership(person.id, slug)
         if found is None or found["status"] != "banned":
             raise NotFound(f"{handle} is not banned here.")
-        with self.hub.write() as db:
-            db.execute(
-                "DELETE FROM memberships WHERE person_id = ? AND community = ?", (person.id, slug)
-            )
+        self.hub.remove_membership(person.id, slug)
         self._log(slug, viewer, "unban", handle, clean_field("reason", reason, required=False))
 
     # flags ----------------------------------------------------------------------
@@ -155,7 +137,7 @@ class ModerationActions(MembershipActions):
         reason = clean_field("reason", reason)
         with self._paced(viewer, "flag", same=f"{slug}/{post_id}", community=slug):
             flag_id = store.add_flag(post_id, viewer.id, viewer.handle, reason, self.clock())
-        self._publish("flag", community=slug, post_id=post_id, actor=viewer.handle)
+        self._publish(Kind.FLAGGED, slug, viewer.handle, Flagged(post_id))
         return flag_id
 
     def flag_queue(self, viewer: Person, slug: str) -> list[Flag]:

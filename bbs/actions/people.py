@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 from bbs.actions.base import ForumBase, person_from_row
 from bbs.errors import NotFound, TextError
+from bbs.live_events import Kind
 from bbs.models import Person, Role
 from bbs.passwords import hash_password, verify_password
+from bbs.store.errors import Duplicate
 from bbs.text import clean, clean_field, clean_handle
 
 
@@ -55,7 +55,7 @@ class PeopleActions(ForumBase):
         display = clean_field("display_name", display_name or handle)
         password_hash = hash_password(password) if password else None
         try:
-            with self.hub.write():
+            with self.hub.transaction():
                 person_id = self.hub.add_person(
                     handle,
                     display,
@@ -65,7 +65,7 @@ class PeopleActions(ForumBase):
                 )
                 if public_key:
                     self.hub.add_key(person_id, public_key[0], public_key[1])
-        except sqlite3.IntegrityError:
+        except Duplicate:
             owner = self.hub.person_by_key(public_key[0]) if public_key else None
             if owner is not None:  # another session signed this key up a moment ago
                 raise TextError(
@@ -116,9 +116,9 @@ class PeopleActions(ForumBase):
             self._ceiling(viewer, have, most, f"You have {have} keys, the most one account keeps.")
 
         try:
-            with self.hub.write(), self._paced(viewer, "key", within=room):
+            with self.hub.transaction(), self._paced(viewer, "key", within=room):
                 self.hub.add_key(viewer.id, fingerprint, public_key)
-        except sqlite3.IntegrityError:
+        except Duplicate:
             raise TextError("That key is already on file.") from None
 
     def add_public_key(self, viewer: Person, text: str) -> str:
@@ -136,7 +136,7 @@ class PeopleActions(ForumBase):
         if person.is_guest:
             return person
         self.hub.record_login(person.id, self.clock())
-        self._publish("caller", actor=person.handle)
+        self._publish(Kind.CALLER, actor=person.handle)
         return self._person_by_id(person.id)
 
     def update_profile(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from bbs.actions.base import ForumBase
+from bbs.actions.posted import Posted
 from bbs.errors import Forbidden, NotFound
+from bbs.live_events import Kind, NewReply, NewThread, PostChanged
 from bbs.models import Person
 from bbs.text import clean_field
 
@@ -20,11 +22,12 @@ class PostingActions(ForumBase):
         board_row = store.board(board)
         if board_row is None:
             raise NotFound(f"There is no board {board!r} here.")
+        now = self.clock()
         with self._paced(viewer, "thread", text=body, community=slug):
             thread_id, post_id = store.add_thread(
-                board_row["id"], title, viewer.id, viewer.handle, body, self.clock()
+                board_row["id"], title, viewer.id, viewer.handle, body, now
             )
-        self._after_post(viewer, slug, board_row["id"], thread_id, post_id, body, "thread")
+        self._posted(Posted(viewer, slug, board_row["id"], thread_id, post_id, body, now))
         return thread_id, post_id
 
     def reply(self, viewer: Person, slug: str, parent_id: int, body: str) -> int:
@@ -42,9 +45,18 @@ class PostingActions(ForumBase):
         parent = store.nest_under(parent)  # past MAX_DEPTH, beside the post it answers
         with self._paced(viewer, "reply", text=body, community=slug):
             post_id = store.add_reply(parent["id"], viewer.id, viewer.handle, body, now)
-        reply = (parent["id"], parent["depth"] + 1, now, body)
-        self._after_post(
-            viewer, slug, parent["board_id"], parent["thread_id"], post_id, body, "post", reply
+        self._posted(
+            Posted(
+                viewer,
+                slug,
+                parent["board_id"],
+                parent["thread_id"],
+                post_id,
+                body,
+                now,
+                parent_id=parent["id"],
+                depth=parent["depth"] + 1,
+            )
         )
         return post_id
 
@@ -60,33 +72,24 @@ class PostingActions(ForumBase):
             raise Forbidden("You can only edit your own posts.")
         with self._paced(viewer, "edit", community=slug):
             store.edit_post(post_id, body, self.clock())
-        self._publish(
-            "edit",
-            community=slug,
-            board_id=post["board_id"],
-            thread_id=post["thread_id"],
-            post_id=post_id,
-            actor=viewer.handle,
-        )
+        changed = PostChanged(post["board_id"], post["thread_id"], post_id)
+        self._publish(Kind.POST_CHANGED, slug, viewer.handle, changed)
 
-    def _after_post(
-        self,
-        viewer: Person,
-        slug: str,
-        board_id: int,
-        thread_id: int,
-        post_id: int,
-        body: str,
-        kind: str,
-        reply: tuple[object, ...] = (),
-    ) -> None:
-        """The post has committed: tell every session looking at the place."""
-        self._publish(
-            kind,
-            community=slug,
-            board_id=board_id,
-            thread_id=thread_id,
-            post_id=post_id,
-            actor=viewer.handle,
-            reply=reply,
+    def tell_readers(self, posted: Posted) -> None:
+        """Everyone looking at the place shows the post: a new reply travels whole in its
+        event (`NewReply`), so no reader's screen asks the database for it."""
+        author = posted.author.handle
+        if posted.parent_id is None:
+            thread = NewThread(posted.board_id, posted.thread_id, posted.post_id)
+            self._publish(Kind.NEW_THREAD, posted.community, author, thread)
+            return
+        reply = NewReply(
+            board_id=posted.board_id,
+            thread_id=posted.thread_id,
+            post_id=posted.post_id,
+            parent_id=posted.parent_id,
+            depth=posted.depth,
+            created=posted.created,
+            body=posted.body,
         )
+        self._publish(Kind.NEW_REPLY, posted.community, author, reply)

@@ -90,17 +90,20 @@ def _check_post(row: Row) -> None:
 
 class ReadingActions(ForumBase):
     def list_communities(self, viewer: Person) -> Listing[CommunitySummary]:
-        """Every active community; new-post counts only where the viewer may read."""
+        """Every active community; new-post counts only where the viewer may read (what its
+        boards count, so nothing of the people the viewer blocked)."""
+        blocked = self._blocked_ids(viewer)
 
         def summary(row: Row) -> CommunitySummary:
             role = self.member_role(viewer, row["slug"])
+            store = self.store(row["slug"])
             return CommunitySummary(
                 slug=text(row["slug"]),
                 name=text(row["name"]),
                 description=text(row["description"]),
                 visibility=Visibility(row["visibility"]),
                 members=number(row["members"]),
-                new_posts=self.store(row["slug"]).unread_count(viewer.id) if role else 0,
+                new_posts=store.unread_count(viewer.id, without=blocked) if role else 0,
                 my_role=role,
                 can_read=self._may_read(viewer, row),
             )
@@ -126,9 +129,11 @@ class ReadingActions(ForumBase):
         )
 
     def boards(self, viewer: Person, slug: str) -> Listing[BoardSummary]:
-        """A community's boards with totals and the viewer's unread counts."""
+        """A community's boards with totals and the viewer's unread counts (what each
+        board's thread list shows as unread)."""
         self._require_read(viewer, slug)
         member = self.member_role(viewer, slug) is not None  # as the directory counts new posts
+        blocked = self._blocked_ids(viewer) if member else set()
 
         def board(row: Row) -> BoardSummary:
             return BoardSummary(
@@ -143,7 +148,7 @@ class ReadingActions(ForumBase):
             )
 
         return rows_to_models(
-            self.store(slug).boards(viewer.id), board, f"board in {slug}", _row_id
+            self.store(slug).boards(viewer.id, without=blocked), board, f"board in {slug}", _row_id
         )
 
     def threads(
@@ -155,7 +160,13 @@ class ReadingActions(ForumBase):
         board_row = store.board(board)
         if board_row is None:
             raise NotFound(f"There is no board {board!r} here.")
-        rows = store.threads(board_row["id"], viewer.id, limit=per_page, offset=page * per_page)
+        rows = store.threads(
+            board_row["id"],
+            viewer.id,
+            limit=per_page,
+            offset=page * per_page,
+            without=self._blocked_ids(viewer),
+        )
         blocked = self.blocked_handles(viewer)
         return rows_to_models(
             (row for row in rows if row["author"] not in blocked),
@@ -255,11 +266,12 @@ class ReadingActions(ForumBase):
         """Unread posts in one community, or in all the viewer's communities."""
         if viewer.is_guest:
             return 0
+        blocked = self._blocked_ids(viewer)
         if slug is not None:
             self._require_read(viewer, slug)
-            return self.store(slug).unread_count(viewer.id)
+            return self.store(slug).unread_count(viewer.id, without=blocked)
         return sum(
-            self.store(m["community"]).unread_count(viewer.id)
+            self.store(m["community"]).unread_count(viewer.id, without=blocked)
             for m in self.hub.memberships_of(viewer.id)
             if m["status"] == "active"
         )
@@ -313,7 +325,7 @@ class ReadingActions(ForumBase):
     def thread_first_post(self, viewer: Person, slug: str, thread_id: int) -> int | None:
         """The id of a thread's first post, or None when there is no such thread."""
         self._require_read(viewer, slug)
-        return self.store(slug).first_post(thread_id) if 0 < thread_id <= MAX_ID else None
+        return self.store(slug).first_post_id(thread_id) if 0 < thread_id <= MAX_ID else None
 
     def thread_of_post(self, viewer: Person, slug: str, post_id: int) -> int | None:
         """The thread a post is in, or None when there is no such post."""
@@ -342,8 +354,6 @@ class ReadingActions(ForumBase):
         """A token that changes whenever anything is committed to the community's database
         (a post, an edit, a hide, a read mark), by this process or another, for a reader
         that caches pages, such as the web reader. Comparable only within one process's
-        forum (SQLite's `data_version` and `total_changes` count per connection). Costs a
-        few microseconds."""
+        forum (`CommunityStore.version`). Costs a few microseconds."""
         self._require_read(viewer, slug)
-        store = self.store(slug)
-        return f"{store.value('PRAGMA data_version')}.{store.db.conn.total_changes}"
+        return self.store(slug).version()

@@ -42,7 +42,8 @@ from bbs.bus.wire import (
     sync_subject,
     untoken,
 )
-from bbs.live import PRESENCE_KINDS, LiveBus, LiveEvent
+from bbs.live import LiveBus
+from bbs.live_events import Kind, LiveEvent, Whereabouts
 from bbs.presence import OnlineEntry, Presence
 
 log = logging.getLogger(__name__)
@@ -125,8 +126,8 @@ class BusHost:
     def _outbound(self, event: LiveEvent) -> None:
         """The bus published `event` (on any thread): encode it there, send it on the loop."""
         since = None
-        if event.kind == "presence":
-            entry = self.presence.local_entry(event.session)
+        if event.kind == Kind.PRESENCE and isinstance(event.payload, Whereabouts):
+            entry = self.presence.local_entry(event.payload.session)
             since = entry.since if entry is not None else time.time()
         payload = encode_event(event, self.host_id, since)
         subject = subject_for(event)
@@ -156,10 +157,11 @@ class BusHost:
             return
         if host == self.host_id:
             return
-        if event.kind in PRESENCE_KINDS:
+        if isinstance(event.payload, Whereabouts):
             self._heard(host)
-            entry = OnlineEntry(event.session, event.actor, event.target, since or time.time())
-            self.presence.apply_remote(host, entry, gone=event.kind == "presence-gone")
+            where = event.payload
+            entry = OnlineEntry(where.session, event.actor, where.where, since or time.time())
+            self.presence.apply_remote(host, entry, gone=event.kind == Kind.PRESENCE_GONE)
         elif self.interest is not None:
             self.interest.note(event)
         self.bus.deliver(event)
@@ -193,7 +195,7 @@ class BusHost:
             self.bus.resync(community=untoken(parts[2]), before=before)
         elif parts[1:2] == ["m"]:
             handle = parts[3] if parts[2] == "*" else parts[2]
-            self.bus.resync(target=untoken(handle), before=before)
+            self.bus.resync(handle=untoken(handle), before=before)
 
     # hosts ---------------------------------------------------------------------------
     def _host_message(self, subject: str, payload: bytes) -> None:
@@ -248,7 +250,7 @@ class BusHost:
             return
         self.presence.replace_host(host, entries, first=int(data.get("part", 0)) == 0)
         if int(data.get("part", 0)) + 1 >= int(data.get("parts", 1)):
-            self.bus.deliver(LiveEvent(kind="presence"))
+            self.bus.deliver(LiveEvent(Kind.PRESENCE, payload=Whereabouts()))
 
     def _send_roster(self) -> None:
         """Publish this host's sessions (soon: several requests in one turn cost one list)."""
@@ -272,7 +274,7 @@ class BusHost:
         if lost:
             self._gone[host] = time.monotonic()
         if self.presence.drop_host(host):
-            self.bus.deliver(LiveEvent(kind="presence-gone"))
+            self.bus.deliver(LiveEvent(Kind.PRESENCE_GONE, payload=Whereabouts()))
 
     # the one timer -------------------------------------------------------------------
     def _tick(self) -> None:

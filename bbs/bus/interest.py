@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable
 
 from bbs.bus.wire import community_subject, mail_subjects
 from bbs.forum import Forum
-from bbs.live import LiveEvent
+from bbs.live_events import Kind, LiveEvent, MailSent, MembershipChanged, Whereabouts
 from bbs.models import Person, Visibility
 
 log = logging.getLogger(__name__)
@@ -49,19 +49,21 @@ class Interest:
     # what happened here or elsewhere -------------------------------------------------
     def note(self, event: LiveEvent) -> None:
         """Follow arrivals, moves and departures here, and changes to who may read what."""
-        kind = event.kind
-        if kind == "presence" and event.session:
-            if event.session in self._sessions:
-                self._widen(event.session, event.target)
+        kind, payload = event.kind, event.payload
+        if isinstance(payload, Whereabouts) and payload.session:
+            session, where = payload.session, payload.where
+            if kind == Kind.PRESENCE_GONE:
+                self._set(session, "", frozenset())
+            elif session in self._sessions:
+                self._widen(session, where)
             else:
-                self._set(event.session, event.actor, self._wanted(event.actor, event.target))
-        elif kind == "presence-gone" and event.session:
-            self._set(event.session, "", frozenset())
-        elif kind == "community":
+                self._set(session, event.actor, self._wanted(event.actor, where))
+        elif kind == Kind.FOUNDED:
             self.refresh(None)
-        elif kind in ("membership", "mail"):
-            # Joining, and approvals and invitations (which arrive as notices by mail).
-            self.refresh({event.actor, event.target})
+        elif isinstance(payload, MembershipChanged):  # joined, let in, banned, a new role
+            self.refresh({event.actor, payload.member})
+        elif isinstance(payload, MailSent):  # approvals and invitations arrive as notices
+            self.refresh({event.actor, payload.to})
 
     def refresh(self, handles: Iterable[str] | None) -> None:
         """Work out again what the sessions of `handles` (None: everyone here) can show."""

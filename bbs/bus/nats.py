@@ -15,7 +15,6 @@ import asyncio
 import contextlib
 import logging
 from collections import deque
-from typing import Any
 
 import nats
 from nats.aio.client import Client
@@ -210,8 +209,10 @@ class NatsTransport(Transport):
         while not self._stopping:
             await self._sub_wake.wait()
             self._sub_wake.clear()
-            with contextlib.suppress(Exception):
+            try:
                 await self._reconcile()
+            except Exception as error:  # the link went down meanwhile, or ours: say which
+                log.warning("bus: subscriptions not brought in line yet (%r)", error)
 
     async def _reconcile(self) -> None:
         nc = self.nc
@@ -228,7 +229,3 @@ class NatsTransport(Transport):
             for subject in added:
                 if subject in self._subs and self._link is not None:
                     self._link.subscribed(subject)
-
-    def debug_state(self) -> dict[str, Any]:
-        """For tests and logs: what is subscribed and queued."""
-        return {"subjects": sorted(self._subs), "queued": self._queued}

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import fields
 from typing import Any
 
-from bbs.live import PRESENCE_KINDS, LiveEvent
+from bbs.live_events import (
+    PRESENCE_KINDS,
+    Kind,
+    LiveEvent,
+    MailSent,
+    payload_fields,
+    payload_from,
+)
 from bbs.text import LIMITS
 
 PREFIX = "bbs"
-BOARD_KINDS = frozenset({"oneliner", "caller", "community"}) | PRESENCE_KINDS
-"""Kinds every host hears, whatever its sessions show ("community": one just founded,
+BOARD_KINDS = frozenset({Kind.ONELINER, Kind.CALLER, Kind.FOUNDED}) | PRESENCE_KINDS
+"""Kinds every host hears, whatever its sessions show (FOUNDED: a community just founded,
 which nobody can have subscribed to yet)."""
 BEAT = f"{PREFIX}.h.beat"
 ROSTER = f"{PREFIX}.h.roster"
@@ -29,13 +35,12 @@ HOST_SUBJECTS = (BEAT, ROSTER, BYE)
 EVERYTHING = (f"{PREFIX}.c.>", f"{PREFIX}.m.>")
 """For a host with no forum to ask what its sessions can show (tests, benches)."""
 
-_EVENT_FIELDS = frozenset(f.name for f in fields(LiveEvent))
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 # The largest event: a reply's body at its limit, each code point escaped as JSON's worst
 # (\\u001f, 6 bytes; ensure_ascii=False leaves other characters as UTF-8, at most 4), plus
 # the short fields (kind, community, handles, where, session: well under 200 characters
-# each) and the numbers and keys around them.
+# each) and the numbers and keys around them (the payload's among them).
 MAX_EVENT_BYTES = 6 * (LIMITS["body"] + 5 * 200) + 1024
 
 
@@ -73,8 +78,8 @@ def sync_subject(host: str) -> str:
 
 def subject_for(event: LiveEvent) -> str:
     kind = token(event.kind)
-    if event.kind == "mail":
-        return f"{PREFIX}.m.{token(event.actor or '-')}.{token(event.target or '-')}"
+    if isinstance(event.payload, MailSent):
+        return f"{PREFIX}.m.{token(event.actor or '-')}.{token(event.payload.to or '-')}"
     if event.community and event.kind not in BOARD_KINDS:
         return f"{PREFIX}.c.{token(event.community)}.{kind}"
     return f"{PREFIX}.b.{kind}"
@@ -91,20 +96,31 @@ def loads(payload: bytes) -> Any:
 
 
 def encode_event(event: LiveEvent, host: str, since: float | None = None) -> bytes:
-    """An event as it travels: its fields, the host it comes from, and for presence `since`."""
-    data = event.to_dict()
-    data["host"] = host
+    """An event as it travels: its kind's value, its fields and its payload's, the host it
+    comes from, and for presence `since`."""
+    data: dict[str, Any] = {
+        "kind": str(event.kind),
+        "community": event.community,
+        "actor": event.actor,
+        "payload": payload_fields(event.payload),
+        "host": host,
+    }
     if since is not None:
         data["since"] = since
     return dumps(data)
 
 
 def decode_event(payload: bytes) -> tuple[LiveEvent, str, float | None]:
-    """(event, origin host, since); ValueError or TypeError for anything unreadable."""
+    """(event, origin host, since), the payload rebuilt as its kind's type; ValueError or
+    TypeError for anything unreadable (a kind this version does not know among them)."""
     data = loads(payload)
     if not isinstance(data, dict):
         raise ValueError("not an event")
+    kind = Kind(str(data.get("kind")))
+    community, actor = data.get("community", ""), data.get("actor", "")
+    if not isinstance(community, str) or not isinstance(actor, str):
+        raise ValueError("an event's community and actor are text")
+    event = LiveEvent(kind, community, actor, payload_from(kind, data.get("payload")))
     host = str(data.get("host", ""))
     since = data.get("since")
-    known = {k: v for k, v in data.items() if k in _EVENT_FIELDS}  # a newer host's extras
-    return LiveEvent(**known), host, float(since) if since is not None else None
+    return event, host, float(since) if since is not None else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bbs.models import Event, MailMessage, Post, ThreadView
+from bbs.models import MailMessage, Meetup, Post, ThreadView
 from bbs.plain.markdown_text import markdown_to_text
 from bbs.plain.wording import ago, count, when
 
@@ -44,7 +44,7 @@ def thread_line(title: str, author: str, posts: int, unread: int, last: float, n
     return f"{title}, by {author}, {count(posts, 'post')}{new}, last post {ago(last, now)}"
 
 
-def event_line(e: Event, community_name: str = "") -> str:
+def event_line(e: Meetup, community_name: str = "") -> str:
     """A meetup in a list: what, where, when, who is going."""
     where = f" in {community_name}" if community_name else ""
     mine = f"; you said {e.my_rsvp}" if e.my_rsvp else ""

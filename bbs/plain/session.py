@@ -63,6 +63,11 @@ class Draft:
     send: Callable[[str], Awaitable[Outcome]]
 
 
+Opener = Callable[["PlainSession", str, str], Awaitable[Outcome] | None]
+"""The place a word opens from anywhere ("mail", "search beans"), or None if it opens none
+(`bbs.plain.places.main.opener`, handed in by whoever starts the session)."""
+
+
 class PlainSession:
     """The forum line by line for `person`; `run()` until they quit or the input ends."""
 
@@ -76,6 +81,7 @@ class PlainSession:
         height: int = 24,
         clock: Callable[[], float] = time.time,
         moved: Callable[[str], None] | None = None,
+        opener: Opener | None = None,
     ) -> None:
         self.forum = forum
         self.viewer = person
@@ -84,6 +90,7 @@ class PlainSession:
         self.page_lines = max(8, height - 2) if io.pty else 60
         self.clock = clock
         self.moved = moved
+        self.opener = opener
         self.stack: list[Place] = []
         self.draft: Draft | None = None
         self._rest: list[str] = []
@@ -187,8 +194,6 @@ class PlainSession:
 
     # what works everywhere --------------------------------------------------------
     async def global_command(self, place: Place, word: str, rest: str) -> Outcome:
-        from bbs.plain import places
-
         if word in GOODBYE:
             return Move.QUIT
         if word in ("back", "b"):
@@ -207,7 +212,7 @@ class PlainSession:
             return None
         if word in ("send", "show", "drop"):
             return await self.on_draft(word)
-        opened = places.by_word(self, word, rest)
+        opened = self.opener(self, word, rest) if self.opener is not None else None
         if opened is not None:
             return await opened
         self.say(f"There is no command {word!r} here. Type help for what you can type.")

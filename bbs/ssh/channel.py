@@ -7,20 +7,17 @@ import contextlib
 import logging
 import sys
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import asyncssh
 
 from bbs import commands
 from bbs.models import Person
-from bbs.plain.ssh import PlainLink, plain_link, run_plain
 from bbs.session import Session
-from bbs.ssh.context import LiveSession, ServerContext
+from bbs.ssh.context import RunningApp, ServerContext
 from bbs.ssh.login import Login, LoginKind
+from bbs.ssh.plain import PlainLink, plain_link, run_plain
 from bbs.ssh.terminal import Terminal
-
-if TYPE_CHECKING:
-    from bbs.ssh.auth import ForumServer
 
 log = logging.getLogger(__name__)
 
@@ -32,10 +29,21 @@ _REAL_STDOUT = sys.stdout
 _REAL_STDERR = sys.stderr
 
 
-class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
+class ConnectionState(Protocol):
+    """What a session channel needs of its connection (`bbs.ssh.connection.Connection`,
+    which opens the channel: the arrow points from the connection to here)."""
+
+    login: Login | None
+    address: str
+    sessions_open: int
+
+    async def ready(self) -> bool: ...
+
+
+class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
     """asyncssh session handler; the work happens in one task started with the session."""
 
-    def __init__(self, ctx: ServerContext, server: ForumServer) -> None:
+    def __init__(self, ctx: ServerContext, server: ConnectionState) -> None:
         self.ctx = ctx
         self.server = server
         self.login: Login = server.login  # type: ignore[assignment]
@@ -133,7 +141,7 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         try:
             if not await self.server.ready():
                 return  # refused by a cap: the connection is being closed with the reason
-            if not await self._count_session(self.login.person):
+            if not await self.count_session(self.login.person):
                 return
             if self.plain is not None:
                 self._exit(await run_plain(self, self.plain))
@@ -148,6 +156,11 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             log.exception("session %s failed", self.id)
             self._write(f"\r\nSorry, something went wrong on our side (session {self.id}).\r\n")
             self._exit(1)
+
+    @property
+    def address(self) -> str:
+        """The client's address (after any PROXY header)."""
+        return self.server.address
 
     def _write(self, text: str, stderr: bool = False) -> None:
         if self.terminal is not None:
@@ -173,7 +186,7 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             if self.counted:
                 self.ctx.limits.release(self.holder)
 
-    async def _count_session(self, person: Person) -> bool:
+    async def count_session(self, person: Person) -> bool:
         """Take one of the person's sessions (TUI and exec alike), or say why not and end.
 
         Guests and keys still registering hold none: guests have their own caps.
@@ -255,7 +268,7 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
             if registered is None:
                 return self._exit(0)
             person = registered
-            if not await self._count_session(person):
+            if not await self.count_session(person):
                 return None
         await self._run_forum(person)
 
@@ -291,7 +304,7 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         assert term is not None
         person = await asyncio.to_thread(ctx.forum.sign_in, person)
         session = self._session(person)
-        live = ctx.sessions[self.id] = LiveSession(self.id, person.handle, self.server.address)
+        live = ctx.sessions[self.id] = RunningApp(self.id, person.handle, self.server.address)
         ctx.presence.arrive(session.id, person.handle)
         try:
             app = live.app = ctx.app_factory(session, driver_for(term))

@@ -30,13 +30,17 @@ RegisterFactory = Callable[[Session, Login, Any], Any]
 
 
 @dataclass
-class LiveSession:
-    """One running TUI session, for counting and who's online."""
+class RunningApp:
+    """What runs on this worker for one session (the TUI's app, or plain mode's loop), by
+    session id in `ServerContext.sessions`: shutdown ends it, the idle watch warns it, and
+    the worker counts it. Not to be confused with `bbs.session.Session` (what a person's
+    screens are given) or `bbs.ssh.channel.SessionChannel` (asyncssh's channel)."""
 
     id: str
     handle: str
     remote: str
     app: Any = None
+    """Anything with exit() (and, for the TUI, notify())."""
 
 
 @dataclass
@@ -52,7 +56,7 @@ class ServerContext:
     idle: IdleWatch = field(init=False)
     starts: asyncio.Semaphore = field(init=False)
     collector: Collector = field(init=False)
-    sessions: dict[str, LiveSession] = field(default_factory=dict)
+    sessions: dict[str, RunningApp] = field(default_factory=dict)
     worker: int = 0
     connections: int = 0  # open in this process
     max_connections: int = field(init=False)

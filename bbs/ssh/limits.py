@@ -14,7 +14,8 @@ from typing import Any, TypeVar
 
 from bbs.config import Config
 from bbs.ssh.penalties import MaxStartups, PerSourcePenalties, parse_networks, source_of
-from bbs.store.limits import Cap, LimitsStore
+from bbs.store.interface import LimitsBackend
+from bbs.store.limits import Cap
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +58,7 @@ class BoardLimits:
     board stays open rather than locking everyone out.
     """
 
-    def __init__(self, store: LimitsStore, config: Config) -> None:
+    def __init__(self, store: LimitsBackend, config: Config) -> None:
         c = config
         self.store = store
         self.config = config
@@ -190,8 +191,10 @@ class BoardLimits:
                 await self._keeper
             self._keeper = None
         loop = asyncio.get_running_loop()
-        with contextlib.suppress(Exception):
+        try:
             await loop.run_in_executor(self._thread, self.store.release_worker)
+        except Exception:  # the leases still lapse, within limits_lease_ttl_s
+            log.exception("limits: this worker's places could not be given back at once")
         self._thread.shutdown(wait=True)
 
 

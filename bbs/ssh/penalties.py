@@ -11,7 +11,7 @@ import random
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from bbs.store.limits import LimitsStore
+from bbs.store.interface import LimitsBackend
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ class PerSourcePenalties:
 
     def __init__(
         self,
-        store: LimitsStore,
+        store: LimitsBackend,
         authfail_s: float = 5.0,
         max_s: float = 600.0,
         exempt: Iterable[str] = (),

@@ -1,4 +1,4 @@
-"""The SSH server: asyncssh listener options, one worker's services, and `bbs serve` itself."""
+"""One worker of the SSH server: asyncssh listener options, its services, `run_worker`."""
 
 from __future__ import annotations
 
@@ -16,16 +16,15 @@ from typing import Any, TypeVar
 import asyncssh
 
 from bbs.bootstrap import open_forum
-from bbs.bus.setup import check_bus, make_bus_host
+from bbs.bus.setup import make_bus_host
 from bbs.config import Config
 from bbs.presence import Presence
 from bbs.ssh import accept, fairness, log_repeats
-from bbs.ssh.auth import ForumServer
+from bbs.ssh.connection import Connection
 from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
 from bbs.ssh.hostkey import load_host_key
 from bbs.ssh.limits import raise_open_file_limit
 from bbs.ssh.proxy_protocol import ProxyListener, parse_networks
-from bbs.store.limits import LimitsStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -116,7 +115,7 @@ async def start_listener(
     # Behind a load balancer the listener reads each PROXY header before asyncssh starts.
     tunnel = ProxyListener(proxies, reuse_port=reuse_port) if proxies else ()
     return await asyncssh.create_server(
-        lambda: ForumServer(ctx),
+        lambda: Connection(ctx),
         host,
         port,
         tunnel=tunnel,
@@ -202,8 +201,10 @@ async def shutdown(ctx: ServerContext, acceptor: asyncssh.SSHAcceptor) -> None:
     acceptor.close()
     for live in list(ctx.sessions.values()):
         if live.app is not None:
-            with contextlib.suppress(Exception):
+            try:
                 live.app.exit()
+            except Exception:  # ours: the others still end, and the listener closes
+                log.exception("session %s could not be ended politely", live.id)
     for _ in range(50):
         if not ctx.sessions:
             break
@@ -221,18 +222,3 @@ def connect_hint(config: Config) -> str:
     host = config.host if config.host not in ("0.0.0.0", "::", "") else "localhost"
     port = "" if config.port == 22 else f"-p {config.port} "
     return f"ssh {port}guest@{host}    (or ssh {port}YOURNAME@{host} with your key to sign up)"
-
-
-def serve(config: Config, factories: Factories, *, empty: bool = False) -> None:
-    """`bbs serve`: one process, or a supervisor with N workers sharing the port."""
-    check_bus(config.bus)
-    parse_networks(config.proxy_protocol_from)  # a typo stops the server here, in words
-    open_forum(config, empty=empty).close()  # seed once, before any worker starts
-    load_host_key(config.data_dir, config.host_key)
-    LimitsStore(config.data_dir / "limits.db", "serve").close()  # made once, too
-    if config.workers <= 1:
-        asyncio.run(run_worker(config, factories, empty=empty))
-        return
-    from bbs.ssh.workers import supervise
-
-    supervise(config, factories)

@@ -1,4 +1,5 @@
-"""`bbs serve --workers N`: a supervisor that runs N workers on one port (and the relay broker).
+"""`bbs serve`: one worker in this process, or a supervisor that runs N workers on one port
+(and the relay broker).
 
 With the embedded bus the supervisor runs the relay's broker for its workers; with
 `--bus nats://...` each worker talks to NATS itself and there is no broker.
@@ -15,13 +16,16 @@ import tempfile
 import time
 from multiprocessing.process import BaseProcess
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from bbs.bootstrap import open_forum
 from bbs.bus.relay import Broker
+from bbs.bus.setup import check_bus
 from bbs.config import Config
-
-if TYPE_CHECKING:
-    from bbs.ssh.server import Factories
+from bbs.ssh.gc_tuning import tune_gc
+from bbs.ssh.hostkey import load_host_key
+from bbs.ssh.proxy_protocol import parse_networks
+from bbs.ssh.server import Factories, run_worker
+from bbs.store.limits import LimitsStore
 
 log = logging.getLogger(__name__)
 
@@ -38,9 +42,6 @@ def relay_path(data_dir: Path) -> Path:
 
 def _worker_main(config: Config, factories: Factories, index: int, relay: Path | None) -> None:
     """Entry point of one worker process (spawned: a fresh interpreter)."""
-    from bbs.ssh.gc_tuning import tune_gc
-    from bbs.ssh.server import run_worker
-
     logging.basicConfig(
         level=logging.INFO, format=f"%(asctime)s %(levelname)s w{index} %(name)s: %(message)s"
     )
@@ -118,3 +119,16 @@ class Supervisor:
 def supervise(config: Config, factories: Factories) -> None:
     """Run the supervisor until SIGINT/SIGTERM."""
     asyncio.run(Supervisor(config, factories).run())
+
+
+def serve(config: Config, factories: Factories, *, empty: bool = False) -> None:
+    """`bbs serve`: one process, or a supervisor with N workers sharing the port."""
+    check_bus(config.bus)
+    parse_networks(config.proxy_protocol_from)  # a typo stops the server here, in words
+    open_forum(config, empty=empty).close()  # seed once, before any worker starts
+    load_host_key(config.data_dir, config.host_key)
+    LimitsStore(config.data_dir / "limits.db", "serve").close()  # made once, too
+    if config.workers <= 1:
+        asyncio.run(run_worker(config, factories, empty=empty))
+        return
+    supervise(config, factories)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,28 @@ depth of a conversation (a chain of 3,000 replies, each 10 more characters of pa
 than the last, made a 124 MB file), and a tree in 80 columns keeps room for words."""
 
 
+def _ids(people: Collection[int]) -> str:
+    """Person ids inlined as integers (never text), sorted: one statement per list, which
+    SQLite's statement cache keeps."""
+    return ",".join(str(int(person)) for person in sorted(people))
+
+
+def _not_by(authors: Collection[int]) -> str:
+    """SQL that leaves out posts by `authors` (people the reader blocked)."""
+    return f" AND p.author_id NOT IN ({_ids(authors)})" if authors else ""
+
+
+def _not_in_threads_by(authors: Collection[int]) -> str:
+    """SQL that leaves out posts in threads `authors` started (a board does not list them):
+    one primary-key lookup per post counted, and none at all when no one is blocked."""
+    if not authors:
+        return ""
+    return (
+        " AND NOT EXISTS (SELECT 1 FROM threads bt WHERE bt.id = p.thread_id"
+        f" AND bt.author_id IN ({_ids(authors)}))"
+    )
+
+
 def path_segment(post_id: int) -> str:
     """Fixed-width so that text order of paths is tree order."""
     return f"{post_id:010d}"
@@ -97,31 +120,41 @@ class CommunityStore(Store):
     def board(self, slug: str) -> Row | None:
         return self.row("SELECT * FROM boards WHERE slug = ?", (slug,))
 
-    def board_by_id(self, board_id: int) -> Row | None:
-        return self.row("SELECT * FROM boards WHERE id = ?", (board_id,))
-
-    def boards(self, me: int) -> list[Row]:
-        """Boards in order with their kept totals and the unread count for `me` (capped)."""
+    def boards(self, me: int, without: Collection[int] = ()) -> list[Row]:
+        """Boards in order with their kept totals and the unread count for `me` (capped):
+        what the board's thread list shows as unread, so nothing by `without` (the people
+        `me` blocked), neither their replies nor the threads they started."""
         boards = self.rows("SELECT * FROM boards ORDER BY position, id")
         horizon = self._horizon(me)
         for board in boards:
             board["threads"] = board["thread_count"]
             board["posts"] = board["post_count"]
-            board["unread"] = self._count_unread(me, horizon, "p.board_id = :scope", board["id"])
+            board["unread"] = self._count_unread(
+                me, horizon, "p.board_id = :scope", board["id"], without
+            )
         return boards
 
     def _horizon(self, me: int) -> int:
         found = self.value("SELECT horizon_id FROM read_horizons WHERE person_id = ?", (me,))
         return int(found or 0)
 
-    def _count_unread(self, me: int, horizon: int, scope: str, scope_id: int | None) -> int:
-        """Unread posts in a scope, counted no further than UNREAD_CAP (shown as 'N+')."""
+    def _count_unread(
+        self,
+        me: int,
+        horizon: int,
+        scope: str,
+        scope_id: int | None,
+        without: Collection[int] = (),
+    ) -> int:
+        """Unread posts in a scope, counted no further than UNREAD_CAP (shown as 'N+'),
+        none by `without` nor in threads they started."""
+        skip = _not_by(without) + _not_in_threads_by(without)
         return int(
             self.value(
                 "SELECT count(*) FROM (SELECT 1 FROM posts p"
                 " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
                 f" WHERE {scope} AND p.id > :horizon AND p.author_id != :me AND p.hidden = 0"
-                f"   AND p.id > coalesce(r.last_read_id, 0) AND {_NOT_READ_ONE_BY_ONE}"
+                f"   AND p.id > coalesce(r.last_read_id, 0) AND {_NOT_READ_ONE_BY_ONE}{skip}"
                 " LIMIT :cap)",
                 {"me": me, "horizon": horizon, "scope": scope_id, "cap": UNREAD_CAP},
             )
@@ -129,12 +162,20 @@ class CommunityStore(Store):
         )
 
     # threads --------------------------------------------------------------
-    def threads(self, board_id: int, me: int, limit: int = 50, offset: int = 0) -> list[Row]:
-        """One page of a board's threads: pinned first, then newest activity first."""
+    def threads(
+        self,
+        board_id: int,
+        me: int,
+        limit: int = 50,
+        offset: int = 0,
+        without: Collection[int] = (),
+    ) -> list[Row]:
+        """One page of a board's threads: pinned first, then newest activity first; each
+        one's unread count leaves out replies by `without` (as the thread view does)."""
         return self.rows(
             "SELECT t.*,"
             " (SELECT count(*) FROM posts p WHERE p.thread_id = t.id AND"
-            f"  {_UNREAD}) AS unread"
+            f"  {_UNREAD}{_not_by(without)}) AS unread"
             " FROM threads t"
             " LEFT JOIN read_horizons h ON h.person_id = :me"
             " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = t.id"
@@ -166,7 +207,14 @@ class CommunityStore(Store):
     def post(self, post_id: int) -> Row | None:
         return self.row("SELECT * FROM posts WHERE id = ?", (post_id,))
 
-    def first_post(self, thread_id: int) -> int | None:
+    def first_post(self, thread_id: int) -> Row | None:
+        """A thread's first post (the one a cross-post quotes); None: no such thread."""
+        return self.row(
+            "SELECT * FROM posts WHERE thread_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1",
+            (thread_id,),
+        )
+
+    def first_post_id(self, thread_id: int) -> int | None:
         """The id of a thread's first post (None: no such thread)."""
         found = self.value(
             "SELECT id FROM posts WHERE thread_id = ? AND parent_id IS NULL ORDER BY id LIMIT 1",
@@ -344,9 +392,10 @@ class CommunityStore(Store):
                 (me, top),
             )
 
-    def unread_count(self, me: int) -> int:
-        """Unread posts in the whole community for `me` (capped at UNREAD_CAP)."""
-        return self._count_unread(me, self._horizon(me), ":scope IS NULL", None)
+    def unread_count(self, me: int, without: Collection[int] = ()) -> int:
+        """Unread posts in the whole community for `me` (capped at UNREAD_CAP): what its
+        boards count, so none by `without` nor in the threads they started."""
+        return self._count_unread(me, self._horizon(me), ":scope IS NULL", None, without)
 
     def posts_since(self, since: float, me: int, limit: int = 500) -> list[Row]:
         """Posts by others after `since`, thread by thread, in tree order (the new scan)."""
@@ -358,14 +407,27 @@ class CommunityStore(Store):
             {"since": since, "me": me, "limit": limit},
         )
 
-    def count_since(self, since: float, me: int) -> int:
+    def count_since(self, since: float, me: int, without: Collection[int] = ()) -> int:
+        """Posts by others after `since` (what `posts_since` lists), none by `without`."""
+        skip = _not_by(without)
         return int(
             self.value(
-                "SELECT count(*) FROM posts WHERE created > ? AND author_id != ? AND hidden = 0",
+                "SELECT count(*) FROM posts p WHERE p.created > ? AND p.author_id != ?"
+                f" AND p.hidden = 0{skip}",
                 (since, me),
             )
             or 0
         )
+
+    def version(self) -> str:
+        """A token that differs after anything is committed to this community (a post, an
+        edit, a hide, a read mark), by this process or another: what a per-community change
+        counter gives. Compare tokens from the same store object only (SQLite's
+        `data_version` and the connection's change count, a few microseconds to read)."""
+        with self.lock:
+            db = self.db
+            data_version = db.conn.execute("PRAGMA data_version").fetchone()[0]
+            return f"{data_version}.{db.conn.total_changes}"
 
     def search(self, text: str, limit: int = 50) -> list[Row]:
         """Posts whose body, or whose thread's title, matches `text`; best first."""
@@ -442,6 +504,25 @@ class CommunityStore(Store):
 
     def event(self, event_id: int) -> Row | None:
         return self.row("SELECT * FROM events WHERE id = ?", (event_id,))
+
+    def rsvp_of(self, event_id: int, person_id: int) -> str | None:
+        """What the person answered a meetup ('going', 'maybe', 'no'), or None."""
+        found = self.value(
+            "SELECT answer FROM rsvps WHERE event_id = ? AND person_id = ?", (event_id, person_id)
+        )
+        return str(found) if found is not None else None
+
+    def upcoming_starts(self, author_id: int, since: float) -> list[float]:
+        """When the person's meetups that are not cancelled start, from `since` on, soonest
+        first (for the ceiling on one person's upcoming meetups)."""
+        return [
+            float(r["starts_at"])
+            for r in self.rows(
+                "SELECT starts_at FROM events WHERE author_id = ? AND starts_at >= ?"
+                " AND cancelled_at IS NULL ORDER BY starts_at",
+                (author_id, since),
+            )
+        ]
 
     def rsvps(self, event_id: int) -> list[Row]:
         return self.rows(

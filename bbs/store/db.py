@@ -132,6 +132,13 @@ class Store:
                     conn.execute("ROLLBACK")
                 raise
 
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One transaction around several of this store's writes (and the checks between
+        them): they commit together or not at all. Inside another, a savepoint (`write`)."""
+        with self.write():
+            yield
+
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts."""
         with self.lock:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
 from bbs.store.db import Store
+from bbs.store.errors import Duplicate
 from bbs.store.schema import hub_migrations, migrate
 
 Row = dict[str, Any]
@@ -58,14 +60,25 @@ class HubStore(Store):
         interests: str = "",
         created: float | None = None,
     ) -> int:
-        """Insert a person and return their id (IntegrityError if the handle is taken)."""
-        with self.write() as db:
-            cur = db.execute(
-                "INSERT INTO people(handle, display_name, role, password_hash, bio, interests,"
-                " created) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (handle, display_name, role, password_hash, bio, interests, created or time.time()),
-            )
-            return int(cur.lastrowid or 0)
+        """Insert a person and return their id (Duplicate if the handle is taken)."""
+        try:
+            with self.write() as db:
+                cur = db.execute(
+                    "INSERT INTO people(handle, display_name, role, password_hash, bio,"
+                    " interests, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        handle,
+                        display_name,
+                        role,
+                        password_hash,
+                        bio,
+                        interests,
+                        created or time.time(),
+                    ),
+                )
+                return int(cur.lastrowid or 0)
+        except sqlite3.IntegrityError as error:
+            raise Duplicate(f"the handle {handle!r} is taken") from error
 
     def person_by_handle(self, handle: str) -> Row | None:
         return self.row("SELECT * FROM people WHERE handle = ?", (handle,))
@@ -105,11 +118,16 @@ class HubStore(Store):
 
     # keys -----------------------------------------------------------------
     def add_key(self, person_id: int, fingerprint: str, public_key: str) -> None:
-        with self.write() as db:
-            db.execute(
-                "INSERT INTO keys(person_id, fingerprint, public_key, added) VALUES (?, ?, ?, ?)",
-                (person_id, fingerprint, public_key, time.time()),
-            )
+        """File a key for a person (Duplicate if the key is on file already)."""
+        try:
+            with self.write() as db:
+                db.execute(
+                    "INSERT INTO keys(person_id, fingerprint, public_key, added)"
+                    " VALUES (?, ?, ?, ?)",
+                    (person_id, fingerprint, public_key, time.time()),
+                )
+        except sqlite3.IntegrityError as error:
+            raise Duplicate(f"the key {fingerprint} is on file") from error
 
     def person_by_key(self, fingerprint: str) -> Row | None:
         return self.row(
@@ -190,13 +208,23 @@ class HubStore(Store):
             or 0
         )
 
-    def set_membership(self, person_id: int, slug: str, role: str, status: str) -> None:
+    def set_membership(
+        self, person_id: int, slug: str, role: str, status: str, at: float | None = None
+    ) -> None:
+        """Make (or change) a membership; `at` is when it began, for a new one."""
         with self.write() as db:
             db.execute(
                 "INSERT INTO memberships(person_id, community, role, status, joined)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id, community) DO UPDATE SET"
                 " role = excluded.role, status = excluded.status",
-                (person_id, slug, role, status, time.time()),
+                (person_id, slug, role, status, at or time.time()),
+            )
+
+    def remove_membership(self, person_id: int, slug: str) -> None:
+        """Forget a membership, a request to join or a ban (leaving, declined, unbanned)."""
+        with self.write() as db:
+            db.execute(
+                "DELETE FROM memberships WHERE person_id = ? AND community = ?", (person_id, slug)
             )
 
     def members(self, slug: str, status: str = "active") -> list[Row]:
@@ -262,9 +290,6 @@ class HubStore(Store):
                 db.execute("UPDATE mail SET conversation_id = ? WHERE id = ?", (mail_id, mail_id))
             return mail_id
 
-    def mail_by_id(self, mail_id: int) -> Row | None:
-        return self.row("SELECT * FROM mail WHERE id = ?", (mail_id,))
-
     def inbox(self, person_id: int, limit: int = 100) -> list[Row]:
         """The newest message of each conversation the person is in, newest first; none
         with someone who may not reach them (their unread counts agree with unread_mail)."""
@@ -317,6 +342,14 @@ class HubStore(Store):
                 (code, slug),
             )
             return cur.rowcount == 1
+
+    def personal_invite(self, person_id: int, slug: str) -> str:
+        """The code of an invitation made out to this person for `slug` ('' if none)."""
+        found = self.value(
+            "SELECT code FROM invites WHERE for_person = ? AND community = ? AND uses_left > 0",
+            (person_id, slug),
+        )
+        return str(found) if found is not None else ""
 
     def invited(self, person_id: int, slug: str) -> bool:
         return bool(
@@ -414,14 +447,6 @@ class HubStore(Store):
         return int(
             self.value("SELECT count(*) FROM activity WHERE kind = ? AND at > ?", (kind, since))
             or 0
-        )
-
-    def activity_since(self, person_id: int, kinds: tuple[str, ...], since: float) -> list[Row]:
-        marks = ",".join("?" * len(kinds))
-        return self.rows(
-            f"SELECT * FROM activity WHERE person_id = ? AND kind IN ({marks}) AND at > ?"
-            " ORDER BY at",
-            (person_id, *kinds, since),
         )
 
     # cross-posts ------------------------------------------------------------

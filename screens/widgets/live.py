@@ -16,7 +16,8 @@ from textual.app import App
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
 
-from bbs.live import RESYNC, LiveEvent
+from bbs.live import Kind, LiveEvent
+from bbs.live_events import Resync
 from screens.widgets.lines import BlankBackground
 from screens.widgets.session import session_of
 
@@ -62,12 +63,13 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
         slug = getattr(self, "slug", None)
         if event.community:
             return slug is None or slug == event.community
-        if event.target:
-            return slug is None and session_of(self).person.handle == event.target
+        handle = event.payload.handle if isinstance(event.payload, Resync) else ""
+        if handle:
+            return slug is None and session_of(self).person.handle == handle
         return True
 
     def _wants(self, event: LiveEvent) -> bool:
-        if event.kind == RESYNC:
+        if event.kind == Kind.RESYNC:
             return self._resync_concerns(event)
         return self.relevant(event)
 
@@ -151,7 +153,7 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
             return
         if not self.in_view():
             self._stale = True
-        elif event.kind == RESYNC:
+        elif event.kind == Kind.RESYNC:
             self._reload_all_pending = True
             if not self._reload_pending:
                 self._reload_pending = True

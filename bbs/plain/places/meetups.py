@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bbs.models import Event, EventDetail
+from bbs.models import Meetup, MeetupDetail
 from bbs.plain.markdown_text import markdown_to_text
 from bbs.plain.menus import Choice, ListPlace, Menu, Outcome
 from bbs.plain.render import event_line
@@ -20,7 +20,7 @@ class Meetups(ListPlace):
     def __init__(self, s: PlainSession, slug: str | None = None) -> None:
         super().__init__(s)
         self.slug = slug
-        self.found: list[Event] = []
+        self.found: list[Meetup] = []
 
     def prompt(self) -> str:
         return "Meetups> "
@@ -54,7 +54,7 @@ class EventMenu(Menu):
     def __init__(self, s: PlainSession, slug: str, event_id: int) -> None:
         super().__init__(s)
         self.slug, self.event_id = slug, event_id
-        self.detail: EventDetail | None = None
+        self.detail: MeetupDetail | None = None
 
     def prompt(self) -> str:
         return "Meetup> "

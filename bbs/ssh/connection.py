@@ -10,6 +10,7 @@ import asyncssh
 
 from bbs.models import GUEST
 from bbs.passwords import verify_password_async
+from bbs.ssh.channel import SessionChannel
 from bbs.ssh.context import ServerContext
 from bbs.ssh.limits import Refusal
 from bbs.ssh.login import Login, LoginKind
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 GUEST_NAMES = frozenset({"guest", "anonymous"})
 
 
-class ForumServer(asyncssh.SSHServer):
+class Connection(asyncssh.SSHServer):
     """asyncssh's per-connection server object; `login` is set once auth completes.
 
     The board's caps are asked in order: this worker's descriptor headroom and the
@@ -203,12 +204,10 @@ class ForumServer(asyncssh.SSHServer):
 
     # what a signed-in connection may open --------------------------------------
     def session_requested(self) -> Any:
-        from bbs.ssh.channel import ForumSession
-
         if self.login is None:
             return False
         if self.sessions_open:  # one session at a time per connection: limits count connections
             log.warning("conn %s: refused a second session on one connection", self.id)
             return False
         self.sessions_open += 1
-        return ForumSession(self.ctx, self)
+        return SessionChannel(self.ctx, self)

@@ -14,8 +14,9 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, Static
 
-from bbs.live import LiveEvent
-from bbs.models import Event, EventDetail
+from bbs.live import Kind, LiveEvent
+from bbs.live_events import MeetupChanged
+from bbs.models import Meetup, MeetupDetail
 from bbs.session import Session
 from bbs.shown import Listing, unshown_note
 from screens.widgets.bars import KeyBar, TitleBar
@@ -28,14 +29,14 @@ from screens.widgets.row_table import RowTable
 from screens.widgets.safe import one_line, safe
 from screens.widgets.session import session_of
 
-EVENT_KINDS = ("event", "rsvp")
+EVENT_KINDS = (Kind.MEETUP, Kind.RSVP)
 ANSWER_WORDS = {"going": "you are going", "maybe": "you might go", "no": "you are not going"}
 
 # The forum keeps no "last used time zone"; remember it per person while the server runs.
 _LAST_TZ: dict[int, str] = {}
 
 
-def local_when(event: Event, now: datetime | None = None) -> str:
+def local_when(event: Meetup, now: datetime | None = None) -> str:
     """When, in the event's own zone: 'Sat 05 Dec 19:30 Europe/London' (year if not this one)."""
     try:
         local = datetime.fromtimestamp(event.starts_at, ZoneInfo(event.tz))
@@ -45,7 +46,7 @@ def local_when(event: Event, now: datetime | None = None) -> str:
     return f"{local:%a %d %b}{year} {local:%H:%M} {event.tz}"
 
 
-def upcoming_text(events: tuple[Event, ...] | list[Event], unshown: int = 0) -> Text:
+def upcoming_text(events: tuple[Meetup, ...] | list[Meetup], unshown: int = 0) -> Text:
     """'Upcoming events' for the welcome screen: when, what, where (community)."""
     text = Text("Upcoming events\n", style="bold underline")
     for e in events:
@@ -59,16 +60,16 @@ def upcoming_text(events: tuple[Event, ...] | list[Event], unshown: int = 0) -> 
     return text
 
 
-def my_answer(event: Event) -> str:
+def my_answer(event: Meetup) -> str:
     if event.cancelled:
         return "cancelled"
     return ANSWER_WORDS.get(event.my_rsvp or "", "no answer yet")
 
 
-class EventsScreen(LiveScreen[None]):
+class MeetupsScreen(LiveScreen[None]):
     """Upcoming events of a community, soonest first; Enter opens one, n plans a new one."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     REFRESH_ON_RESUME = True
     BINDINGS = [
         Binding("escape", "back", "Back"),
@@ -105,7 +106,7 @@ class EventsScreen(LiveScreen[None]):
         self.notify(message, severity="error", markup=False)
         self.dismiss()
 
-    def _show(self, events: Listing[Event]) -> None:
+    def _show(self, events: Listing[Meetup]) -> None:
         rows = [
             (
                 str(e.id),
@@ -128,10 +129,10 @@ class EventsScreen(LiveScreen[None]):
         self.query_one("#events-title", Static).update(safe(title))
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
-        self.app.push_screen(EventScreen(self.slug, int(event.key)))
+        self.app.push_screen(MeetupScreen(self.slug, int(event.key)))
 
     def action_new_event(self) -> None:
-        self.app.push_screen(NewEventScreen(self.slug), self._created)
+        self.app.push_screen(NewMeetupScreen(self.slug), self._created)
 
     def _created(self, event_id: int | None) -> None:
         if event_id is not None:
@@ -141,7 +142,7 @@ class EventsScreen(LiveScreen[None]):
         self.dismiss()
 
 
-def detail_text(detail: EventDetail) -> Text:
+def detail_text(detail: MeetupDetail) -> Text:
     """The event's heading and who answered what, plain text throughout."""
     e = detail.event
     text = Text.assemble(safe(e.title, "bold"), "\n")
@@ -159,11 +160,11 @@ def detail_text(detail: EventDetail) -> Text:
     return text
 
 
-class EventScreen(LiveScreen[None]):
+class MeetupScreen(LiveScreen[None]):
     """One event: details and RSVPs; g going, m maybe, n no; x the iCalendar file; its author
     and the moderators cancel (c) or delete (d) it."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("g", "rsvp('going')", "Going"),
@@ -178,7 +179,7 @@ class EventScreen(LiveScreen[None]):
         super().__init__()
         self.slug = slug
         self.event_id = event_id
-        self.detail: EventDetail | None = None
+        self.detail: MeetupDetail | None = None
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -196,7 +197,12 @@ class EventScreen(LiveScreen[None]):
         return f"{self.slug} (events)"
 
     def relevant(self, event: LiveEvent) -> bool:
-        return event.community == self.slug and event.post_id == self.event_id
+        changed = event.payload
+        return (
+            event.community == self.slug
+            and isinstance(changed, MeetupChanged)
+            and changed.meetup_id == self.event_id
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         detail = self.detail
@@ -217,7 +223,7 @@ class EventScreen(LiveScreen[None]):
             self._gone,
         )
 
-    def _show(self, detail: EventDetail) -> None:
+    def _show(self, detail: MeetupDetail) -> None:
         self.detail = detail
         self.refresh_bindings()
         self.query_one("#event-detail", Static).update(detail_text(detail))
@@ -300,7 +306,7 @@ _MANAGE: dict[str, Callable[[Session, str, int, str], None]] = {
 class IcsScreen(ModalScreen[None]):
     """The event as iCalendar text to copy (read-only), and where it was saved if it was."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     BINDINGS = [Binding("escape", "dismiss", "Close")]
 
     def __init__(self, ics: str, saved_to: str = "") -> None:
@@ -318,10 +324,10 @@ class IcsScreen(ModalScreen[None]):
         self.query_one("#ics").focus()
 
 
-class NewEventScreen(Screen[int | None]):
+class NewMeetupScreen(Screen[int | None]):
     """Plan a meetup: title, when, time zone, place, description; Ctrl+S saves."""
 
-    CSS_PATH = "events.tcss"
+    CSS_PATH = "meetups.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", priority=True),
         Binding("escape", "cancel", "Cancel"),

@@ -1,7 +1,7 @@
 """Plain mode over SSH: which sessions get it, and one session run from sign-up to goodbye.
 
-The channel's hook (`bbs.ssh.channel.ForumSession`) asks `plain_link` when the
-session starts; if it gives a LineChannel, input goes there and `run_plain` runs the
+The channel (`bbs.ssh.channel.SessionChannel`, a `PlainChannel` here) asks `plain_link`
+when the session starts; if it gives a LineChannel, input goes there and `run_plain` runs the
 session instead of the TUI. Sessions are counted and shown in who's online like the
 TUI's, time out on the person's input, and end when the server shuts down.
 """
@@ -11,21 +11,36 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from bbs.models import Person
 from bbs.plain.line_io import LineChannel
 from bbs.plain.mode import wants_plain
-from bbs.plain.places.main import MainMenu, welcome
+from bbs.plain.places.main import MainMenu, opener, welcome
 from bbs.plain.session import PlainSession
 from bbs.plain.signup import sign_up
-from bbs.ssh.context import LiveSession
-from bbs.ssh.login import LoginKind
-
-if TYPE_CHECKING:
-    from bbs.ssh.channel import ForumSession
+from bbs.ssh.context import RunningApp, ServerContext
+from bbs.ssh.login import Login, LoginKind
 
 log = logging.getLogger(__name__)
+
+
+class PlainChannel(Protocol):
+    """What plain mode needs of its SSH session channel (`bbs.ssh.channel.SessionChannel`,
+    which calls in here: the arrow points from the channel to plain mode)."""
+
+    ctx: ServerContext
+    login: Login
+    id: str
+    chan: Any
+    pty: tuple[str, tuple[int, int]] | None
+    mode: str
+    command: str
+
+    @property
+    def address(self) -> str: ...
+
+    async def count_session(self, person: Person) -> bool: ...
 
 
 class PlainLink(LineChannel):
@@ -45,7 +60,7 @@ class PlainLink(LineChannel):
         self.close()
 
 
-def plain_link(fs: ForumSession) -> PlainLink | None:
+def plain_link(fs: PlainChannel) -> PlainLink | None:
     """A PlainLink if this session is plain mode, else None (the TUI or a command)."""
     term = fs.pty[0] if fs.pty else None
     login = fs.login
@@ -59,14 +74,15 @@ def plain_link(fs: ForumSession) -> PlainLink | None:
     return PlainLink(fs.chan, term=term, width=width or 80)
 
 
-async def run_plain(fs: ForumSession, link: PlainLink) -> int:
+async def run_plain(fs: PlainChannel, link: PlainLink) -> int:
     """One plain session on `link`; returns the exit status."""
     ctx, login = fs.ctx, fs.login
     size = fs.pty[1] if fs.pty else (80, 24)
     log.info("session %s: plain mode for %s (pty: %s)", fs.id, login.handle, link.pty)
 
     def session(person: Person) -> PlainSession:
-        return PlainSession(ctx.forum, person, link, width=size[0] or 80, height=size[1] or 24)
+        width, height = size[0] or 80, size[1] or 24
+        return PlainSession(ctx.forum, person, link, width=width, height=height, opener=opener)
 
     person = login.person
     if login.kind == LoginKind.REGISTER:
@@ -74,12 +90,12 @@ async def run_plain(fs: ForumSession, link: PlainLink) -> int:
         if found is None:
             return 0
         person = found
-        if not await fs._count_session(person):  # the channel counted the others at the start
+        if not await fs.count_session(person):  # the channel counted the others at the start
             return 1
     person = await asyncio.to_thread(ctx.forum.sign_in, person)
     plain = session(person)
     plain.moved = lambda where: ctx.presence.move(fs.id, where)
-    ctx.sessions[fs.id] = LiveSession(fs.id, person.handle, fs.server.address, app=link)
+    ctx.sessions[fs.id] = RunningApp(fs.id, person.handle, fs.address, app=link)
     ctx.presence.arrive(fs.id, person.handle)
     ctx.idle.watch(
         fs.id, lambda: link.last_input, lambda left: _warn(plain, left), lambda: _expire(plain)

@@ -1,14 +1,15 @@
-"""Board culture: the sysop's bulletin, one-liners, last callers, the welcome screen."""
+"""The welcome screen's parts: the sysop's bulletin, one-liners, last callers, new posts."""
 
 from __future__ import annotations
 
 from bbs.actions.base import ForumBase
 from bbs.errors import Forbidden
+from bbs.live_events import Kind
 from bbs.models import Caller, OneLiner, Person
 from bbs.text import clean_field
 
 
-class CultureActions(ForumBase):
+class WelcomeActions(ForumBase):
     def board_name(self) -> str:
         return self.hub.setting("board_name", self.config.board_name)
 
@@ -28,24 +29,12 @@ class CultureActions(ForumBase):
             return 0
         row = self.hub.person_by_id(viewer.id)
         since = row["previous_seen"] if row else 0.0
-        blocked = sorted(self.hub.blocked_ids(viewer.id))
-        total = 0
-        for m in self.hub.memberships_of(viewer.id):
-            if m["status"] != "active":
-                continue
-            store = self.store(m["community"])
-            total += store.count_since(since, viewer.id)
-            if blocked:  # rare: one more count, of what the blocked wrote
-                marks = ",".join("?" * len(blocked))
-                total -= int(
-                    store.value(
-                        "SELECT count(*) FROM posts WHERE created > ? AND hidden = 0"
-                        f" AND author_id IN ({marks})",
-                        (since, *blocked),
-                    )
-                    or 0
-                )
-        return total
+        blocked = self.hub.blocked_ids(viewer.id)
+        return sum(
+            self.store(m["community"]).count_since(since, viewer.id, without=blocked)
+            for m in self.hub.memberships_of(viewer.id)
+            if m["status"] == "active"
+        )
 
     def oneliners(self, viewer: Person | None = None, limit: int = 20) -> list[OneLiner]:
         """The wall, newest first; without the lines of people the viewer blocked."""
@@ -62,7 +51,7 @@ class CultureActions(ForumBase):
         """Write on the one-liner wall (paced; the sysop is exempt)."""
         self._require_person(viewer)
         line = clean_field("oneliner", text)
-        with self.hub.write(), self._paced(viewer, "oneliner"):
+        with self.hub.transaction(), self._paced(viewer, "oneliner"):
             line_id = self.hub.add_oneliner(viewer.id, line, self.clock())
-        self._publish("oneliner", actor=viewer.handle)
+        self._publish(Kind.ONELINER, actor=viewer.handle)
         return line_id
