@@ -13,9 +13,9 @@ from bbs.live import LiveEvent
 from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
 from bbs.shown import Listing, unshown_note
 from screens.composer import ComposerScreen
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.thread import ThreadScreen
 from screens.widgets.bars import KeyBar, TitleBar
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable

@@ -11,8 +11,8 @@ from bbs.live import LiveEvent
 from bbs.models import CommunitySummary
 from bbs.shown import Listing, unshown_note
 from screens.community import CommunityScreen
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable

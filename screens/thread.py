@@ -12,9 +12,9 @@ from bbs.live import LiveEvent
 from bbs.models import Post, ThreadView
 from bbs.shown import unshown_note
 from screens.composer import ComposerScreen
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.body import BodyPane
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostNode, PostTree

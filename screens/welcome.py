@@ -16,12 +16,12 @@ from bbs.live import LiveEvent
 from bbs.models import Welcome
 from bbs.presence import OnlineEntry
 from screens.directory import DirectoryScreen
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.events import upcoming_text
 from screens.online import OnlineScreen, online_line
 from screens.search import SearchScreen
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import markdown
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.oneliner import OneLinerScreen

@@ -20,9 +20,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bbs.models import Post
-from screens.widgets.fixed_box import FixedBox
+from screens.engine.fixed_box import FixedBox
+from screens.engine.lines import DirectLines
 from screens.widgets.forum_call import still_shown
-from screens.widgets.lines import DirectLines, styled_line
+from screens.widgets.lines import styled_line
 from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 EXPANDED, COLLAPSED = "▼ ", "▶ "
@@ -283,7 +284,7 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
         if node is not None and node.allow_expand:
             node.toggle()
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         line = event.y + self.scroll_offset.y
         if 0 <= line < len(self._visible()):
             event.stop()

@@ -25,7 +25,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from screens.widgets.lines import DirectLines, styled_line
+from screens.engine.lines import DirectLines
+from screens.widgets.lines import styled_line
 
 Cell = Text | str
 Row = tuple[str, Sequence[Cell]]
@@ -209,7 +210,7 @@ class RowTable(DirectLines, ScrollView, can_focus=True):
         if key is not None:
             self.post_message(self.RowSelected(self, key, self.cursor_row))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         if event.y < 1:  # the header
             return
         index = event.y - 1 + self.scroll_offset.y

@@ -21,8 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bbs.shown import note_bad
-from screens.widgets.fixed_box import FixedBox
-from screens.widgets.lines import DirectLines, styled_line
+from screens.engine.fixed_box import FixedBox
+from screens.engine.lines import DirectLines
+from screens.widgets.lines import styled_line
 
 
 class SegmentLines:

@@ -1,11 +1,17 @@
 """All of the forum's CSS, read into a session's stylesheet before its first screen.
 
-Textual reads a screen's CSS_PATH the first time that screen is pushed, and then
-restyles every widget of the app; it adds a widget class's DEFAULT_CSS the first time
-one is mounted, and then parses the whole stylesheet again. Each session met each of
-those once per screen type (7.9 ms for the directory's). Everything is read up front,
-so the stylesheet is parsed once per session (from rules parsed once per process,
-`screens.economies`) and no later push restyles the app.
+Replaces what `textual.app.App._load_screen_css` does when a screen with a CSS_PATH is
+first pushed, and what `textual.widget.Widget._post_register` (through
+`textual.dom.DOMNode._get_default_css`) does when a widget class is first mounted: both
+add to the app's stylesheet, and both make Textual parse and apply the whole stylesheet
+again (textual 8.2.8).
+Why: each session met each of those once per screen type (7.9 ms for the directory's).
+Everything is read up front, so the stylesheet is parsed once per session (from rules
+parsed once per process, `screens.engine.css_rules`) and no later push restyles the app.
+Saves: see the README's performance section, row `css_preload` (`bench/step_cost.py
+--off css_preload`: the path to a thread).
+Guarded by: tests/test_engine.py::test_preloaded_css_styles_every_screen_as_textual_does
+and test_every_screen_css_is_preloaded.
 """
 
 from __future__ import annotations
@@ -22,13 +28,24 @@ from textual.widgets import Button, Checkbox, Input, Label, OptionList, Select, 
 from textual.widgets._toast import Toast, ToastRack
 from textual.widgets._tooltip import Tooltip
 
+from screens.engine.switches import on
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import BodyPane, PostBody
 from screens.widgets.post_tree import PostTree
 from screens.widgets.row_table import RowTable
 from screens.widgets.text_page import TextPage
 
-SCREEN_CSS = tuple(sorted(str(p) for p in Path(__file__).parent.glob("*.tcss")))
+LEANS_ON = (
+    "textual.dom:DOMNode._css_bases",
+    "textual.dom:DOMNode._get_default_css",
+    "textual.app:App._load_screen_css",
+    "textual.widget:Widget._post_register",
+    "textual.css.stylesheet:Stylesheet.add_source",
+    "textual.css.stylesheet:Stylesheet.read_all",
+)
+"""What this piece replaces or reads, fingerprinted by tests/test_engine_fingerprints.py."""
+
+SCREEN_CSS = tuple(sorted(str(p) for p in Path(__file__).parent.parent.glob("*.tcss")))
 """Every screen's stylesheet (each beside its screen's module, named by its CSS_PATH)."""
 
 WIDGETS: tuple[type[DOMNode], ...] = (
@@ -69,6 +86,8 @@ def default_css(cls: type[DOMNode]) -> list[tuple[tuple[str, str], str, int, str
 
 def preload_css(app: App[object]) -> None:
     """Add every screen's CSS file and every listed widget's DEFAULT_CSS to `app`'s stylesheet."""
+    if not on("css_preload"):
+        return
     stylesheet = app.stylesheet
     for cls in WIDGETS:
         for read_from, css, tie_breaker, scope in default_css(cls):

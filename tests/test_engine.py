@@ -1,4 +1,4 @@
-"""The server's process-wide economies change cost, never what is drawn."""
+"""The engine's pieces (screens/engine/) change what drawing costs, never what is drawn."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
-from screens.economies import apply_process_economies, undo_process_economies
+from screens.engine.process import install, uninstall
 
 
 def _work(strip: Strip) -> list[object]:
@@ -33,23 +33,23 @@ def _console():  # noqa: ANN202
 
 
 @pytest.fixture
-def economies() -> Iterator[None]:
-    apply_process_economies()
+def patches() -> Iterator[None]:
+    install()
     yield
-    apply_process_economies()  # the app applies them; leave the process as the suite expects
+    install()  # the app factory puts them in place; leave the process so
 
 
-def test_strips_draw_the_same_with_lazy_caches(economies: None) -> None:
+def test_strips_draw_the_same_with_lazy_caches(patches: None) -> None:
     segments = [Segment("hello ", Style(color="red")), Segment("world")]
-    undo_process_economies()
+    uninstall()
     plain = _work(Strip(segments))
-    apply_process_economies()
+    install()
     lazy = Strip(segments)
     assert _work(lazy) == plain
     assert _work(lazy) == plain  # second time from the caches
 
 
-def test_strip_caches_are_made_on_first_use_and_then_kept(economies: None) -> None:
+def test_strip_caches_are_made_on_first_use_and_then_kept(patches: None) -> None:
     strip = Strip([Segment("hello world")])
     slot = Strip.__dict__["_crop_cache"].slot
     with pytest.raises(AttributeError):
@@ -97,7 +97,7 @@ def test_post_bodies_draw_as_rich_markdown_does() -> None:
     assert [strip.text for strip in first] == ["".join(s.text for s in line) for line in ours]
 
 
-async def test_handlers_run_the_same_when_found_from_a_plan(economies: None) -> None:
+async def test_handlers_run_the_same_when_found_from_a_plan(patches: None) -> None:
     """Plain handlers, @on handlers with and without selectors, bubbling, prevent_default."""
     from textual import on
     from textual.app import App, ComposeResult
@@ -146,14 +146,14 @@ async def test_handlers_run_the_same_when_found_from_a_plan(economies: None) -> 
                 await pilot.pause()
         return app.seen
 
-    undo_process_economies()
+    uninstall()
     textual_own = await run()
-    apply_process_economies()
+    install()
     planned = await run()
     assert planned == textual_own and "box @on #a" in planned and "app a" in planned
 
 
-async def test_scroll_bars_draw_as_textual_draws_them(economies: None) -> None:
+async def test_scroll_bars_draw_as_textual_draws_them(patches: None) -> None:
     """Shared scroll-bar lines: the same as Textual's for every position, in every app."""
     from textual.app import App, ComposeResult
     from textual.containers import VerticalScroll
@@ -182,9 +182,9 @@ async def test_scroll_bars_draw_as_textual_draws_them(economies: None) -> None:
                 drawn.append([str(list(strip)) for strip in bar.render_lines(crop)])
         return drawn
 
-    undo_process_economies()
+    uninstall()
     textual_own = [await bars(False), await bars(True)]
-    apply_process_economies()
+    install()
     shared = [await bars(False), await bars(True)]
     again = [await bars(False), await bars(True)]  # from the cache, in new apps
     assert shared == textual_own == again
