@@ -28,6 +28,7 @@ from bbs.config import Config  # noqa: E402
 from bbs.presence import Presence  # noqa: E402
 from bbs.session import Session  # noqa: E402
 from screens.app import make_app  # noqa: E402
+from screens.engine.app import app_context  # noqa: E402
 from screens.thread import ThreadScreen  # noqa: E402
 from screens.widgets.post_tree import PostTree  # noqa: E402
 
@@ -49,7 +50,7 @@ async def run(readers: int, replies: int) -> tuple[float, int]:
             session = Session(forum=forum, person=person, presence=Presence(forum.bus))
             app = make_app(session)
             await stack.enter_async_context(app.run_test(size=(80, 24)))
-            with app._context():
+            with app_context(app):
                 app.push_screen(ThreadScreen(SLUG, THREAD))
             apps.append(app)
         await asyncio.sleep(2.0)  # every thread shown, every app idle
@@ -62,7 +63,7 @@ async def run(readers: int, replies: int) -> tuple[float, int]:
         cpu = time.process_time() - started
         shown = 0
         for app in apps:
-            with app._context():
+            with app_context(app):
                 labels = [str(node.label) for node in app.screen.query_one(PostTree).walk()]
             shown += any(f"reply number {replies - 1} " in label for label in labels)
     forum.close()

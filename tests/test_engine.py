@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from rich.segment import Segment
 from rich.style import Style
 from textual.strip import Strip
 
+from bbs.config import Config
+from bbs.forum import Forum
+from bbs.models import Role
+from bbs.seed import create_community
 from screens.engine.process import install, uninstall
+from tests.conftest import NO_PACING
+from tests.ui_helpers import app_for, settle
 
 
 def _work(strip: Strip) -> list[object]:
@@ -190,3 +199,119 @@ async def test_scroll_bars_draw_as_textual_draws_them(patches: None) -> None:
     assert shared == textual_own == again
     assert len({tuple(lines) for lines in shared[0]}) == 4  # the thumb moved each time
     assert shared[0] != shared[1]  # monochrome bars are not the coloured ones
+
+
+def _tour_forum(path: Path) -> Forum:
+    """The same small forum for every tour: a community, a thread with a reply, two people."""
+    forum = Forum(path, replace(Config(data_dir=path, post_interval_s=0), **NO_PACING))
+    ada = forum.register("ada", "Ada", role=Role.SYSOP)
+    bob = forum.register("bob", "Bob")
+    board = {"slug": "general", "name": "General"}
+    community = {"slug": "garden", "name": "Garden", "description": "Growing", "boards": [board]}
+    create_community(forum, community, ada.id, time.time())
+    forum.hub.set_membership(bob.id, "garden", "member", "active")
+    thread_id, root = forum.start_thread(ada, "garden", "general", "Tour", "a **tour** " * 40)
+    forum.reply(ada, "garden", root, "Second, with a [link](https://example.org)")
+    return forum
+
+
+async def _tour(
+    path: Path, theme: str = "textual-dark", added: list[str] | None = None
+) -> list[str]:
+    """Every main screen as the terminal would get it whole (characters and colours), and
+    the last again after a theme change: what the app draws, in a fresh forum. `added`
+    gets the CSS sources the stylesheet was given after the first screen was up."""
+    from rich.console import Console
+
+    from screens.composer import ComposerScreen
+    from screens.directory import DirectoryScreen
+    from screens.help import HelpScreen
+    from screens.online import OnlineScreen
+    from screens.search import SearchScreen
+    from screens.thread import ThreadScreen
+
+    forum = _tour_forum(path)
+    bob = forum.person("bob")
+    assert bob is not None
+    app = app_for(forum, bob)
+    console = Console(width=80, height=24, color_system="truecolor", force_terminal=True)
+    drawn: list[str] = []
+
+    def draw() -> None:
+        update = app.screen._compositor.render_update(full=True)
+        drawn.append(update.render_segments(console))
+
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            app.theme = theme
+            await settle(pilot)
+            draw()
+            sources = set(app.stylesheet.source)
+            thread = forum.read_thread(bob, "garden", 1)
+            for screen in (
+                DirectoryScreen(),
+                ThreadScreen("garden", thread.thread.id),
+                ComposerScreen.reply("garden", thread.posts[0]),
+                SearchScreen(),
+                OnlineScreen(),
+                HelpScreen(),
+            ):
+                await app.push_screen(screen)
+                await settle(pilot)
+                draw()
+            await app.pop_screen()  # help is a dialog: app keys wait until it is closed
+            await pilot.press("ctrl+t")  # another theme: the stylesheet's variables change
+            await settle(pilot)
+            draw()
+            if added is not None:
+                added += sorted(str(where) for where in set(app.stylesheet.source) - sources)
+    finally:
+        forum.close()
+    return drawn
+
+
+async def test_shared_css_rules_style_every_widget_as_textual_does(
+    patches: None, tmp_path: Path
+) -> None:
+    """Rules parsed once for the process (and first parsed for another theme's app) draw
+    every screen exactly as rules each app parses itself."""
+    from screens.engine import css_rules
+
+    css_rules.install(False)
+    textual_own = await _tour(tmp_path / "own")
+    css_rules.install(True)
+    await _tour(tmp_path / "light", theme="textual-light")  # the shared cache, other colours
+    shared = await _tour(tmp_path / "shared")
+    assert len(shared) == 8 and len(set(shared)) == 8
+    assert shared == textual_own
+
+
+async def test_preloaded_css_styles_every_screen_as_textual_does(
+    patches: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every screen's CSS read at app start draws every screen exactly as reading each
+    screen's CSS when it is first pushed (Textual's way)."""
+    from screens.engine import switches
+
+    monkeypatch.setattr(switches, "OFF", frozenset({"css_preload"}))
+    textual_own = await _tour(tmp_path / "own")
+    monkeypatch.setattr(switches, "OFF", frozenset())
+    preloaded = await _tour(tmp_path / "preloaded")
+    assert len(set(preloaded)) == 8
+    assert preloaded == textual_own
+
+
+async def test_every_screen_css_is_preloaded(patches: None, tmp_path: Path) -> None:
+    """No screen, dialog or widget of the tour adds CSS once the app has started (each new
+    piece would make Textual parse and apply the whole stylesheet again); without the
+    preload, they do."""
+    from screens.engine import switches
+
+    added: list[str] = []
+    await _tour(tmp_path / "preloaded", added=added)
+    assert added == [], added
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(switches, "OFF", frozenset({"css_preload"}))
+        await _tour(tmp_path / "own", added=added)
+    assert any("thread.tcss" in where for where in added)
+    assert any("PostTree.DEFAULT_CSS" in where for where in added)

@@ -29,11 +29,6 @@ from textual.widgets._toast import Toast, ToastRack
 from textual.widgets._tooltip import Tooltip
 
 from screens.engine.switches import on
-from screens.widgets.bars import KeyBar, TitleBar
-from screens.widgets.body import BodyPane, PostBody
-from screens.widgets.post_tree import PostTree
-from screens.widgets.row_table import RowTable
-from screens.widgets.text_page import TextPage
 
 LEANS_ON = (
     "textual.dom:DOMNode._css_bases",
@@ -48,18 +43,11 @@ LEANS_ON = (
 SCREEN_CSS = tuple(sorted(str(p) for p in Path(__file__).parent.parent.glob("*.tcss")))
 """Every screen's stylesheet (each beside its screen's module, named by its CSS_PATH)."""
 
-WIDGETS: tuple[type[DOMNode], ...] = (
+TEXTUAL_WIDGETS: tuple[type[DOMNode], ...] = (
     Screen,
     ModalScreen,
-    TitleBar,
-    KeyBar,
     Static,
     Label,
-    RowTable,
-    PostTree,
-    BodyPane,
-    PostBody,
-    TextPage,
     Input,
     TextArea,
     OptionList,
@@ -75,7 +63,21 @@ WIDGETS: tuple[type[DOMNode], ...] = (
     Toast,
     Tooltip,
 )
-"""The widget classes the forum's screens mount (others are added when first mounted)."""
+"""Textual's widget classes the forum's screens mount (others are added when first mounted)."""
+
+
+def widget_classes() -> list[type[DOMNode]]:
+    """Textual's widgets the forum uses, then every screen and widget class of the forum's
+    own that is imported (all of them, once the app's routes are)."""
+    ours: list[type[DOMNode]] = []
+    todo = list(DOMNode.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if cls.__module__.startswith("screens.") and cls not in ours:
+            ours.append(cls)
+    ours.sort(key=lambda cls: (cls.__module__, cls.__qualname__))
+    return [*TEXTUAL_WIDGETS, *ours]
 
 
 def default_css(cls: type[DOMNode]) -> list[tuple[tuple[str, str], str, int, str]]:
@@ -85,11 +87,11 @@ def default_css(cls: type[DOMNode]) -> list[tuple[tuple[str, str], str, int, str
 
 
 def preload_css(app: App[object]) -> None:
-    """Add every screen's CSS file and every listed widget's DEFAULT_CSS to `app`'s stylesheet."""
+    """Add every screen's CSS file and every widget class's DEFAULT_CSS to `app`'s stylesheet."""
     if not on("css_preload"):
         return
     stylesheet = app.stylesheet
-    for cls in WIDGETS:
+    for cls in widget_classes():
         for read_from, css, tie_breaker, scope in default_css(cls):
             stylesheet.add_source(
                 css,

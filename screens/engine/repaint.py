@@ -1,6 +1,6 @@
 """A plain repaint handed straight to the screen, where Textual would send three messages.
 
-Imitates, for one widget, what `textual.widget.Widget.refresh`, `Widget._check_refresh`
+Replaces, for one widget, what `textual.widget.Widget.refresh`, `Widget._check_refresh`
 (on the widget's Idle), `textual.screen.Screen._on_update` and `Screen._on_idle` do
 between them (textual 8.2.8): the widget goes into the screen's dirty set and the
 screen's frame timer is resumed.
