@@ -116,7 +116,7 @@ def serve(
 
 def _preload_and_tune_gc() -> None:
     """Import the screens now and tune the collector for many apps in this process."""
-    import screens.welcome  # noqa: F401 - loaded before the freeze, not per session
+    import screens.routes  # noqa: F401 - every screen, loaded before the freeze, not per session
     from bbs.ssh.gc_tuning import tune_gc
 
     tune_gc()

@@ -6,11 +6,14 @@ from textual.binding import Binding
 from textual.driver import Driver
 
 from bbs.session import Session
+from screens import places, routes
 from screens.engine import process
 from screens.engine.app import EngineApp
 from screens.engine.css_preload import preload_css
 from screens.engine.no_colour import use_no_colour
+from screens.help import HelpScreen
 from screens.themes import THEME_CYCLE, register_themes
+from screens.welcome import WelcomeScreen
 
 
 class BBSApp(EngineApp[None]):
@@ -31,15 +34,15 @@ class BBSApp(EngineApp[None]):
         register_themes(self)
         preload_css(self)
 
-    def on_mount(self) -> None:
-        from screens.welcome import WelcomeScreen
+    def go(self, place: places.Place, then: places.Then = None) -> None:
+        """Show `place` (a screen asked for it: `screens.places.go`), through the routes."""
+        routes.show(self, place, then)
 
+    def on_mount(self) -> None:
         self.title = self.session.forum.board_name()
         self.push_screen(WelcomeScreen())
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 

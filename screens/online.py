@@ -8,7 +8,6 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from bbs.live import LiveEvent
-from bbs.presence import OnlineEntry
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.live import LiveScreen
 from screens.widgets.row_table import RowTable
@@ -16,11 +15,6 @@ from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
 
 PRESENCE_KINDS = ("presence", "presence-gone")
-
-
-def online_line(entry: OnlineEntry) -> Text:
-    """'handle (where)' for lists of who is online."""
-    return Text.assemble(safe(entry.handle, "bold"), " (", safe(entry.where), ")")
 
 
 class OnlineScreen(LiveScreen[None]):

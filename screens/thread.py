@@ -11,7 +11,7 @@ from bbs.errors import ForumError
 from bbs.live import LiveEvent
 from bbs.models import Post, ThreadView
 from bbs.shown import unshown_note
-from screens.composer import ComposerScreen
+from screens import places
 from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.body import BodyPane
@@ -334,8 +334,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def action_reply(self) -> None:
         post = self._selected()
         if post is not None:
-            composer = ComposerScreen.reply(self.slug, post)
-            self.app.push_screen(composer, self._after_compose)
+            places.go(self, places.Reply(self.slug, post), self._after_compose)
 
     def action_edit(self) -> None:
         post = self._selected()
@@ -344,33 +343,25 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         if post.author != session_of(self).person.handle:
             self.notify("You can only edit your own posts.", severity="warning")
             return
-        self.app.push_screen(ComposerScreen.edit(self.slug, post), self._after_compose)
+        places.go(self, places.EditPost(self.slug, post), self._after_compose)
 
     def action_flag(self) -> None:
-        from screens.moderation import FlagPrompt
-
         post = self._selected()
         if post is not None:
-            self.app.push_screen(FlagPrompt(self.slug, post))
+            places.go(self, places.FlagPost(self.slug, post))
 
     def action_moderate(self) -> None:
-        from screens.moderation import ThreadModMenu
-
         if self.view is not None:
-            menu = ThreadModMenu(self.slug, self.view.thread, self._selected())
-            self.app.push_screen(menu, lambda _: self.reload_all())
+            where = places.ThreadModeration(self.slug, self.view.thread, self._selected())
+            places.go(self, where, lambda _: self.reload_all())
 
     def action_cross_post(self) -> None:
-        from screens.discover import CrossPostScreen
-
-        self.app.push_screen(CrossPostScreen(self.slug, self.thread_id))
+        places.go(self, places.CrossPost(self.slug, self.thread_id))
 
     def action_author(self) -> None:
-        from screens.profile import ProfileScreen
-
         post = self._selected()
         if post is not None:
-            self.app.push_screen(ProfileScreen(post.author))
+            places.go(self, places.Profile(post.author))
 
     def _after_compose(self, post_id: int | None) -> None:
         if post_id is not None:
