@@ -68,15 +68,24 @@ class EngineApp(App[ResultT]):
         return list(super()._background_screens)
 
     async def on_event(self, event: events.Event) -> None:
-        """A cursor key for a line widget runs its binding at once (`key_route`)."""
-        if KEY_ROUTE and isinstance(event, events.Key) and binds_first(self, event):
+        """A key's frame is drawn in the step that ran its binding (`draw_now`).
+
+        A cursor key of a line widget is a priority binding, which Textual runs here,
+        before it would forward the key; with `key_route`, any key that could only end at
+        a binding runs it here too.
+        """
+        if not isinstance(event, events.Key) or event.is_forwarded:
+            await super().on_event(event)
+            return
+        screen = self.screen
+        if KEY_ROUTE and binds_first(self, event):
             self.app_focus = True
-            screen = self.screen
-            if await run_binding(self, event):
-                if DRAW_NOW and self.screen is screen:  # a screen just pushed draws when ready
-                    draw_now(screen)
-                return
-        await super().on_event(event)
+            if not await run_binding(self, event):
+                await super().on_event(event)
+        else:
+            await super().on_event(event)
+        if DRAW_NOW and self.screen is screen:  # a screen just pushed draws when ready
+            draw_now(screen)
 
 
 @contextmanager

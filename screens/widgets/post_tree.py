@@ -117,13 +117,13 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
     is drawn in the same frame as the cursor."""
 
     BINDINGS = [
-        Binding("enter,space", "toggle_node", "Fold"),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "cursor_to(0)", "First", show=False),
-        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("enter,space", "toggle_node", "Fold", priority=True),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("home", "cursor_to(0)", "First", show=False, priority=True),
+        Binding("end", "cursor_to(-1)", "Last", show=False, priority=True),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

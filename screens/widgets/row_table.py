@@ -73,13 +73,13 @@ class RowTable(DirectLines, ScrollView, can_focus=True):
         "row-table--cursor",
     }
     BINDINGS = [
-        Binding("enter", "select", "Open", show=False),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "cursor_to(0)", "First", show=False),
-        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("enter", "select", "Open", show=False, priority=True),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("home", "cursor_to(0)", "First", show=False, priority=True),
+        Binding("end", "cursor_to(-1)", "Last", show=False, priority=True),
     ]
 
     class RowHighlighted(Message):
