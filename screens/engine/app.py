@@ -45,25 +45,20 @@ LEANS_ON = (
 
 ResultT = TypeVar("ResultT")
 
-OPAQUE_SCREENS = on("opaque_screens")
-NO_TOOLTIPS = on("no_tooltips")
-KEY_ROUTE = on("key_route")
-DRAW_NOW = on("draw_now")
-
 
 class EngineApp(App[ResultT]):
     """Put as the app's base instead of App (`class BBSApp(EngineApp[None])`)."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        if NO_TOOLTIPS:
+        if on("no_tooltips"):
             self._disable_tooltips = True
 
     @property
     def _background_screens(self) -> list[Screen[object]]:
         """Screens seen through the top one: none when it is opaque (all but dialogs)."""
         stack = self._screen_stack
-        if OPAQUE_SCREENS and stack and stack[-1].styles.background.a == 1:
+        if stack and on("opaque_screens") and stack[-1].styles.background.a == 1:
             return []
         return list(super()._background_screens)
 
@@ -78,13 +73,13 @@ class EngineApp(App[ResultT]):
             await super().on_event(event)
             return
         screen = self.screen
-        if KEY_ROUTE and binds_first(self, event):
+        if on("key_route") and binds_first(self, event):
             self.app_focus = True
             if not await run_binding(self, event):
                 await super().on_event(event)
         else:
             await super().on_event(event)
-        if DRAW_NOW and self.screen is screen:  # a screen just pushed draws when ready
+        if self.screen is screen and on("draw_now"):  # a screen just pushed draws when ready
             draw_now(screen)
 
 

@@ -34,8 +34,6 @@ LEANS_ON = (
 )
 """What this piece replaces or reads, fingerprinted by tests/test_engine_fingerprints.py."""
 
-ON = on("first_frame")
-
 
 class HoldsFirstFrame(_Base):
     """Put before Screen among a screen's bases; `release_frames()` once its data is shown."""
@@ -43,13 +41,16 @@ class HoldsFirstFrame(_Base):
     FIRST_FRAME_WAIT = 0.3
     """Seconds at most to keep the last screen up while this one loads."""
 
-    _holding = ON
+    _holding = True
     _hold_timer: Timer | None = None
+
+    @property
+    def holding(self) -> bool:
+        """Whether the screen still waits for its first load before it draws."""
+        return self._holding
 
     def hold_frames(self) -> None:
         """Draw nothing until `release_frames()` (or FIRST_FRAME_WAIT): it is about to load."""
-        if not ON:
-            return
         self._holding = True
         self._start_hold_timer()
 
@@ -60,6 +61,8 @@ class HoldsFirstFrame(_Base):
             self._hold_timer = None
         if self._holding:
             self._holding = False
+            if not on("first_frame"):  # frames were drawn as they came: Textual's way
+                return
             # One whole frame: a layout due now draws it (and takes the dirty widget);
             # otherwise the dirty screen does. Not refresh(): that drew a second one.
             self._compositor._dirty_regions.add(self._compositor.size.region)
@@ -76,7 +79,7 @@ class HoldsFirstFrame(_Base):
         self._hold_timer = self.set_timer(self.FIRST_FRAME_WAIT, self.release_frames)
 
     def _compositor_refresh(self) -> None:
-        if self._holding:  # nothing reaches the terminal yet; all of it is drawn on release
+        if self._holding and on("first_frame"):  # nothing reaches the terminal until release
             self._dirty_widgets.clear()
             self._compositor._dirty_regions.clear()
             return

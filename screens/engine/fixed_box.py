@@ -34,15 +34,14 @@ LEANS_ON = (
 )
 """What this piece replaces or reads, fingerprinted by tests/test_engine_fingerprints.py."""
 
-ON = on("fixed_box")
-
 
 class FixedBox(_Base):
     """Put first among a ScrollView's bases (`class Pane(FixedBox, ScrollView)`)."""
 
-    if ON:
-        virtual_size = Reactive(Size(0, 0), layout=False)
+    virtual_size = Reactive(Size(0, 0), layout=False)
 
-        def watch_virtual_size(self, size: Size) -> None:
-            if self.container_size:
-                self._scroll_update(size)
+    def watch_virtual_size(self, size: Size) -> None:
+        if not on("fixed_box"):
+            self.refresh(layout=True)  # what Textual's own virtual_size does
+        elif self.container_size:
+            self._scroll_update(size)

@@ -38,9 +38,6 @@ LEANS_ON = (
 )
 """What this piece replaces or reads, fingerprinted by tests/test_engine_fingerprints.py."""
 
-DIRECT = on("direct_lines")
-BLANK = on("blank_background")
-
 
 class DirectLines:
     """Put first among a line widget's bases; it implements `render_line(y)` (the Line API).
@@ -83,8 +80,7 @@ class DirectLines:
         styles = widget.styles
         top, _right, bottom, left = styles.padding
         if (
-            not DIRECT
-            or top
+            top
             or bottom
             or any(edge[0] for edge in (styles.border_top, styles.border_left, styles.border_right))
             or any(edge[0] for edge in styles.outline)
@@ -108,7 +104,7 @@ class DirectLines:
         if direct is None:
             direct = self._direct = self._plan_direct() or (-1, False, (), None, Style())
         left, border_bottom, filters, background, style = direct
-        if left < 0:  # borders, top or bottom padding, opacity: Textual's way
+        if left < 0 or not on("direct_lines"):  # borders, top or bottom padding, opacity
             return super().render_lines(crop)  # type: ignore[misc, no-any-return]
         width, height = widget.outer_size  # not region: that asks the compositor each time
         content_height = height - border_bottom
@@ -156,7 +152,7 @@ class BlankBackground:
 
     def render_lines(self, crop: Region) -> list[Strip]:
         widget = cast("Widget", self)
-        if not BLANK or widget.styles.background.a < 1:  # something shows through
+        if widget.styles.background.a < 1 or not on("blank_background"):  # something shows through
             return super().render_lines(crop)  # type: ignore[misc, no-any-return]
         style = widget.rich_style
         if self._blank_line is None or self._blank_for != (crop.width, style):

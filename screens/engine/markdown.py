@@ -23,8 +23,6 @@ LEANS_ON = (
 )
 """What this piece replaces or reads, fingerprinted by tests/test_engine_fingerprints.py."""
 
-ON = on("markdown_parser")
-
 _PARSER = MarkdownIt().enable("strikethrough").enable("table")
 
 
@@ -44,6 +42,6 @@ class SharedParserMarkdown(Markdown):
 
 def markdown(source: str, code_theme: str, hyperlinks: bool = False) -> Markdown:
     """A Rich Markdown document of `source` (parsed with the shared parser when it is on)."""
-    if ON:
+    if on("markdown_parser"):
         return SharedParserMarkdown(source, code_theme, hyperlinks)
     return Markdown(source, code_theme=code_theme, hyperlinks=hyperlinks)

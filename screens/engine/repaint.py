@@ -37,8 +37,6 @@ LEANS_ON = (
 )
 """What this piece replaces or reads, fingerprinted by tests/test_engine_fingerprints.py."""
 
-ON = on("repaint_now")
-
 
 def repaint_now(widget: Widget, regions: tuple[Region, ...] = ()) -> bool:
     """Put `widget` (or `regions` of it) in its screen's dirty set now; False: go Textual's way.
@@ -47,13 +45,13 @@ def repaint_now(widget: Widget, regions: tuple[Region, ...] = ()) -> bool:
     a scroll or a restyle on its way, a repaint already asked for) goes Textual's way.
     """
     if (
-        not ON
-        or not widget.is_mounted
+        not widget.is_mounted
         or widget._closing
         or widget._repaint_required  # already on its way the usual way
         or widget._layout_required
         or widget._scroll_required
         or widget._refresh_styles_required
+        or not on("repaint_now")
     ):
         return False
     try:

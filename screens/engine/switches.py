@@ -2,8 +2,9 @@
 
 Every piece can be turned off to see what it does: `BBS_ENGINE_OFF=css_rules,strip_caches`
 runs the app (and `bbs serve`, and the benches, whose `--off` sets it) with Textual's own
-behaviour in those places. It is read once, when the engine is imported. Not a setting
-for sysops: a way to measure a piece (the README's performance section) and to find out
+behaviour in those places. It is read when the engine is imported; each piece asks at
+each use, so a bench can turn one off and on again (`set_off`). Not a setting for
+sysops: a way to measure a piece (the README's performance section) and to find out
 whether a frame that did or did not draw is the engine's doing.
 """
 
@@ -46,11 +47,19 @@ def _read_off(text: str) -> frozenset[str]:
 
 
 OFF: frozenset[str] = _read_off(os.environ.get(ENV, ""))
-"""The pieces turned off for this process."""
+"""The pieces turned off for this process (read at each use: a bench may change it)."""
 
 
 def on(name: str) -> bool:
-    """Whether the piece `name` is on (a name not in PIECES is a programming error)."""
-    if name not in PIECES:
-        raise KeyError(name)
+    """Whether the piece `name` is on."""
     return name not in OFF
+
+
+def set_off(names: frozenset[str] | set[str]) -> None:
+    """Turn exactly `names` off from now on, the rest on (for a bench's before and after).
+
+    The process-wide patches follow at the next `screens.engine.process.install()`; a
+    screen made while a piece was off may keep what it made without it (a Tooltip).
+    """
+    global OFF
+    OFF = _read_off(",".join(names))
