@@ -14,11 +14,11 @@ from textual.widgets import Static
 
 from bbs.errors import ForumError
 from bbs.models import Post
+from screens.engine.lines import BlankBackground
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import deliver, forum_call
-from screens.widgets.lines import BlankBackground
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.safe import one_line, safe
 from screens.widgets.session import session_of

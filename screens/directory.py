@@ -10,9 +10,9 @@ from textual.binding import Binding
 from bbs.live import Kind, LiveEvent
 from bbs.models import CommunitySummary
 from bbs.shown import Listing, unshown_note
-from screens.community import CommunityScreen
+from screens import places
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable
@@ -94,17 +94,15 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             hint = "" if session_of(self).person.is_guest else " Press j to join."
             self.notify(f"{c.name} is only readable by its members.{hint}", markup=False)
             return
-        CommunityScreen.open(self.app, c.slug)
+        places.go(self, places.Community(c.slug))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "join" and session_of(self).person.is_guest)
 
     def action_join(self) -> None:
-        from screens.join import JoinScreen
-
         slug = self.query_one(RowTable).cursor_key
         if slug is not None:
-            self.app.push_screen(JoinScreen(slug), lambda _: self.reload())
+            places.go(self, places.Join(slug), lambda _: self.reload())
 
     def action_back(self) -> None:
         self.dismiss()

@@ -12,10 +12,10 @@ from bbs.live import Kind, LiveEvent
 from bbs.live_events import NewReply
 from bbs.models import Post, ThreadView
 from bbs.shown import unshown_note
-from screens.composer import ComposerScreen
+from screens import places
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.body import BodyPane
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.post_tree import PostNode, PostTree
@@ -337,8 +337,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def action_reply(self) -> None:
         post = self._selected()
         if post is not None:
-            composer = ComposerScreen.reply(self.slug, post)
-            self.app.push_screen(composer, self._after_compose)
+            places.go(self, places.Reply(self.slug, post), self._after_compose)
 
     def action_edit(self) -> None:
         post = self._selected()
@@ -347,33 +346,25 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         if post.author != session_of(self).person.handle:
             self.notify("You can only edit your own posts.", severity="warning")
             return
-        self.app.push_screen(ComposerScreen.edit(self.slug, post), self._after_compose)
+        places.go(self, places.EditPost(self.slug, post), self._after_compose)
 
     def action_flag(self) -> None:
-        from screens.moderation import FlagPrompt
-
         post = self._selected()
         if post is not None:
-            self.app.push_screen(FlagPrompt(self.slug, post))
+            places.go(self, places.FlagPost(self.slug, post))
 
     def action_moderate(self) -> None:
-        from screens.moderation import ThreadModMenu
-
         if self.view is not None:
-            menu = ThreadModMenu(self.slug, self.view.thread, self._selected())
-            self.app.push_screen(menu, lambda _: self.reload_all())
+            where = places.ThreadModeration(self.slug, self.view.thread, self._selected())
+            places.go(self, where, lambda _: self.reload_all())
 
     def action_cross_post(self) -> None:
-        from screens.discover import CrossPostScreen
-
-        self.app.push_screen(CrossPostScreen(self.slug, self.thread_id))
+        places.go(self, places.CrossPost(self.slug, self.thread_id))
 
     def action_author(self) -> None:
-        from screens.profile import ProfileScreen
-
         post = self._selected()
         if post is not None:
-            self.app.push_screen(ProfileScreen(post.author))
+            places.go(self, places.Profile(post.author))
 
     def _after_compose(self, post_id: int | None) -> None:
         if post_id is not None:

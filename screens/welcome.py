@@ -15,15 +15,13 @@ from textual.screen import ModalScreen
 from bbs.live import PRESENCE_KINDS, Kind, LiveEvent
 from bbs.models import Welcome
 from bbs.presence import OnlineEntry
-from screens.directory import DirectoryScreen
-from screens.meetups import upcoming_text
-from screens.online import OnlineScreen, online_line
-from screens.search import SearchScreen
+from screens import places
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import markdown
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
+from screens.widgets.meetup_lines import upcoming_text
 from screens.widgets.oneliner import OneLinerScreen
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
@@ -55,6 +53,11 @@ def _oneliners(welcome: Welcome, guest: bool) -> Text:
     if not welcome.oneliners:
         text.append("Nobody has written one yet.\n", style="italic")
     return text
+
+
+def online_line(entry: OnlineEntry) -> Text:
+    """'handle (where)' for lists of who is online."""
+    return Text.assemble(safe(entry.handle, "bold"), " (", safe(entry.where), ")")
 
 
 def _people(welcome: Welcome, online: list[OnlineEntry]) -> Text:
@@ -177,43 +180,32 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
             self.app.push_screen(BulletinScreen(self._welcome.bulletin))
 
     def action_directory(self) -> None:
-        DirectoryScreen.open(self.app)
+        places.go(self, places.Directory())
 
     def action_new_scan(self) -> None:
-        from screens.newscan import NewScanScreen
-
-        self.app.push_screen(NewScanScreen())
+        places.go(self, places.NewScan())
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen())
+        places.go(self, places.Search())
 
     def action_online(self) -> None:
-        self.app.push_screen(OnlineScreen())
+        places.go(self, places.Online())
 
     def action_mail(self) -> None:
-        from screens.mail import InboxScreen
-
-        self.app.push_screen(InboxScreen())
+        places.go(self, places.Inbox())
 
     def action_discover(self) -> None:
-        from screens.discover import DiscoverScreen
-
-        self.app.push_screen(DiscoverScreen())
+        places.go(self, places.Discover())
 
     def action_profile(self) -> None:
-        from screens.profile import ProfileScreen
-
-        self.app.push_screen(ProfileScreen(session_of(self).person.handle))
+        places.go(self, places.Profile(session_of(self).person.handle))
 
     def action_found(self) -> None:
-        from screens.community import CommunityScreen
-        from screens.found import FoundCommunityScreen
-
         def founded(slug: str | None) -> None:
             if slug is not None:
-                self.app.push_screen(CommunityScreen(slug))
+                places.go(self, places.Community(slug))
 
-        self.app.push_screen(FoundCommunityScreen(), founded)
+        places.go(self, places.FoundCommunity(), founded)
 
     def action_oneliner(self) -> None:
         self.app.push_screen(OneLinerScreen())

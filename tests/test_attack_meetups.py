@@ -18,7 +18,8 @@ from bbs.actions.meetups import AHEAD_S, PAST_GRACE_S
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.forum import Forum
 from bbs.models import GUEST
-from screens.meetups import MeetupScreen, MeetupsScreen, NewMeetupScreen, detail_text, upcoming_text
+from screens.meetups import MeetupScreen, MeetupsScreen, NewMeetupScreen, detail_text
+from screens.widgets.meetup_lines import upcoming_text
 from tests.conftest import who
 from tests.test_commands_life import run
 from tests.ui_helpers import app_for, notices, screen_text, settle

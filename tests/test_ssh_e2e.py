@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bbs.cli import ui_factories
 from bbs.forum import Forum
-from bbs.ssh.server import Factories
-from screens.app import make_app
-from screens.register import make_register_app
 from tests.ssh_support import connect, make_key, running_server, seed_small, wait_until
 
-FACTORIES = Factories(make_app, make_register_app)
+FACTORIES = ui_factories()  # what `bbs serve` hands the server
 
 
 @pytest.fixture

@@ -11,6 +11,7 @@ from screens.app import BBSApp
 from screens.community import CommunityScreen
 from screens.composer import ComposerScreen
 from screens.directory import DirectoryScreen
+from screens.engine.no_colour import NoColour
 from screens.help import HelpScreen
 from screens.online import OnlineScreen
 from screens.search import SearchScreen
@@ -146,7 +147,8 @@ async def test_no_color_gives_a_monochrome_app(
     forum.reply(who(forum, "bob"), "garden", root, "done")
     app = app_for(forum, ada)
     assert app.no_color
-    assert any(isinstance(f, Monochrome) for f in app._filters)
+    filters = [type(f) for f in app.get_line_filters()]
+    assert NoColour in filters and Monochrome not in filters  # no colour codes, not greys
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "new posts since your last visit" in screen_text(app)

@@ -417,7 +417,7 @@ async def test_a_thread_is_first_drawn_loaded_or_after_a_moment_loading(
     forum: Forum, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """No frame shows an empty thread that is about to load; a slow load shows "Loading…"."""
-    from screens.widgets.first_frame import HoldsFirstFrame
+    from screens.engine.first_frame import HoldsFirstFrame
 
     bob = who(forum, "bob")
     quick, _ = forum.start_thread(bob, "garden", "general", "Quick", "ready at once")

@@ -8,7 +8,6 @@ into the lines of one `Static`, so a new post is one update and one frame.
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.style import Style
@@ -18,15 +17,12 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from bbs.text import clean
+from screens.engine import markdown as engine_markdown
 from screens.widgets.lines import styled_line
 from screens.widgets.text_page import DrawnPage
 
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
-
-_TEMPLATE = Markdown("", code_theme=CODE_THEME, hyperlinks=False)
-_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-"""Rich makes a new MarkdownIt (and linkify) for every document: ~1 ms of a cursor key."""
 
 _BODIES: LRUCache[tuple[str, int, Style], list[Strip]] = LRUCache(512)
 """Bodies drawn lately, by (text, width, style), for every session of the process: people
@@ -36,14 +32,9 @@ go back and forth between posts, and many read the same ones."""
 def markdown(source: str) -> Markdown:
     """People's text as Markdown: links print their address after the text, not a hyperlink.
 
-    Rich's own Markdown, parsed with one parser for the process (its other settings are
-    those of a template made once).
+    Rich's own Markdown, parsed with one parser for the process (`screens.engine.markdown`).
     """
-    document = Markdown.__new__(Markdown)
-    document.__dict__.update(_TEMPLATE.__dict__)
-    document.markup = source
-    document.parsed = _PARSER.parse(source)
-    return document
+    return engine_markdown.markdown(source, CODE_THEME, hyperlinks=False)
 
 
 def body_lines(source: str, width: int, style: Style, console: Console) -> list[Strip]:

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from bbs.errors import ForumError
 from bbs.session import Session
 from bbs.shown import note_bad
-from screens.widgets.first_frame import HoldsFirstFrame
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.safe import safe
 from screens.widgets.session import session_of
 
