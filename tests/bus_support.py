@@ -191,7 +191,7 @@ async def linked(
         for host in hosts:
             await host.start()
             stack.push_async_callback(host.stop)
-        await hear_each_other(forums)
+        await hear_each_other([forum.bus for forum in forums])
         yield hosts
 
 
@@ -199,29 +199,29 @@ PROBE = "probe"
 """A kind of live event no screen follows: sent only to see that the buses are joined."""
 
 
-async def hear_each_other(forums: list[Forum], timeout: float = 10.0) -> None:
+async def hear_each_other(buses: list[LiveBus], timeout: float = 10.0) -> None:
     """Wait until every bus hears every other one: a probe sent from each (again and again,
     while subscriptions are still being made) has reached all the others."""
-    if len(forums) < 2:
+    if len(buses) < 2:
         return
-    names = [f"probe-{n}" for n in range(len(forums))]
-    heard: list[set[str]] = [set() for _ in forums]
+    names = [f"probe-{n}" for n in range(len(buses))]
+    heard: list[set[str]] = [set() for _ in buses]
 
     def hearing(n: int) -> Callable[[LiveEvent], None]:
         return lambda event: heard[n].add(event.actor) if event.kind == PROBE else None
 
-    tokens = [forum.bus.subscribe(hearing(n)) for n, forum in enumerate(forums)]
+    tokens = [bus.subscribe(hearing(n)) for n, bus in enumerate(buses)]
     try:
         deadline = time.monotonic() + timeout
-        while not all(set(names) - {names[n]} <= heard[n] for n in range(len(forums))):
+        while not all(set(names) - {names[n]} <= heard[n] for n in range(len(buses))):
             if time.monotonic() > deadline:
                 raise AssertionError(f"the buses did not hear each other in {timeout} s")
-            for name, forum in zip(names, forums, strict=True):
-                forum.bus.publish(LiveEvent(kind=PROBE, actor=name))
+            for name, bus in zip(names, buses, strict=True):
+                bus.publish(LiveEvent(kind=PROBE, actor=name))
             await asyncio.sleep(0.02)
     finally:
-        for token, forum in zip(tokens, forums, strict=True):
-            forum.bus.unsubscribe(token)
+        for token, bus in zip(tokens, buses, strict=True):
+            bus.unsubscribe(token)
 
 
 def links_settled(hosts: list[BusHost]) -> bool:
