@@ -171,6 +171,16 @@ class Person:
 
         await self.wait_until(there, f"the cursor in the field under {label!r}", timeout)
 
+    async def press_until_lit(self, keys: str, text: str, timeout: float = 10.0) -> None:
+        """Send `keys` and wait until the row showing `text` lights up (its background
+        changes: the cursor of the list that has the focus is on it)."""
+        before = self.cell(text)
+        unlit = None if before is None else before.bg
+        self.send(keys)
+        await self.wait_until(
+            lambda: getattr(self.cell(text), "bg", unlit) != unlit, f"{text!r} lit", timeout
+        )
+
     async def tab_to_next_field(self, timeout: float = 10.0) -> None:
         """Tab from the field the cursor is in and wait until it is in the next one below."""
         row = self.cursor[1]

@@ -115,9 +115,7 @@ async def test_live_oneliner_and_reply_reach_other_sessions(
     await bob.wait_for("Garden")
     bob.send("\r")
     await bob.wait_for("Tomato blight")
-    unfocused = bob.cell("Tomato blight").bg
-    bob.send("\r")  # the board: its threads take the focus, the thread's row lights up
-    await bob.wait_until(lambda: bob.cell("Tomato blight").bg != unfocused, "the row lit")
+    await bob.press_until_lit("\r", "Tomato blight")  # the board: its threads take the focus
     bob.send("\r")
     await bob.wait_for("Anyone else?")
     elsewhere.reply(ada, "garden", post_id, "Yes, mine too: copper spray helped")
