@@ -171,14 +171,18 @@ class Person:
 
         await self.wait_until(there, f"the cursor in the field under {label!r}", timeout)
 
+    def look(self, text: str) -> tuple[object, ...] | None:
+        """How the first cell of `text` is drawn: colours, reverse video, bold."""
+        cell = self.cell(text)
+        return None if cell is None else (cell.fg, cell.bg, cell.reverse, cell.bold)
+
     async def press_until_lit(self, keys: str, text: str, timeout: float = 10.0) -> None:
-        """Send `keys` and wait until the row showing `text` lights up (its background
-        changes: the cursor of the list that has the focus is on it)."""
-        before = self.cell(text)
-        unlit = None if before is None else before.bg
+        """Send `keys` and wait until the row showing `text` lights up (it is drawn another
+        way: the cursor of the list that has the focus is on it)."""
+        unlit = self.look(text)
         self.send(keys)
         await self.wait_until(
-            lambda: getattr(self.cell(text), "bg", unlit) != unlit, f"{text!r} lit", timeout
+            lambda: self.look(text) not in (unlit, None), f"{text!r} lit", timeout
         )
 
     async def tab_to_next_field(self, timeout: float = 10.0) -> None:
