@@ -88,7 +88,7 @@ async def test_community_shows_welcome_and_unread(forum: Forum) -> None:
     app = app_for(forum, ada)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(CommunityScreen("garden"))
-        await shows(pilot, "Hello gardeners")
+        await shows(pilot, "Hello gardeners", "Beans")  # the community, then its board's threads
         text = screen_text(app)
         assert "Hello gardeners" in text
         assert table_column(app, "#threads", 3) == ["● 1"]
