@@ -150,58 +150,59 @@ async def until(
     )
 
 
+async def _reading(
+    pilot: Pilot[object],
+    read: Callable[[], str | None],
+    holds: Callable[[str], bool],
+    what: str,
+    timeout: float,
+) -> str:
+    """Wait until what `read()` gives (None: nothing to read yet) satisfies `holds`; it."""
+    seen: str | None = None
+
+    def check() -> bool:
+        nonlocal seen
+        seen = read()
+        return seen is not None and holds(seen)
+
+    await until(pilot, check, what, timeout)
+    return seen or ""
+
+
+def _all_in(texts: tuple[str, ...]) -> Callable[[str], bool]:
+    return lambda seen: all(text in seen for text in texts)
+
+
+def _none_in(texts: tuple[str, ...]) -> Callable[[str], bool]:
+    return lambda seen: not any(text in seen for text in texts)
+
+
 async def shows(pilot: Pilot[object], *texts: str, timeout: float = WAIT_S) -> str:
     """Wait until every one of `texts` is on the screen; the screen's text."""
-    seen = ""
-
-    def showing() -> bool:
-        nonlocal seen
-        seen = screen_text(pilot.app)
-        return all(text in seen for text in texts)
-
-    await until(pilot, showing, f"the screen to show {texts!r}", timeout)
-    return seen
+    what = f"the screen to show {texts!r}"
+    return await _reading(pilot, lambda: screen_text(pilot.app), _all_in(texts), what, timeout)
 
 
 async def gone(pilot: Pilot[object], *texts: str, timeout: float = WAIT_S) -> str:
     """Wait until none of `texts` is on the screen (a fold closed, a line replaced)."""
-    seen = ""
-
-    def hidden() -> bool:
-        nonlocal seen
-        seen = screen_text(pilot.app)
-        return not any(text in seen for text in texts)
-
-    await until(pilot, hidden, f"the screen to stop showing {texts!r}", timeout)
-    return seen
+    what = f"the screen to stop showing {texts!r}"
+    return await _reading(pilot, lambda: screen_text(pilot.app), _none_in(texts), what, timeout)
 
 
 async def toast(pilot: Pilot[object], *texts: str, timeout: float = WAIT_S) -> str:
     """Wait until the toasts on the screen say every one of `texts`; their words."""
-    seen = ""
-
-    def told() -> bool:
-        nonlocal seen
-        seen = notices(pilot.app)
-        return all(text in seen for text in texts)
-
-    await until(pilot, told, f"a toast saying {texts!r}", timeout)
-    return seen
+    what = f"a toast saying {texts!r}"
+    return await _reading(pilot, lambda: notices(pilot.app), _all_in(texts), what, timeout)
 
 
 async def on(pilot: Pilot[object], kind: type, *texts: str, timeout: float = WAIT_S) -> str:
     """Wait until the screen on top is a `kind` and shows `texts` (what it loaded); its text."""
-    seen = ""
 
-    def there() -> bool:
-        nonlocal seen
-        if not isinstance(pilot.app.screen, kind):
-            return False
-        seen = screen_text(pilot.app)
-        return all(text in seen for text in texts)
+    def read() -> str | None:
+        return screen_text(pilot.app) if isinstance(pilot.app.screen, kind) else None
 
-    await until(pilot, there, f"a {kind.__name__} showing {texts!r}", timeout)
-    return seen
+    what = f"a {kind.__name__} showing {texts!r}"
+    return await _reading(pilot, read, _all_in(texts), what, timeout)
 
 
 def _busy(app: App[object]) -> str:
