@@ -52,7 +52,7 @@ async def test_loop_time_is_charged_to_the_session_whose_tasks_ran() -> None:
             busy(seconds)
             await asyncio.sleep(0)  # several task steps, each charged
         asyncio.get_running_loop().call_soon(busy, seconds)  # callbacks it schedules too
-        await asyncio.sleep(0.01)
+        await asyncio.sleep(0)  # one turn: the callback, scheduled first, has run
 
     loop = asyncio.get_running_loop()
     await asyncio.gather(
