@@ -12,12 +12,14 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bbs.actions.bridges import BridgeActions
+from bbs.actions.chat import ChatActions
 from bbs.actions.culture import CultureActions
 from bbs.actions.limits import LimitsActions
 from bbs.actions.mail import MailActions
 from bbs.actions.meetups import MeetupActions
 from bbs.actions.moderation import ModerationActions
 from bbs.actions.people import PeopleActions
+from bbs.actions.polls import PollActions
 from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
 from bbs.errors import ForumError
@@ -28,6 +30,8 @@ T = TypeVar("T")
 
 
 class Forum(
+    ChatActions,
+    PollActions,
     LimitsActions,
     ModerationActions,
     MailActions,

@@ -85,6 +85,9 @@ KINDS: dict[str, Kind] = {
     "block": Kind("blocks", "block"),
     "profile": Kind("profile changes", "profile change"),
     "password": Kind("password changes", "password change"),
+    # live chat and polls (issue 17): a chat line's own pacing is the room's (bbs.store.chat)
+    "mention": Kind("chat lines that mention someone", "chat line that mentions someone"),
+    "vote": Kind("votes", "vote"),
 }
 
 

@@ -98,6 +98,8 @@ class MailActions(MembershipActions):
     def _quoted(self, viewer: Person, ref: str) -> str:
         """A mention's excerpt, read now: a post hidden since (or no longer readable)
         is not carried in anyone's inbox."""
+        if ref.startswith("chat:"):  # a line said in a chat room (bbs.actions.chat)
+            return self._quoted_chat(viewer, ref)
         slug, _, number = ref.rpartition("/")
         row = self.hub.community(slug)
         if row is None or row["status"] != "active" or not self._may_read(viewer, row):
@@ -109,6 +111,9 @@ class MailActions(MembershipActions):
             return f"\n\n(Hidden by a moderator: {post['hidden_reason']})"
         body = post["body"]
         return "\n\n" + (body if len(body) <= EXCERPT else body[:EXCERPT] + "…")
+
+    def _quoted_chat(self, viewer: Person, ref: str) -> str:
+        return ""  # ChatActions
 
     # mentions ---------------------------------------------------------------------
     def _after_post(

@@ -7,6 +7,7 @@ import secrets
 import sqlite3
 
 from bbs.actions.base import ForumBase
+from bbs.chat.rooms import LOBBY
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.models import Member, MemberRole, Person, Visibility
 from bbs.text import clean_field, clean_handle
@@ -84,6 +85,8 @@ class MembershipActions(ForumBase):
             slug = clean_handle(slug)
         except TextError:
             raise TextError(SLUG_HELP) from None
+        if slug == LOBBY:  # the board-wide chat room's name (bbs.chat.rooms)
+            raise TextError(f"The slug {slug!r} is reserved; pick another.")
         try:
             kind = Visibility(visibility)
         except ValueError:
