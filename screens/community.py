@@ -46,6 +46,7 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         Binding("x", "moderate", "Moderate"),
         Binding("l", "modlog", "Moderation log", show=False),
         Binding("p", "members", "Members", show=False),
+        Binding("c", "chat", "Chat"),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -237,6 +238,11 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
 
         moderator = self.check_action("moderate", ()) is True
         self.app.push_screen(MembersScreen(self.slug, moderator=moderator))
+
+    def action_chat(self) -> None:
+        from screens.chat import ChatScreen
+
+        self.app.push_screen(ChatScreen(self.slug))
 
     def action_moderate(self) -> None:
         from screens.moderation import ModerationScreen

@@ -1,0 +1,97 @@
+"""A chat room's lines: each drawn once when it arrives, the page following the newest.
+
+A new line costs the drawing of that line alone (wrapped to the width), not of the
+room's scrollback; the whole log is drawn again only when the width or the colours
+change, or a line is taken out (hidden by a moderator). While the reader has scrolled
+back, new lines do not move the page; at the bottom it follows them, as a terminal does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+
+from rich.console import Console
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.strip import Strip
+
+from screens.widgets.lines import styled_line
+from screens.widgets.text_page import DrawnPage
+
+KEEP = 500
+"""Lines the log holds (a room keeps as many)."""
+
+
+class ChatLog(DrawnPage):
+    """Lines of text, each under a key (a line's id) so it can be taken out again."""
+
+    DEFAULT_CSS = "ChatLog { overflow-x: hidden; scrollbar-gutter: stable; }"
+    BINDINGS = [
+        Binding("up", "scroll_up", "Up", show=False),
+        Binding("down", "scroll_down", "Down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "scroll_home", "Top", show=False),
+        Binding("end", "scroll_end", "Bottom", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[tuple[Hashable, Text]] = []
+        self._drawn_entries: list[list[Strip]] = []
+
+    @property
+    def keys(self) -> list[Hashable]:
+        return [key for key, _ in self.entries]
+
+    def clear(self) -> None:
+        self.entries = []
+        self._redraw()
+
+    def add(self, key: Hashable, text: Text) -> None:
+        """Put a line at the bottom (drawn now, alone); the page follows if it was there."""
+        at_end = self.is_vertical_scroll_end or self.max_scroll_y == 0
+        self.entries.append((key, text))
+        if len(self.entries) > KEEP:
+            del self.entries[: len(self.entries) - KEEP]
+            self._redraw()
+        elif self._drawn is not None:
+            width, style = self._drawn
+            strips = self._draw_one(text, width, style, self.app.console)
+            self._drawn_entries.append(strips)
+            self._lines.extend(strips)
+            self.virtual_size = Size(width, len(self._lines))
+            self.refresh()
+        if at_end:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def remove(self, key: Hashable) -> bool:
+        """Take a line out (hidden by a moderator); False when it was not shown."""
+        kept = [(k, t) for k, t in self.entries if k != key]
+        if len(kept) == len(self.entries):
+            return False
+        self.entries = kept
+        self._redraw()
+        return True
+
+    def replace(self, key: Hashable, text: Text) -> None:
+        """Show a line differently (marked hidden, for moderators)."""
+        self.entries = [(k, text if k == key else t) for k, t in self.entries]
+        self._redraw()
+
+    def _draw_one(self, text: Text, width: int, style: Style, console: Console) -> list[Strip]:
+        options = console.options.update_width(width)
+        rendered = console.render_lines(text, options, pad=True)
+        return [styled_line(line, style, width) for line in rendered]
+
+    def _draw(self, width: int, style: Style, console: Console) -> list[Strip]:
+        self._drawn_entries = [self._draw_one(t, width, style, console) for _, t in self.entries]
+        return [strip for strips in self._drawn_entries for strip in strips]
+
+    def _redraw(self) -> None:
+        at_end = self.is_vertical_scroll_end or self.max_scroll_y == 0
+        super()._redraw()
+        if at_end:
+            self.scroll_end(animate=False, immediate=True, x_axis=False)
