@@ -27,6 +27,7 @@ LEFT: tuple[Section, ...] = (
             ("w", "who's online"),
             ("o", "write a one-liner"),
             ("m", "mail"),
+            ("c", "chat: the lobby"),
             ("x", "discover elsewhere"),
             ("p", "your profile"),
             ("n", "found a community"),
@@ -63,6 +64,7 @@ RIGHT: tuple[Section, ...] = (
             ("x", "moderate"),
             ("l", "moderation log"),
             ("p", "members"),
+            ("c", "its chat room"),
         ),
     ),
     (
@@ -75,12 +77,29 @@ RIGHT: tuple[Section, ...] = (
             ("f", "flag for moderators"),
             ("c", "cross-post"),
             ("a", "author's profile"),
+            ("v", "its poll (or add one to yours)"),
             ("x", "moderate"),
         ),
     ),
     (
+        "Chat",
+        (
+            ("Enter", "say the line"),
+            ("/me /who /away", "an action, who is here, away"),
+            ("/msg NAME TEXT", "a page to one person"),
+            ("/mute /help", "mute the room; all commands"),
+            ("PgUp PgDn", "scroll back"),
+        ),
+    ),
+    ("Poll", (("Space", "choose"), ("v", "vote"), ("c", "close (author, moderators)"))),
+    (
         "Composer",
-        (("Ctrl+S", "send"), ("Ctrl+R", "preview / write"), ("Escape", "cancel (asks first)")),
+        (
+            ("Ctrl+S", "send"),
+            ("Ctrl+R", "preview / write"),
+            ("Ctrl+O", "a poll (new threads)"),
+            ("Escape", "cancel (asks first)"),
+        ),
     ),
     (
         "Moderation",

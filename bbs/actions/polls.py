@@ -57,6 +57,11 @@ class PollActions(PostingActions):
         }
         return row, choices
 
+    def check_poll(self, viewer: Person, draft: PollDraft) -> None:
+        """Refuse (TextError) a poll that could not be added, before a thread is written."""
+        self._require_person(viewer)
+        self._poll_row(viewer, 0, draft)
+
     def add_poll(self, viewer: Person, slug: str, thread_id: int, draft: PollDraft) -> Poll:
         """The thread's author puts a poll on it (one a thread)."""
         self._require_post(viewer, slug)
@@ -78,7 +83,7 @@ class PollActions(PostingActions):
     ) -> tuple[int, int]:
         """Start a thread that carries a poll: the poll is checked before the thread is
         written, so a bad choice refuses both; the poll follows the thread's commit."""
-        self._poll_row(viewer, 0, draft)
+        self.check_poll(viewer, draft)
         thread_id, post_id = self.start_thread(viewer, slug, board, title, body)
         self.add_poll(viewer, slug, thread_id, draft)
         return thread_id, post_id
@@ -118,6 +123,7 @@ class PollActions(PostingActions):
             shows_results=shows,
             can_vote=not why,
             can_close=not closed and (author or moderator),
+            by_viewer=author,
             why_not=why,
         )
 

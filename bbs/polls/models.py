@@ -34,6 +34,7 @@ class Poll:
     shows_results: bool = True
     can_vote: bool = False
     can_close: bool = False
+    by_viewer: bool = False  # the viewer started it (closing their own poll needs no reason)
     why_not: str = ""
     """Why the viewer may not vote, in words (closed, a guest, not a member)."""
 
