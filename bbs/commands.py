@@ -443,5 +443,6 @@ __all__ = [
 ]
 
 
-# Community life (found, join, mail, inbox, events, rsvp, ics, oneliner) registers here.
-from bbs import commands_life  # noqa: E402, F401
+# Community life (found, join, mail, inbox, events, rsvp, ics, oneliner) registers here,
+# and chat and polls (chat, say, poll, vote).
+from bbs import commands_chat, commands_life  # noqa: E402, F401

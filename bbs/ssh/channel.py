@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 import asyncssh
 
 from bbs import commands
+from bbs.chat import follow as chat_follow
 from bbs.models import Person
 from bbs.plain.ssh import PlainLink, plain_link, run_plain
 from bbs.session import Session
@@ -206,6 +207,8 @@ class ForumSession(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         except commands.UsageError as error:
             self._write(f"{error}\n", stderr=True)
             return self._exit(2)
+        if chat_follow.wanted(spec, args):  # streams until the client goes: on the loop
+            return self._exit(await chat_follow.follow(self, args))
         body = ""
         if spec.reads_stdin:
             read = await self._read_stdin()
