@@ -79,6 +79,7 @@ async def run_plain(fs: ForumSession, link: PlainLink) -> int:
     person = await asyncio.to_thread(ctx.forum.sign_in, person)
     plain = session(person)
     plain.moved = lambda where: ctx.presence.move(fs.id, where)
+    plain.presence = ctx.presence
     ctx.sessions[fs.id] = LiveSession(fs.id, person.handle, fs.server.address, app=link)
     ctx.presence.arrive(fs.id, person.handle)
     ctx.idle.watch(
