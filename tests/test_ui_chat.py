@@ -292,3 +292,19 @@ async def test_the_welcome_screen_and_the_directory_count_who_is_in_each_room(
                 .endswith("2")
             ),
         )
+
+
+async def test_lines_said_in_another_process_arrive_on_every_transport(
+    forum: Forum, elsewhere: Forum
+) -> None:
+    """One mechanism everywhere: the live bus, here, over the relay and over NATS (the
+    community's room on its community's subject, the lobby board-wide)."""
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_room(pilot, "garden")
+        elsewhere.say(who(elsewhere, "ada"), "garden", "from another process")
+        await until(pilot, lambda: "ada: from another process" in log_text(app))
+        app.screen.dismiss()
+        await open_room(pilot, LOBBY)
+        elsewhere.say(who(elsewhere, "cy"), LOBBY, "the lobby is board-wide")
+        await until(pilot, lambda: "cy: the lobby is board-wide" in log_text(app))
