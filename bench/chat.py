@@ -4,14 +4,14 @@
                                    [--movers 10] [--duration 60] [--idle 500]
 
 PEOPLE sign in over SSH (a pty each, the TUI) and open the garden's chat room; SPEAKERS
-of them say a line every EVERY seconds each (staggered; each line typed, then Enter),
-while MOVERS other people read a thread (Down and Up every half second, as
-bench/compare.py's people do). Two runs of DURATION seconds on the same sessions: first
-with the speakers quiet, then speaking. For each line, the time from its speaker's Enter
-to each other person in the room receiving it on their terminal (p50, p99 over lines x
-readers); the server's CPU (every bbs process) per line per reader, over what the quiet
-run cost (the speakers' own typing included); and the movers' key latency in both runs
-(the chat run's must stay within 20% of the quiet one's).
+of them say a line every EVERY seconds each (staggered; each line typed a key at a time,
+then Enter), while MOVERS other people read a thread (Down and Up every half second, as
+bench/compare.py's people do). Three runs of DURATION seconds on the same sessions: the
+speakers quiet; typing their lines and rubbing them out (Ctrl+U); typing and saying them.
+For each line, the time from its speaker's Enter to each other person in the room
+receiving it on their terminal (p50, p99 over lines x readers); the server's CPU (every
+bbs process) per line per reader, over what the typing run cost; and the movers' key
+latency in each run (the chat run's must stay within 20% of the quiet one's).
 
 Then IDLE people sign in to rooms (the lobby and the garden's) and nobody says anything:
 the whole server's CPU over 10 s, as a share of one core (SSH keepalives off); then the
@@ -48,6 +48,8 @@ from bench.compare import DOWN, UP, Client, cpu_s, descendants, move, pct, press
 from tests.hosts_support import Host, seed, shared_host_key  # noqa: E402
 
 STEP_TIMEOUT_S = 30.0
+TYPING_S = 0.06
+"""Between a speaker's keys (a quick typist: a 25-character line in 1.5 s)."""
 ENV = {
     "BBS_MAX_SESSIONS_PER_PERSON": "1000",
     "BBS_MAX_STARTUPS": "2000:30:2000",
@@ -71,10 +73,14 @@ class Listener(Client):
     def data_received(self, data: bytes, datatype: object) -> None:
         now = time.monotonic()
         self.tail = (self.tail + data)[-4096:]
-        for marker in [m for m in self.waiting if m in self.tail]:
-            self.waiting.pop(marker)
-            self.seen[marker] = now
-        super().data_received(data, datatype)
+        if self.waiting:
+            for marker in [m for m in self.waiting if m in self.tail]:
+                self.waiting.pop(marker)
+                self.seen[marker] = now
+        self.buf += data  # what `press` waits on (no body rows to parse: cheaper than Client)
+        if len(self.buf) > 1 << 16:
+            del self.buf[: len(self.buf) - 4096]
+        self.changed.set()
 
 
 def add_people(data_dir: Path, prefix: str, count: int) -> dict[str, asyncssh.SSHKey]:
@@ -151,23 +157,36 @@ async def keep_moving(chan: Any, client: Client, until: float, out: list[float])
 
 
 async def keep_speaking(
-    n: int, chan: Any, listeners: list[Listener], mine: Listener, every: float, until: float
+    n: int,
+    chan: Any,
+    listeners: list[Listener],
+    mine: Listener,
+    every: float,
+    until: float,
+    send: bool = True,
 ) -> list[tuple[bytes, float, list[Listener]]]:
-    """Speaker n says a line every `every` s; (marker, when Enter went, who should see it)."""
+    """Speaker n says a line every `every` s; (marker, when Enter went, who should see it).
+    With `send` false the line is typed and then rubbed out (Ctrl+U): typing alone."""
     said = []
     await asyncio.sleep(every * n / max(1, len(listeners)) % every)  # staggered
     count = 0
     while time.monotonic() < until:
         marker = f"L{n}q{count}z".encode()
         others = [r for r in listeners if r is not mine]
-        chan.write(marker + b" from the bench")  # typed first, as a person types
-        await asyncio.sleep(min(0.5, every / 4))
+        started = time.monotonic()
+        for ch in marker + b" from the bench":  # typed as a quick typist types
+            chan.write(bytes([ch]))
+            await asyncio.sleep(TYPING_S)
+        if not send:
+            chan.write(b"\x15")
+            await asyncio.sleep(max(0.0, every - (time.monotonic() - started)))
+            continue
         for reader in others:
             reader.waiting[marker] = 0.0
         chan.write(b"\r")  # the line goes when Enter does: timed from here
         said.append((marker, time.monotonic(), others))
         count += 1
-        await asyncio.sleep(every - min(0.5, every / 4))
+        await asyncio.sleep(max(0.0, every - (time.monotonic() - started)))
     return said
 
 
@@ -178,16 +197,19 @@ async def window(
     listeners: list[Listener],
     every: float,
     duration: float,
+    send: bool = True,
 ) -> dict[str, Any]:
     """One run of `duration` s: movers move, speakers (if any) speak; what it measured."""
     until = time.monotonic() + duration
     keys: list[float] = []
-    cpu0 = cpu_s(pids)
+    cpu0, mine0 = cpu_s(pids), time.process_time()
     moving = [keep_moving(chan, client, until, keys) for _, chan, client in movers]
-    speaking = [keep_speaking(n, chan, listeners, me, every, until) for n, chan, me in speakers]
+    speaking = [
+        keep_speaking(n, chan, listeners, me, every, until, send) for n, chan, me in speakers
+    ]
     results = await asyncio.gather(*speaking, *moving)
     await asyncio.sleep(2.0)  # the last lines arrive
-    cpu = cpu_s(pids) - cpu0
+    cpu, mine = cpu_s(pids) - cpu0, time.process_time() - mine0
     latencies, missing, lines = [], 0, 0
     for said in results[: len(speakers)]:
         for marker, sent, others in said:  # type: ignore[union-attr]
@@ -206,6 +228,7 @@ async def window(
         "key50": pct(keys, 50) * 1000,
         "key99": pct(keys, 99) * 1000,
         "cpu": cpu,
+        "client_cpu": mine,
         "elapsed": duration + 2.0,
     }
 
@@ -237,8 +260,11 @@ async def busy_room(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any
         listeners = [client for _, _, client in room]
         speakers = [(n, chan, client) for n, (_, chan, client) in enumerate(room[: args.speakers])]
         quiet = await window(pids, movers, [], listeners, args.every, args.duration)
+        typing = await window(
+            pids, movers, speakers, listeners, args.every, args.duration, send=False
+        )
         chat = await window(pids, movers, speakers, listeners, args.every, args.duration)
-        return quiet, chat
+        return quiet, typing, chat
     finally:
         for conn in conns:
             conn.close()
@@ -294,9 +320,9 @@ async def main() -> None:
     parser.add_argument("--rate", type=float, default=5.0, help="sign-ins per second")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="bbs-chat-bench-"))
-    quiet, chat = await busy_room(args, work)
+    quiet, typing, chat = await busy_room(args, work)
     readers = max(1, args.people - 1)
-    extra = max(0.0, chat["cpu"] - quiet["cpu"])
+    extra = max(0.0, chat["cpu"] - typing["cpu"])  # what the lines cost, their typing apart
     out = sys.stdout.write
     out(
         f"{args.people} people in one room on --workers 2, {args.speakers} speaking every "
@@ -304,16 +330,18 @@ async def main() -> None:
     )
     out(
         f"{'run':>8} {'lines':>6} {'line p50':>9} {'line p99':>9} {'missed':>6} "
-        f"{'key p50':>8} {'key p99':>8} {'CPU %':>6} {'CPU ms/line/reader':>19}\n"
+        f"{'key p50':>8} {'key p99':>8} {'CPU %':>6} {'CPU ms/line/reader':>19}"
+        f" {'bench CPU %':>11}\n"
     )
-    for name, r in (("quiet", quiet), ("chat", chat)):
+    for name, r in (("quiet", quiet), ("typing", typing), ("chat", chat)):
         per = extra / (r["lines"] * readers) * 1000 if r["lines"] else float("nan")
         line50 = f"{r['p50']:.1f}" if r["lines"] else "-"
         line99 = f"{r['p99']:.1f}" if r["lines"] else "-"
         out(
             f"{name:>8} {r['lines']:>6} {line50:>9} {line99:>9} {r['missing']:>6} "
             f"{r['key50']:>8.1f} {r['key99']:>8.1f} {r['cpu'] / r['elapsed'] * 100:>6.1f} "
-            f"{'-' if not r['lines'] else f'{per:.3f}':>19}\n"
+            f"{'-' if not r['lines'] else f'{per:.3f}':>19}"
+            f" {r['client_cpu'] / r['elapsed'] * 100:>11.1f}\n"
         )
     ratio = chat["key99"] / quiet["key99"] if quiet["key99"] else float("nan")
     ratio50 = chat["key50"] / quiet["key50"] if quiet["key50"] else float("nan")

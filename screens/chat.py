@@ -131,6 +131,7 @@ class ChatScreen(LiveScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self._log = self.query_one(ChatLog)  # every line goes here: asked for once
         self.query_one(QuietInput).focus()
         self.reload()
 
@@ -161,7 +162,7 @@ class ChatScreen(LiveScreen[None]):
             line = events.line_of(event)
             if line is not None and line.id > self.newest and line.handle not in self.blocked:
                 self.newest = line.id
-                self.query_one(ChatLog).add(line.id, line_text(line, self.me, self.info.moderator))
+                self._log.add(line.id, line_text(line, self.me, self.info.moderator))
             return True
         if event.kind == events.HIDDEN:
             if self.info.moderator:

@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.strip import Strip
 
@@ -22,6 +23,10 @@ from screens.widgets.text_page import DrawnPage
 
 KEEP = 500
 """Lines the log holds (a room keeps as many)."""
+
+_DRAWN: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(2048)
+"""Lines drawn lately, by what they show, width and style, for every session of the process:
+a line said in a room of a hundred is drawn once, not once for each of them."""
 
 
 class ChatLog(DrawnPage):
@@ -82,9 +87,12 @@ class ChatLog(DrawnPage):
         self._redraw()
 
     def _draw_one(self, text: Text, width: int, style: Style, console: Console) -> list[Strip]:
-        options = console.options.update_width(width)
-        rendered = console.render_lines(text, options, pad=True)
-        return [styled_line(line, style, width) for line in rendered]
+        key = (text.plain, tuple(text.spans), str(text.style), width, style)
+        drawn = _DRAWN.get(key)
+        if drawn is None:
+            rendered = console.render_lines(text, console.options.update_width(width), pad=True)
+            drawn = _DRAWN[key] = [styled_line(line, style, width) for line in rendered]
+        return drawn
 
     def _draw(self, width: int, style: Style, console: Console) -> list[Strip]:
         self._drawn_entries = [self._draw_one(t, width, style, console) for _, t in self.entries]
