@@ -20,16 +20,7 @@ from bbs.forum import Forum
 from bbs.live import LiveEvent
 from bbs.seed import create_community
 from tests.conftest import who
-
-
-class Clock:
-    """A clock the test moves by hand."""
-
-    def __init__(self) -> None:
-        self.now = time.time()
-
-    def __call__(self) -> float:
-        return self.now
+from tests.test_pacing import Clock
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@ is in each room on the welcome screen and the directory."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import replace
 
 from textual.pilot import Pilot
@@ -17,21 +15,8 @@ from screens.widgets.chat_log import ChatLog
 from screens.widgets.forum_call import ErrorLine
 from screens.widgets.quiet import QuietInput
 from tests.conftest import who
-from tests.ui_helpers import app_for as app_of
 from tests.ui_helpers import screen_text, settle
-
-
-def app_for(forum: Forum, handle: str) -> BBSApp:
-    return app_of(forum, forum.guest() if handle == "guest" else who(forum, handle))
-
-
-async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 5.0) -> None:
-    """Wait for what a person would see, a little at a time (never a fixed sleep)."""
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not on screen in time:\n{screen_text(pilot.app)}")
-        await pilot.pause(0.02)
+from tests.ui_waits import app_for, until
 
 
 def log_text(app: BBSApp) -> str:

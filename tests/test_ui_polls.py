@@ -3,8 +3,6 @@ closing), writing a poll for a new thread or one's own, and the refusals in word
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from dataclasses import replace
 
 from textual.pilot import Pilot
@@ -17,22 +15,10 @@ from screens.poll import PollDraftScreen, PollScreen
 from screens.thread import ThreadScreen
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from tests.conftest import who
-from tests.ui_helpers import app_for as app_of
 from tests.ui_helpers import notices, screen_text, settle
+from tests.ui_waits import app_for, until
 
 DAYS = PollDraft("Which day suits?", ("Saturday", "Sunday", "Either"))
-
-
-def app_for(forum: Forum, handle: str) -> BBSApp:
-    return app_of(forum, forum.guest() if handle == "guest" else who(forum, handle))
-
-
-async def until(pilot: Pilot[None], check: Callable[[], bool], timeout: float = 5.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"not on screen in time:\n{screen_text(pilot.app)}")
-        await pilot.pause(0.02)
 
 
 def polled_thread(forum: Forum, draft: PollDraft = DAYS) -> int:

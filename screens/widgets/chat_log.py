@@ -13,13 +13,12 @@ from collections.abc import Hashable
 from rich.console import Console
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.strip import Strip
 
 from screens.widgets.lines import styled_line
-from screens.widgets.text_page import DrawnPage
+from screens.widgets.text_page import TextPage
 
 KEEP = 500
 """Lines the log holds (a room keeps as many)."""
@@ -29,18 +28,11 @@ _DRAWN: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(2048)
 a line said in a room of a hundred is drawn once, not once for each of them."""
 
 
-class ChatLog(DrawnPage):
-    """Lines of text, each under a key (a line's id) so it can be taken out again."""
+class ChatLog(TextPage):
+    """Lines of text, each under a key (a line's id) so it can be taken out again; scrolled
+    with a text page's keys."""
 
     DEFAULT_CSS = "ChatLog { overflow-x: hidden; scrollbar-gutter: stable; }"
-    BINDINGS = [
-        Binding("up", "scroll_up", "Up", show=False),
-        Binding("down", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
-    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
