@@ -148,6 +148,8 @@ class ChatScreen(LiveScreen[None]):
             return events.room_of(event) == self.room
         if event.kind == events.PAGE:
             return event.target == self.me
+        if events.concerns_me(event, self.room, self.me):
+            return True  # banned, say: the reload asks whether one may still be here
         return event.kind in PRESENCE_KINDS
 
     def quick_update(self, event: LiveEvent) -> bool:

@@ -391,3 +391,13 @@ def test_a_line_travels_whole_in_its_event(forum: Forum) -> None:
     forum.say(who(forum, "bob"), LOBBY, "hi lobby")
     lobby = [e for e in got if e.kind == events.LINE][-1]
     assert lobby.community == "" and events.room_of(lobby) == LOBBY
+
+
+def test_a_handle_nobody_has_is_no_mention_and_not_paced_as_one(forum: Forum) -> None:
+    forum.config = replace(forum.config, mention_interval_s=10.0)
+    bob = who(forum, "bob")
+    forum.say(bob, "garden", "@nobody-here one")
+    forum.say(bob, "garden", "@nobody-here two")  # no notice goes anywhere: no mention pace
+    forum.say(bob, "garden", "@cy three")
+    with pytest.raises(RateLimited, match="mentions someone"):
+        forum.say(bob, "garden", "@cy four")

@@ -297,3 +297,19 @@ async def test_a_vote_cast_at_once_over_many_sessions_is_counted_once(server: tu
     assert all(r.exit_status == 0 for r in results), [r.stderr for r in results]
     poll = forum.poll(bob, "garden", thread_id)
     assert poll is not None and poll.voters == 1 and sum(c.votes for c in poll.choices) == 1
+
+
+async def test_a_follower_banned_from_the_community_is_let_go(server: tuple) -> None:
+    ctx, port = server
+    forum = ctx.forum
+    key = make_key(forum, "bob")
+    conn = await asyncssh.connect(
+        "127.0.0.1", port, username="bob", client_keys=[key], known_hosts=None, agent_path=None
+    )
+    process = await conn.create_process("chat garden --follow")
+    await wait_until(lambda: bool(ctx.sessions))
+    forum.ban_member(forum.person("ada"), "garden", "bob", "Spam")
+    done = await asyncio.wait_for(process.wait(), 5)
+    assert done.exit_status == 1 and "only readable by its members" in done.stderr
+    conn.close()
+    await wait_until(lambda: not ctx.sessions)

@@ -15,7 +15,7 @@ from screens.widgets.chat_log import ChatLog
 from screens.widgets.forum_call import ErrorLine
 from screens.widgets.quiet import QuietInput
 from tests.conftest import who
-from tests.ui_helpers import screen_text, settle
+from tests.ui_helpers import notices, screen_text, settle
 from tests.ui_waits import app_for, until
 
 
@@ -142,9 +142,7 @@ async def test_a_non_member_is_told_to_join_and_the_lobby_refuses_guests(forum: 
     async with guest.run_test(size=(80, 24)) as pilot:
         guest.push_screen(ChatScreen(LOBBY))
         await until(pilot, lambda: not isinstance(guest.screen, ChatScreen))
-        assert "The lobby is for people signed in" in "\n".join(
-            n.message for n in guest._notifications
-        )
+        assert "The lobby is for people signed in" in notices(guest)
 
 
 async def test_a_moderator_hides_a_line_and_it_is_gone_for_everyone(forum: Forum) -> None:
@@ -293,3 +291,12 @@ async def test_lines_said_in_another_process_arrive_on_every_transport(
         await open_room(pilot, LOBBY)
         elsewhere.say(who(elsewhere, "cy"), LOBBY, "the lobby is board-wide")
         await until(pilot, lambda: "cy: the lobby is board-wide" in log_text(app))
+
+
+async def test_a_ban_takes_someone_out_of_the_room_at_once(forum: Forum) -> None:
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_room(pilot, "garden")
+        forum.ban_member(who(forum, "ada"), "garden", "bob", "Spam")
+        await until(pilot, lambda: not isinstance(app.screen, ChatScreen))
+        assert "Garden is only readable by its members." in notices(app)

@@ -147,6 +147,7 @@ class ChatActions(ModerationActions, MailActions):
         said = clean_field("chat", words)
         names = mentioned(said) - {viewer.handle}
         self._check_chat_mentions(viewer, names)
+        names = frozenset(n for n in names if self.hub.person_by_handle(n) is not None)
         now = self.clock()
         kind = ME if action else SAY
         with self._mention_pacing(viewer, room, names):

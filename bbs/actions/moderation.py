@@ -132,6 +132,8 @@ class ModerationActions(MembershipActions):
             raise Forbidden("You cannot ban yourself.")
         self.hub.set_membership(person.id, slug, str(MemberRole.MEMBER), "banned")
         self._log(slug, viewer, "ban", handle, clean_field("reason", reason))
+        # their live screens (a chat room they read) ask again whether they may be there
+        self._publish("membership", community=slug, actor=viewer.handle, target=person.handle)
 
     def unban_member(self, viewer: Person, slug: str, handle: str, reason: str = "") -> None:
         self._require_moderator(viewer, slug)

@@ -19,6 +19,13 @@ PAGE = "page"
 POLL = "poll"
 ROOM_KINDS = frozenset({LINE, HIDDEN, MUTED})
 """What a room's screen follows (and pages to its person)."""
+MEMBERSHIP = "membership"
+"""A community's membership changed (a ban, among others): a room of it asks again."""
+
+
+def concerns_me(event: LiveEvent, room: str, handle: str) -> bool:
+    """Whether a membership event is about `handle` in `room`'s community."""
+    return event.kind == MEMBERSHIP and event.community == room and event.target == handle
 
 
 def line_event(line: ChatLine) -> LiveEvent:

@@ -59,7 +59,11 @@ class Follower:
         """A bus callback, on the loop: keep what concerns this room (or pages to me)."""
         kind = event.kind
         ours = kind in events.ROOM_KINDS and events.room_of(event) == self.room
-        if ours or kind == RESYNC or (kind == events.PAGE and event.target == self.me.handle):
+        me = self.me.handle
+        mine = (kind == events.PAGE and event.target == me) or events.concerns_me(
+            event, self.room, me
+        )
+        if ours or mine or kind == RESYNC:
             self.events.put_nowait(event)
 
     async def catch_up(self) -> None:
@@ -144,9 +148,12 @@ async def _stream(fs: ForumSession, follower: Follower) -> int:
                 got.cancel()
                 break
             event = got.result()
-            if event.kind == RESYNC:
-                with contextlib.suppress(ForumError):
+            if event.kind in (RESYNC, events.MEMBERSHIP):
+                try:  # lines lost, or a ban: catch up, if one may still read the room
                     await follower.catch_up()
+                except ForumError as refused:
+                    fs._write(clean(f"{refused}\n"), stderr=True)
+                    return 1
             else:
                 follower.handle(event)
     finally:
