@@ -27,7 +27,6 @@ LEFT: tuple[Section, ...] = (
             ("w", "who's online"),
             ("o", "write a one-liner"),
             ("m", "mail"),
-            ("c", "chat: the lobby"),
             ("x", "discover elsewhere"),
             ("p", "your profile"),
             ("n", "found a community"),
@@ -64,7 +63,6 @@ RIGHT: tuple[Section, ...] = (
             ("x", "moderate"),
             ("l", "moderation log"),
             ("p", "members"),
-            ("c", "its chat room"),
         ),
     ),
     (
@@ -77,21 +75,9 @@ RIGHT: tuple[Section, ...] = (
             ("f", "flag for moderators"),
             ("c", "cross-post"),
             ("a", "author's profile"),
-            ("v", "its poll (or add one to yours)"),
             ("x", "moderate"),
         ),
     ),
-    (
-        "Chat",
-        (
-            ("Enter", "say the line"),
-            ("/me /who /away", "an action, who is here, away"),
-            ("/msg NAME TEXT", "a page to one person"),
-            ("/mute /help", "mute the room; all commands"),
-            ("PgUp PgDn", "scroll back"),
-        ),
-    ),
-    ("Poll", (("Space", "choose"), ("v", "vote"), ("c", "close (author, moderators)"))),
     (
         "Composer",
         (
@@ -110,6 +96,25 @@ RIGHT: tuple[Section, ...] = (
         ),
     ),
     ("Thread (mods)", (("p l m", "pin lock move"), ("h b u", "hide; ban, unban author"))),
+    (
+        "Chat",
+        (
+            ("c", "the lobby / its room"),
+            ("Enter", "say the line"),
+            ("/me /who /away", "action, who's here, away"),
+            ("/msg NAME TEXT", "a page to one person"),
+            ("/mute /help", "mute room; all commands"),
+            ("PgUp PgDn", "scroll back"),
+        ),
+    ),
+    (
+        "Poll",
+        (
+            ("v", "a thread's poll"),
+            ("Space / v", "choose / vote"),
+            ("c", "close it (author, mods)"),
+        ),
+    ),
 )
 
 

@@ -91,7 +91,7 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         Binding("w", "online", "Online", show=False),
         Binding("o", "oneliner", "One-liner"),
         Binding("m", "mail", "Mail"),
-        Binding("c", "chat", "Chat"),
+        Binding("c", "chat", "Chat", show=False),  # the page says it: "In chat now  c the lobby"
         Binding("b", "bulletin", "Bulletin", show=False),
         Binding("x", "discover", "Discover", show=False),
         Binding("p", "profile", "Profile", show=False),
