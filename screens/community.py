@@ -45,6 +45,7 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         Binding("x", "moderate", "Moderate"),
         Binding("l", "modlog", "Moderation log", show=False),
         Binding("p", "members", "Members", show=False),
+        Binding("c", "chat", "Chat"),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -228,6 +229,9 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def action_members(self) -> None:
         moderator = self.check_action("moderate", ()) is True
         places.go(self, places.Members(self.slug, moderator=moderator))
+
+    def action_chat(self) -> None:
+        places.go(self, places.Chat(self.slug))
 
     def action_moderate(self) -> None:
         places.go(self, places.Moderation(self.slug))

@@ -16,6 +16,7 @@ from typing import Any, Protocol, cast
 from textual.dom import DOMNode
 
 from bbs.models import Post, ThreadSummary
+from bbs.polls.models import PollDraft
 
 Then = Callable[[Any], object] | None
 """Called with what the place answers when it closes (a dialog's value), or None."""
@@ -73,6 +74,29 @@ class Join(Place):
     """Joining (or leaving) a community; answers what was done."""
 
     slug: str
+
+
+@dataclass(frozen=True)
+class Chat(Place):
+    """A chat room: a community's (its slug) or the lobby."""
+
+    room: str
+
+
+@dataclass(frozen=True)
+class Poll(Place):
+    """The poll of a thread: its results, and voting."""
+
+    slug: str
+    thread_id: int
+
+
+@dataclass(frozen=True)
+class WritePoll(Place):
+    """Writing a poll (or changing the one a new thread's draft holds); answers the
+    PollDraft, or None."""
+
+    draft: PollDraft | None = None
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from screens import places
+from screens.chat import ChatScreen
 from screens.community import CommunityScreen
 from screens.composer import ComposerScreen
 from screens.directory import DirectoryScreen
@@ -24,6 +25,7 @@ from screens.moderation import FlagPrompt, ModerationScreen, ReasonPrompt, Threa
 from screens.modlog import ModLogScreen
 from screens.newscan import NewScanScreen
 from screens.online import OnlineScreen
+from screens.poll import PollDraftScreen, PollScreen
 from screens.profile import ProfileScreen
 from screens.search import SearchScreen
 from screens.thread import ThreadScreen
@@ -40,6 +42,12 @@ def new_screen(place: places.Place) -> Screen[object] | None:
             return ComposerScreen.edit(slug, post)
         case places.Join(slug):
             return JoinScreen(slug)
+        case places.Chat(room):
+            return ChatScreen(room)
+        case places.Poll(slug, thread_id):
+            return PollScreen(slug, thread_id)
+        case places.WritePoll(draft):
+            return PollDraftScreen(draft)
         case places.Meetups(slug):
             return MeetupsScreen(slug)
         case places.ModLog(slug):

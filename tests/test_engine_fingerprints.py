@@ -76,6 +76,8 @@ FINGERPRINTS = {  # textual 8.2.8, rich 15.0.0, CPython 3.11
     "textual.scrollbar:ScrollBarRender": "06b0fe6f3d3ffcf9",
     "textual.strip:Strip": "456b4d7abd33e332",
     "textual.strip:Strip.__init__": "466b535b5e38cc72",
+    "textual.strip:Strip.render_ansi": "531cd73d82e2dbcc",
+    "textual.strip:Strip.render_style": "1c9d39eec67991a5",
     "textual.widget:Widget._check_refresh": "a3731b142875c20c",
     "textual.widget:Widget._on_key": "7991ea46c1d7b08c",
     "textual.widget:Widget._post_register": "d5b15b9b734ea5c0",

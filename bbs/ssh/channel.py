@@ -14,6 +14,7 @@ import asyncssh
 from bbs import commands
 from bbs.models import Person
 from bbs.session import Session
+from bbs.ssh import chat_follow
 from bbs.ssh.context import RunningApp, ServerContext
 from bbs.ssh.login import Login, LoginKind
 from bbs.ssh.plain import PlainLink, plain_link, run_plain
@@ -219,6 +220,8 @@ class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         except commands.UsageError as error:
             self._write(f"{error}\n", stderr=True)
             return self._exit(2)
+        if chat_follow.wanted(spec, args):  # streams until the client goes: on the loop
+            return self._exit(await chat_follow.follow(self, args))
         body = ""
         if spec.reads_stdin:
             read = await self._read_stdin()

@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from bbs.shown import LATEST
+from bbs.store.chat import ChatStore
 from bbs.store.db import Store
+from bbs.store.interface import ChatRoomBackend, PollsBackend
+from bbs.store.polls import PollStore
 from bbs.store.schema import community_migrations, migrate
 
 Row = dict[str, Any]
@@ -109,6 +112,12 @@ class CommunityStore(Store):
             migrate(self.db, community_migrations)
 
     # boards ---------------------------------------------------------------
+    def chat_room(self, keep: int) -> ChatRoomBackend:
+        return ChatStore(self, keep)
+
+    def polls(self) -> PollsBackend:
+        return PollStore(self)
+
     def add_board(self, slug: str, name: str, description: str = "", position: int = 0) -> int:
         with self.write() as db:
             cur = db.execute(

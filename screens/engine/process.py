@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from screens.engine import compositor, css_rules, dispatch, scrollbars, strips
+from screens.engine import colour_codes, compositor, css_rules, dispatch, scrollbars, strips
 from screens.engine.switches import on
 
 PATCHES: dict[str, Callable[[bool], None]] = {
@@ -24,12 +24,14 @@ PATCHES: dict[str, Callable[[bool], None]] = {
 
 
 def install() -> None:
-    """Put every patch that is on in place (idempotent)."""
+    """Put every patch that is on in place (idempotent), and the fixes, always."""
+    colour_codes.install()
     for name, put in PATCHES.items():
         put(on(name))
 
 
 def uninstall() -> None:
-    """Back to Textual's own behaviour everywhere (for a before and after)."""
+    """Back to Textual's own behaviour everywhere the economies are (for a before and
+    after); the fixes (colour_codes) stay."""
     for put in PATCHES.values():
         put(False)

@@ -75,6 +75,7 @@ def _shared_lines(self: ScrollBar, crop: Region) -> list[Strip]:
         parent.background_colors,
         self.screen.styles.scrollbar_color.a == 0,
         app.current_theme.name,
+        app.console.color_system,  # a Strip keeps the escape codes it was first sent with
         tuple(filter_key(line_filter) for line_filter in app.get_line_filters()),
     )
     lines = _LINES.get(key)

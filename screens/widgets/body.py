@@ -24,9 +24,11 @@ from screens.widgets.text_page import DrawnPage
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
 
-_BODIES: LRUCache[tuple[str, int, Style], list[Strip]] = LRUCache(512)
-"""Bodies drawn lately, by (text, width, style), for every session of the process: people
-go back and forth between posts, and many read the same ones."""
+_BODIES: LRUCache[tuple[str, int, Style, str | None], list[Strip]] = LRUCache(512)
+"""Bodies drawn lately, by (text, width, style, colour system), for every session of the
+process: people go back and forth between posts, and many read the same ones. The colour
+system is in the key because a Strip keeps the escape codes it was first sent with: a
+line drawn for a truecolor terminal must not reach a 256-colour one."""
 
 
 def markdown(source: str) -> Markdown:
@@ -39,7 +41,7 @@ def markdown(source: str) -> Markdown:
 
 def body_lines(source: str, width: int, style: Style, console: Console) -> list[Strip]:
     """A (cleaned) body drawn as Markdown in `width` cells over `style`, from the cache if there."""
-    key = (source, width, style)
+    key = (source, width, style, console.color_system)
     lines = _BODIES.get(key)
     if lines is None:
         options = console.options.update_width(width)
@@ -54,7 +56,7 @@ _HEADS: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
 
 def head_lines(meta: Text, width: int, style: Style, console: Console) -> list[Strip]:
     """A post's header (author, age) drawn in `width` cells over `style`, cached like bodies."""
-    key = (meta.plain, tuple(meta.spans), meta.style, width, style)
+    key = (meta.plain, tuple(meta.spans), meta.style, width, style, console.color_system)
     lines = _HEADS.get(key)
     if lines is None:
         rendered = console.render_lines(meta, console.options.update_width(width), pad=True)
