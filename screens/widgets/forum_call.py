@@ -22,10 +22,12 @@ T = TypeVar("T")
 
 
 def still_shown(node: DOMNode) -> bool:
-    """Whether the node is still on a screen in the app's stack (not popped or closing)."""
+    """Whether the node is still on a screen in the app's stack (not popped or closing, and
+    the app not shutting down: its screens' widgets are being removed)."""
     try:
         screen = node if isinstance(node, Screen) else node.screen
-        return node.is_attached and screen in node.app.screen_stack
+        app = node.app
+        return app.is_running and node.is_attached and screen in app.screen_stack
     except (NoWidget, LookupError):  # detached mid-way: no screen, no app
         return False
 
