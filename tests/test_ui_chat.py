@@ -15,8 +15,8 @@ from screens.widgets.chat_log import ChatLog
 from screens.widgets.forum_call import ErrorLine
 from screens.widgets.quiet import QuietInput
 from tests.conftest import who
-from tests.ui_helpers import notices, screen_text, settle, toast
-from tests.ui_waits import app_for, until
+from tests.ui_helpers import screen_text, settle, toast, until
+from tests.ui_waits import app_for
 
 
 def log_text(app: BBSApp) -> str:
@@ -142,7 +142,7 @@ async def test_a_non_member_is_told_to_join_and_the_lobby_refuses_guests(forum: 
     async with guest.run_test(size=(80, 24), notifications=True) as pilot:
         guest.push_screen(ChatScreen(LOBBY))
         await until(pilot, lambda: not isinstance(guest.screen, ChatScreen))
-        assert "The lobby is for people signed in" in notices(guest)
+        await toast(pilot, "The lobby is for people signed in")
 
 
 async def test_a_moderator_hides_a_line_and_it_is_gone_for_everyone(forum: Forum) -> None:
@@ -263,7 +263,7 @@ async def test_the_welcome_screen_and_the_directory_count_who_is_in_each_room(
         await until(pilot, lambda: "The lobby: 2 people" in screen_text(app))
         assert "Garden: 1 person" in screen_text(app)
         DirectoryScreen.open(app)
-        await until(pilot, lambda: "Chat" in screen_text(app))
+        await until(pilot, lambda: "Chat" in screen_text(app) and "Growing" in screen_text(app))
         garden = next(row for row in screen_text(app).splitlines() if "Growing" in row)
         assert garden.rstrip().endswith("1")
         app.session.presence.arrive("s-cy2", "cy", place("garden"))

@@ -15,8 +15,8 @@ from screens.poll import PollDraftScreen, PollScreen
 from screens.thread import ThreadScreen
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from tests.conftest import who
-from tests.ui_helpers import notices, screen_text, settle
-from tests.ui_waits import app_for, until
+from tests.ui_helpers import notices, screen_text, settle, until
+from tests.ui_waits import app_for
 
 DAYS = PollDraft("Which day suits?", ("Saturday", "Sunday", "Either"))
 
