@@ -9,7 +9,6 @@ from bbs.session import Session
 from screens import places, routes
 from screens.engine import process
 from screens.engine.app import EngineApp
-from screens.engine.css_preload import preload_css
 from screens.engine.no_colour import use_no_colour
 from screens.help import HelpScreen
 from screens.themes import THEME_CYCLE, register_themes
@@ -32,7 +31,6 @@ class BBSApp(EngineApp[None]):
         super().__init__(driver_class=driver_class)
         self.session = session
         register_themes(self)
-        preload_css(self)
 
     def go(self, place: places.Place, then: places.Then = None) -> None:
         """Show `place` (a screen asked for it: `screens.places.go`), through the routes."""

@@ -215,12 +215,9 @@ def _tour_forum(path: Path) -> Forum:
     return forum
 
 
-async def _tour(
-    path: Path, theme: str = "textual-dark", added: list[str] | None = None
-) -> list[str]:
+async def _tour(path: Path, theme: str = "textual-dark") -> list[str]:
     """Every main screen as the terminal would get it whole (characters and colours), and
-    the last again after a theme change: what the app draws, in a fresh forum. `added`
-    gets the CSS sources the stylesheet was given after the first screen was up."""
+    the last again after a theme change: what the app draws, in a fresh forum."""
     from rich.console import Console
 
     from screens.composer import ComposerScreen
@@ -246,7 +243,6 @@ async def _tour(
             app.theme = theme
             await settle(pilot)
             draw()
-            sources = set(app.stylesheet.source)
             thread = forum.read_thread(bob, "garden", 1)
             for screen in (
                 DirectoryScreen(),
@@ -263,8 +259,6 @@ async def _tour(
             await pilot.press("ctrl+t")  # another theme: the stylesheet's variables change
             await settle(pilot)
             draw()
-            if added is not None:
-                added += sorted(str(where) for where in set(app.stylesheet.source) - sources)
     finally:
         forum.close()
     return drawn
@@ -284,34 +278,3 @@ async def test_shared_css_rules_style_every_widget_as_textual_does(
     shared = await _tour(tmp_path / "shared")
     assert len(shared) == 8 and len(set(shared)) == 8
     assert shared == textual_own
-
-
-async def test_preloaded_css_styles_every_screen_as_textual_does(
-    patches: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Every screen's CSS read at app start draws every screen exactly as reading each
-    screen's CSS when it is first pushed (Textual's way)."""
-    from screens.engine import switches
-
-    monkeypatch.setattr(switches, "OFF", frozenset({"css_preload"}))
-    textual_own = await _tour(tmp_path / "own")
-    monkeypatch.setattr(switches, "OFF", frozenset())
-    preloaded = await _tour(tmp_path / "preloaded")
-    assert len(set(preloaded)) == 8
-    assert preloaded == textual_own
-
-
-async def test_every_screen_css_is_preloaded(patches: None, tmp_path: Path) -> None:
-    """No screen, dialog or widget of the tour adds CSS once the app has started (each new
-    piece would make Textual parse and apply the whole stylesheet again); without the
-    preload, they do."""
-    from screens.engine import switches
-
-    added: list[str] = []
-    await _tour(tmp_path / "preloaded", added=added)
-    assert added == [], added
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(switches, "OFF", frozenset({"css_preload"}))
-        await _tour(tmp_path / "own", added=added)
-    assert any("thread.tcss" in where for where in added)
-    assert any("PostTree.DEFAULT_CSS" in where for where in added)

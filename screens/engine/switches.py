@@ -14,7 +14,6 @@ import os
 
 PIECES: dict[str, str] = {
     "css_rules": "each piece of CSS parsed once per process (css_rules.py)",
-    "css_preload": "every screen's CSS read at app start (css_preload.py)",
     "strip_caches": "a Strip's caches made on first use (strips.py)",
     "dispatch_plans": "a message's handlers found from a plan per class (dispatch.py)",
     "scrollbar_lines": "scroll bars drawn once per size, place and colours (scrollbars.py)",
