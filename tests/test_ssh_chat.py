@@ -49,7 +49,17 @@ async def into_room(person: Person, keys: str, title: str) -> None:
     await person.wait_for("welcome,")
     person.send(keys)
     await person.wait_for(title)
-    await asyncio.sleep(0.2)  # the line to type takes the focus as the room opens
+    await typing_in_room(person)
+
+
+async def typing_in_room(person: Person) -> None:
+    """Until the cursor is in the room's line to type (it takes the focus as the room opens)."""
+
+    def there() -> bool:
+        rows = person.client.screen.display
+        return "Say something" in rows[person.cursor[1]]
+
+    await person.wait_until(there, "the cursor in the room's line to type")
 
 
 async def type_line(person: Person, words: str) -> None:
@@ -207,7 +217,7 @@ async def test_a_moderator_hides_a_line_and_it_is_gone_for_everyone(server: tupl
     await ada.wait_for("General")
     ada.send("c")
     await ada.wait_for(f"#{rude.id} ")
-    await asyncio.sleep(0.2)
+    await typing_in_room(ada)
     await type_line(ada, f"/hide {rude.id} Unkind")
     await ada.wait_for("[hidden: Unkind]")
     for person in readers:
