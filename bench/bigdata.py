@@ -10,7 +10,7 @@ from bbs.config import Config
 from bbs.forum import Forum
 from bbs.models import Role
 from bbs.seed import create_community
-from bbs.store.community import path_segment, recount_boards
+from bbs.store.community import RECOUNT_BOARDS, path_segment
 
 
 def make_forum(data_dir: Path) -> Forum:
@@ -77,7 +77,7 @@ def add_thread_tree(forum: Forum, board: str, posts: int, title: str, seed: int 
             " author, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        recount_boards(conn)
+        conn.execute(RECOUNT_BOARDS)
     return thread_id
 
 
@@ -132,4 +132,4 @@ def add_many_threads(forum: Forum, board: str, threads: int, posts_each: int) ->
                 rows,
             )
             next_post += posts_each
-        recount_boards(conn)
+        conn.execute(RECOUNT_BOARDS)

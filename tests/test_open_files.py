@@ -13,6 +13,8 @@ from bbs.store.community import CommunityStore
 from bbs.store.db import OpenFiles
 from tests.conftest import who
 
+pytestmark = pytest.mark.backends("sqlite")  # the LRU of open SQLite files
+
 
 def open_descriptors() -> int:
     return len(os.listdir("/proc/self/fd"))
