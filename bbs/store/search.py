@@ -33,11 +33,15 @@ def fts_query(text: str) -> str:
 
 
 def _fold(token: str) -> str:
-    """Lower case, Latin diacritics dropped (what FTS5's unicode61 does by default)."""
-    decomposed = unicodedata.normalize("NFD", token.lower())
-    return unicodedata.normalize(
-        "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
-    )
+    """Lower case, and the diacritics of Latin letters dropped (what FTS5's unicode61 does
+    by default: `ё` stays `ё`, `é` becomes `e`)."""
+    folded = []
+    for char in token.lower():
+        parts = unicodedata.normalize("NFD", char)
+        if len(parts) > 1 and unicodedata.name(parts[0], "").startswith("LATIN"):
+            char = "".join(c for c in parts if not unicodedata.combining(c))
+        folded.append(char)
+    return "".join(folded)
 
 
 def tokens(text: str) -> list[str]:
