@@ -8,6 +8,8 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bbs.forum import Forum
 from bbs.store.community import CommunityStore
 from bbs.store.db import OpenFiles
