@@ -290,6 +290,33 @@ def restore_command(source: Path, data_dir: Path | None, store: str | None) -> N
     click.echo(f"restored {len(restored)} databases into {_where(config)}")
 
 
+@main.group("store")
+def store_group() -> None:
+    """Move a forum between stores (SQLite data dir, PostgreSQL database)."""
+
+
+@store_group.command("copy")
+@click.argument("source")
+@click.argument("dest")
+def store_copy(source: str, dest: str) -> None:
+    """Copy the whole forum at SOURCE into DEST, each a data dir or a postgresql://... DSN
+    (stop the server first; DEST must hold no forum). Prints the row counts and checksum."""
+    from bbs.store.copy import copy_forum
+    from bbs.store.errors import StoreError
+
+    try:
+        before, after = copy_forum(source, dest)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    for unit, tables in before.tables.items():
+        rows = sum(t.rows for t in tables.values())
+        click.echo(f"{unit}: {len(tables)} tables, {rows} rows")
+    for name, where, got in (("source", source, before), ("copy  ", dest, after)):
+        shown = _where(Config(data_dir=Path(where), store=where if "://" in where else ""))
+        click.echo(f"{name} {shown}: {got.total_rows()} rows, sha256 {got.checksum()}")
+    click.echo("the copy matches its source")
+
+
 @main.command()
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
