@@ -10,21 +10,27 @@ from bbs.store.pg_schema import COMMUNITY_MIGRATIONS, migrate
 from bbs.store.search import tsquery, tsvector
 
 _SEARCH = (
-    "SELECT p.id, p.thread_id, t.title, p.author, p.created,"
-    ' ts_headline(\'simple\', p.body, q.q, \'StartSel="", StopSel="", MinWords=5,'
-    " MaxWords=10, ShortWord=1') AS snippet, -ts_rank(p.search, q.q) AS rank"
-    " FROM (SELECT CAST(:q AS tsquery) AS q) q"
-    " JOIN posts p ON p.search @@ q.q JOIN threads t ON t.id = p.thread_id"
-    " WHERE p.hidden = 0"
-    " UNION ALL "
-    "SELECT p.id, t.id, t.title, p.author, p.created, substr(p.body, 1, 80),"
-    " -ts_rank(t.search, q.q) - 100"
-    " FROM (SELECT CAST(:q AS tsquery) AS q) q"
-    " JOIN threads t ON t.search @@ q.q"
-    " JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL"
-    " WHERE p.hidden = 0"
-    " ORDER BY rank LIMIT :limit"
+    "SELECT hit.id, hit.thread_id, hit.title, hit.author, hit.created, CASE WHEN hit.by_title"
+    " THEN substr(p.body, 1, 80) ELSE ts_headline('simple', p.body, CAST(:q AS tsquery),"
+    ' \'StartSel="", StopSel="", MinWords=5, MaxWords=10, ShortWord=1\') END AS snippet,'
+    " hit.rank"
+    " FROM (SELECT p.id, p.thread_id, t.title, p.author, p.created, false AS by_title,"
+    "   -ts_rank(p.search, q.q) AS rank"
+    "   FROM (SELECT CAST(:q AS tsquery) AS q) q"
+    "   JOIN posts p ON p.search @@ q.q JOIN threads t ON t.id = p.thread_id"
+    "   WHERE p.hidden = 0"
+    "   UNION ALL "
+    "   SELECT p.id, t.id, t.title, p.author, p.created, true, -ts_rank(t.search, q.q) - 100"
+    "   FROM (SELECT CAST(:q AS tsquery) AS q) q"
+    "   JOIN threads t ON t.search @@ q.q"
+    "   JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL"
+    "   WHERE p.hidden = 0"
+    "   ORDER BY rank LIMIT :limit) hit"
+    " JOIN posts p ON p.id = hit.id"
+    " ORDER BY hit.rank"
 )
+"""The hits are chosen first and only the chosen few get a snippet (ts_headline reads
+the whole body: made for every match, it costs more than the search)."""
 
 _INSERT_POST = (
     "WITH new AS (SELECT nextval(pg_get_serial_sequence('posts', 'id')) AS id),"
