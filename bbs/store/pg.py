@@ -42,6 +42,9 @@ host, as SQLite's BEGIN IMMEDIATE runs them on one (a check, then the write it a
 PERSON_LOCKS = 1_000_002
 """The first key of the two-key advisory locks for one person's pacing."""
 CONNECT_TIMEOUT_S = 10
+"""How long a connection is tried for, and a query waits for a connection from the pool
+(psycopg_pool's own default, 30 s, held a worker thread that long while the server was
+down); then the query fails."""
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|:([A-Za-z_]\w*)|%")
 
@@ -95,6 +98,7 @@ class PgDatabase:
             },
             open=False,
             name=name,
+            timeout=CONNECT_TIMEOUT_S,
         )
         try:
             self.pool.open(wait=True, timeout=CONNECT_TIMEOUT_S)
