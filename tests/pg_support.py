@@ -162,6 +162,33 @@ class PostgresServer:
             raise
         return server
 
+    @classmethod
+    def standby_of(
+        cls, primary: PostgresServer, name: str = "standby", user: str = "postgres"
+    ) -> PostgresServer:
+        """A streaming standby of `primary` (pg_basebackup -R) in a new temporary directory,
+        started on a port of its own, known to the primary as `name` (its
+        application_name, for synchronous_standby_names), streaming as role `user`."""
+        root = Path(tempfile.mkdtemp(prefix="bbs-pg-standby-"))
+        root.chmod(0o755)
+        run_as = _run_as()
+        _hand_over(root, run_as)
+        conninfo = f"host=127.0.0.1 port={primary.port} user={user} application_name={name}"
+        server = cls(root, fsync=primary.fsync, settings={"primary_conninfo": conninfo})
+        try:
+            command = [str(server_bin_dir() / "pg_basebackup"), "-D", str(server.data)]
+            command += ["-h", "127.0.0.1", "-p", str(primary.port), "-U", user]
+            command += ["-X", "stream", "-R", "--no-sync", "--checkpoint=fast"]
+            done = subprocess.run(command, capture_output=True, text=True, user=run_as, check=False)
+            if done.returncode != 0:
+                raise PostgresUnavailable(f"pg_basebackup failed:\n{done.stderr}")
+            server.start()
+        except BaseException:
+            server.stop()
+            server.remove()
+            raise
+        return server
+
     def initdb(self) -> None:
         user = _run_as()
         self.data.mkdir()
