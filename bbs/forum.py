@@ -13,11 +13,13 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from bbs.actions.bridges import BridgeActions
+from bbs.actions.chat import ChatActions
 from bbs.actions.limits import LimitsActions
 from bbs.actions.mail import MailActions
 from bbs.actions.meetups import MeetupActions
 from bbs.actions.moderation import ModerationActions
 from bbs.actions.people import PeopleActions
+from bbs.actions.polls import PollActions
 from bbs.actions.posted import AfterPost
 from bbs.actions.posting import PostingActions
 from bbs.actions.reading import ReadingActions
@@ -30,6 +32,8 @@ T = TypeVar("T")
 
 
 class Forum(
+    ChatActions,
+    PollActions,
     LimitsActions,
     ModerationActions,
     MailActions,

@@ -50,6 +50,16 @@ class Kind(StrEnum):
     """Someone arrived or moved (`Whereabouts`; no session: another host's list changed)."""
     PRESENCE_GONE = "presence-gone"
     """Someone left (`Whereabouts`; no session: another host's people are gone)."""
+    CHAT = "chat"
+    """A line was said in a chat room (the lobby: no community): `ChatSaid`, the whole line."""
+    CHAT_HIDDEN = "chat-hidden"
+    """A moderator hid a chat line: `ChatHidden`."""
+    CHAT_MUTED = "chat-mute"
+    """A moderator muted (or unmuted) someone in a room: `ChatMuted`."""
+    PAGE = "page"
+    """A private line to one person, shown wherever they are in chat: `Paged`."""
+    POLL = "poll"
+    """A thread's poll was made, voted in or closed: `PollChanged`."""
     RESYNC = "resync"
     """Not something that happened: events may have been lost (a link to other hosts was
     down), so what a screen shows may be out of date. `Resync` (and the community) say
@@ -117,6 +127,43 @@ class MailSent:
 
 
 @dataclass(frozen=True, slots=True)
+class ChatSaid:
+    """A chat line whole, so everyone in the room shows it without asking the database."""
+
+    line_id: int
+    kind: str
+    """'say', or 'me' for an action ("* fern waves")."""
+    text: str
+    at: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChatHidden:
+    line_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ChatMuted:
+    handle: str
+    """Who was muted or unmuted (the moderator is the event's actor)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Paged:
+    to: str
+    """The recipient's handle (the sender is the event's actor): it travels as mail does."""
+    text: str
+    at: float
+    room: str
+    """Where the sender was."""
+
+
+@dataclass(frozen=True, slots=True)
+class PollChanged:
+    thread_id: int
+
+
+@dataclass(frozen=True, slots=True)
 class Whereabouts:
     session: str = ""
     where: str = ""
@@ -137,6 +184,11 @@ Payload = (
     | MeetupChanged
     | MembershipChanged
     | MailSent
+    | ChatSaid
+    | ChatHidden
+    | ChatMuted
+    | Paged
+    | PollChanged
     | Whereabouts
     | Resync
 )
@@ -155,6 +207,11 @@ PAYLOADS: dict[Kind, type[Payload] | None] = {
     Kind.ONELINER: None,
     Kind.CALLER: None,
     Kind.FOUNDED: None,
+    Kind.CHAT: ChatSaid,
+    Kind.CHAT_HIDDEN: ChatHidden,
+    Kind.CHAT_MUTED: ChatMuted,
+    Kind.PAGE: Paged,
+    Kind.POLL: PollChanged,
     Kind.PRESENCE: Whereabouts,
     Kind.PRESENCE_GONE: Whereabouts,
     Kind.RESYNC: Resync,
@@ -185,7 +242,7 @@ class LiveEvent:
     @property
     def thread_id(self) -> int:
         """The thread it happened in (0: not in a thread)."""
-        return self.payload.thread_id if isinstance(self.payload, InThread) else 0
+        return self.payload.thread_id if isinstance(self.payload, InThread | PollChanged) else 0
 
 
 def payload_fields(payload: Payload | None) -> dict[str, Any] | None:

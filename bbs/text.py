@@ -13,6 +13,9 @@ import unicodedata
 
 from bbs.errors import TextError
 
+MENTION_RE = re.compile(r"(?<![\w@])@([a-z][a-z0-9_-]{1,19})\b", re.IGNORECASE)
+"""An @handle in a post or a chat line (not inside a word or an e-mail address)."""
+
 __all__ = [
     "TextError",
     "clean",
@@ -56,6 +59,9 @@ LIMITS: dict[str, int] = {
     "subject": 120,
     "place": 200,
     "query": 200,
+    "chat": 2_000,  # a line said in a chat room (or a page)
+    "question": 200,  # a poll's question
+    "choice": 80,  # one of a poll's choices
 }
 
 HANDLE_RE = re.compile(r"^[a-z][a-z0-9_-]{1,19}$")

@@ -1,6 +1,6 @@
 """Bench: the server's CPU per step of a person's path, one person at a time; prints a table.
 
-    .venv/bin/python bench/step_cost.py [--people 20] [--keys 100] [--workers 1]
+    .venv/bin/python bench/step_cost.py [--people 20] [--keys 100] [--workers 1] [--off PIECES]
 
 Capacity is CPU: with N people on two cores, what each login, screen and key costs
 decides how many are held and how long a key waits. Timing under load mixes every
@@ -9,13 +9,16 @@ directory, community, thread list, thread, Down/Up, Escape + Enter, a reply) aga
 `bbs serve` and the server's CPU (user + system, /proc, whole process tree) is read
 before and after each step, once the server has gone quiet. Figures are
 milliseconds of server CPU per step: mean over all people (the /proc clock ticks at
-10 ms, so a step is repeated and summed before dividing).
+10 ms, so a step is repeated and summed before dividing). `--off css_rules,key_route`
+runs the server with those pieces of the engine turned off (`BBS_ENGINE_OFF`), to
+measure what each saves.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -118,7 +121,9 @@ async def main() -> None:
     parser.add_argument("--people", type=int, default=20)
     parser.add_argument("--keys", type=int, default=100, help="Down/Up presses per person")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--off", default="", help="engine pieces to turn off (comma-separated)")
     args = parser.parse_args()
+    os.environ["BBS_ENGINE_OFF"] = args.off  # read by the server the bench starts
     key = asyncssh.generate_private_key("ssh-ed25519")
     workdir = Path(tempfile.mkdtemp(prefix="bbs-step-cost-"))
     (workdir / "id.pub").write_bytes(key.export_public_key())
@@ -134,7 +139,10 @@ async def main() -> None:
         took = time.monotonic() - started
     finally:
         target.stop()
-    sys.stdout.write(f"server CPU per step, ms (mean of {args.people} people, one at a time)\n")
+    off = f", engine off: {args.off}" if args.off else ""
+    sys.stdout.write(
+        f"server CPU per step, ms (mean of {args.people} people, one at a time{off})\n"
+    )
     for name, total in meter.totals.items():
         sys.stdout.write(f"  {name:<28} {total / meter.counts[name] * 1000:>8.1f}\n")
     path = sum(

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from textual import events
-from textual.app import App
 from textual.binding import Binding
 from textual.driver import Driver
-from textual.screen import Screen
 
 from bbs.session import Session
-from screens.economies import apply_process_economies
-from screens.key_route import binds_first
-from screens.preload import preload_css
+from screens import places, routes
+from screens.engine import process
+from screens.engine.app import EngineApp
+from screens.engine.css_preload import preload_css
+from screens.engine.no_colour import use_no_colour
+from screens.help import HelpScreen
 from screens.themes import THEME_CYCLE, register_themes
+from screens.welcome import WelcomeScreen
 
 
-class BBSApp(App[None]):
+class BBSApp(EngineApp[None]):
     """The forum for one signed-in person (or guest); screens read `self.app.session`."""
 
     TITLE = "bbs"
@@ -32,56 +33,16 @@ class BBSApp(App[None]):
         self.session = session
         register_themes(self)
         preload_css(self)
-        self._disable_tooltips = True  # none are used; Textual adds a Tooltip to every screen
 
-    @property
-    def _background_screens(self) -> list[Screen[object]]:
-        """Screens seen through the top one: none when it is opaque (all but dialogs).
-
-        Textual always counts the screen just below the top as seen, so whatever that
-        screen did (a live event arriving, even when it only marks itself stale) set it
-        repainting the top screen's whole area, on and on: a full frame for every reply
-        to a thread, for everyone reading it.
-        """
-        stack = self._screen_stack
-        if stack and stack[-1].styles.background.a == 1:
-            return []
-        return list(super()._background_screens)
-
-    async def on_event(self, event: events.Event) -> None:
-        """A cursor key for a line widget runs its binding at once (`screens/key_route.py`)."""
-        if isinstance(event, events.Key) and binds_first(self, event):
-            self.app_focus = True
-            screen = self.screen
-            if await self._check_bindings(event.key, priority=True) or await self._check_bindings(
-                event.key
-            ):
-                if self.screen is screen:  # a screen just pushed draws when it is ready
-                    self._draw_now()
-                return
-        await super().on_event(event)
-
-    def _draw_now(self) -> None:
-        """Draw the frame for a key handled here now, not on the frame timer's turn.
-
-        The repaint started the screen's frame timer, which would draw on its own turn of
-        the loop: behind every callback ready on a busy server (tens of milliseconds
-        while people log in), one of three such turns a cursor key waited for. The
-        timer, still woken, finds nothing left to draw.
-        """
-        screen = self.screen
-        if screen._dirty_widgets and screen.is_current and not self._batch_count:
-            screen._on_timer_update()
+    def go(self, place: places.Place, then: places.Then = None) -> None:
+        """Show `place` (a screen asked for it: `screens.places.go`), through the routes."""
+        routes.show(self, place, then)
 
     def on_mount(self) -> None:
-        from screens.welcome import WelcomeScreen
-
         self.title = self.session.forum.board_name()
         self.push_screen(WelcomeScreen())
 
     def action_help(self) -> None:
-        from screens.help import HelpScreen
-
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -93,6 +54,14 @@ class BBSApp(App[None]):
 
 
 def make_app(session: Session, driver_class: type[Driver] | None = None) -> BBSApp:
-    """The app for one session (the SSH server's factory calls this)."""
-    apply_process_economies()
-    return BBSApp(session, driver_class=driver_class)
+    """The app for one session: `bbs local` runs it, and the SSH server's factory is this.
+
+    The engine's process-wide patches are put in place first (once per process), and
+    NO_COLOR (from the environment here; from the client's for SSH, by the driver)
+    means no colour codes at all (`screens.engine.no_colour`).
+    """
+    process.install()
+    app = BBSApp(session, driver_class=driver_class)
+    if app.no_color:
+        use_no_colour(app)
+    return app

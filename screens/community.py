@@ -12,10 +12,9 @@ from bbs.errors import ForumError
 from bbs.live import Kind, LiveEvent
 from bbs.models import BoardSummary, Community, MemberRole, ThreadSummary
 from bbs.shown import Listing, unshown_note
-from screens.composer import ComposerScreen
-from screens.thread import ThreadScreen
+from screens import places
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TitleBar
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable
@@ -46,6 +45,7 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         Binding("x", "moderate", "Moderate"),
         Binding("l", "modlog", "Moderation log", show=False),
         Binding("p", "members", "Members", show=False),
+        Binding("c", "chat", "Chat"),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -205,7 +205,7 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         if event.table.id == "boards":
             self.query_one("#threads", RowTable).focus()
         else:
-            ThreadScreen.open(self.app, self.slug, int(event.key))
+            places.go(self, places.Thread(self.slug, int(event.key)))
 
     def action_back(self) -> None:
         self.dismiss()
@@ -218,36 +218,27 @@ class CommunityScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             self.app.push_screen(RulesScreen(self.info))
 
     def action_join(self) -> None:
-        from screens.join import JoinScreen
-
-        self.app.push_screen(JoinScreen(self.slug), lambda _: self.reload())
+        places.go(self, places.Join(self.slug), lambda _: self.reload())
 
     def action_events(self) -> None:
-        from screens.meetups import MeetupsScreen
-
-        self.app.push_screen(MeetupsScreen(self.slug))
+        places.go(self, places.Meetups(self.slug))
 
     def action_modlog(self) -> None:
-        from screens.modlog import ModLogScreen
-
-        self.app.push_screen(ModLogScreen(self.slug))
+        places.go(self, places.ModLog(self.slug))
 
     def action_members(self) -> None:
-        from screens.members import MembersScreen
-
         moderator = self.check_action("moderate", ()) is True
-        self.app.push_screen(MembersScreen(self.slug, moderator=moderator))
+        places.go(self, places.Members(self.slug, moderator=moderator))
+
+    def action_chat(self) -> None:
+        places.go(self, places.Chat(self.slug))
 
     def action_moderate(self) -> None:
-        from screens.moderation import ModerationScreen
-
-        self.app.push_screen(ModerationScreen(self.slug))
+        places.go(self, places.Moderation(self.slug))
 
     def action_new_thread(self) -> None:
         if self.board:
-            self.app.push_screen(
-                ComposerScreen.new_thread(self.slug, self.board), self._after_compose
-            )
+            places.go(self, places.NewThread(self.slug, self.board), self._after_compose)
 
     def _after_compose(self, post_id: int | None) -> None:
         if post_id is not None:

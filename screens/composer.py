@@ -14,11 +14,13 @@ from textual.widgets import Static
 
 from bbs.errors import ForumError
 from bbs.models import Post
+from bbs.polls.models import PollDraft
+from screens import places
+from screens.engine.lines import BlankBackground
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import deliver, forum_call
-from screens.widgets.lines import BlankBackground
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.safe import one_line, safe
 from screens.widgets.session import session_of
@@ -45,6 +47,7 @@ class ComposerScreen(BlankBackground, Screen[int | None]):
     BINDINGS = [
         Binding("ctrl+s", "send", "Send"),
         Binding("ctrl+r", "preview", "Preview"),
+        Binding("ctrl+o", "poll", "Poll"),
         Binding("escape", "cancel", "Cancel"),
     ]
 
@@ -52,6 +55,7 @@ class ComposerScreen(BlankBackground, Screen[int | None]):
         super().__init__()
         self.draft = draft
         self.sending = False
+        self.poll: PollDraft | None = None
 
     @classmethod
     def new_thread(cls, slug: str, board: str) -> ComposerScreen:
@@ -146,6 +150,11 @@ class ComposerScreen(BlankBackground, Screen[int | None]):
 
     def _call_forum(self, title: str, body: str) -> int:
         session, d = session_of(self), self.draft
+        if d.kind == "thread" and self.poll is not None:
+            started = session.forum.start_thread_with_poll(
+                session.person, d.slug, d.board, title, body, self.poll
+            )
+            return int(started[1])
         if d.kind == "thread":
             return int(session.forum.start_thread(session.person, d.slug, d.board, title, body)[1])
         if d.kind == "reply":
@@ -164,6 +173,24 @@ class ComposerScreen(BlankBackground, Screen[int | None]):
         error = self.query_one("#error", Static)
         error.update(safe(f"⚠ {message}" if message else ""))
         error.display = bool(message)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.draft.kind == "thread" if action == "poll" else True
+
+    def action_poll(self) -> None:
+        """A poll to start the thread with (written, or changed, in its own screen)."""
+        places.go(self, places.WritePoll(self.poll), self._with_poll)
+
+    def _with_poll(self, draft: PollDraft | None) -> None:
+        if draft is not None:
+            self.poll = draft
+            heading = self._heading()
+            heading.append_text(
+                safe(
+                    f"\nWith a poll: {one_line(draft.question, 50)} ({len(draft.choices)} choices)"
+                )
+            )
+            self.query_one("#context", Static).update(heading)
 
     def action_cancel(self) -> None:
         if not (self.body.strip() or self.title_text.strip()):

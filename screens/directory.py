@@ -7,12 +7,13 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from bbs.live import Kind, LiveEvent
+from bbs.chat.rooms import room_counts
+from bbs.live import PRESENCE_KINDS, Kind, LiveEvent
 from bbs.models import CommunitySummary
 from bbs.shown import Listing, unshown_note
-from screens.community import CommunityScreen
+from screens import places
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
-from screens.widgets.first_frame import HoldsFirstFrame
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.reuse import Reusable
@@ -32,6 +33,9 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
 
     CSS_PATH = "directory.tcss"
     REFRESH_ON_RESUME = True
+    SHOWS_PRESENCE = True  # how many are in each community's chat room
+    PRESENCE_DELAY = 1.0
+    _presence_pending = False
     BINDINGS = [Binding("escape", "back", "Back"), Binding("j", "join", "Join / leave")]
 
     def __init__(self) -> None:
@@ -44,7 +48,7 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield TextLine(Text("Communities  (● = new posts; Enter to open)"), id="directory-help")
-        yield RowTable("Community", "About", "Members", "New", "You", id="communities")
+        yield RowTable("Community", "About", "Members", "New", "You", "Chat", id="communities")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -55,7 +59,21 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         return "directory"
 
     def relevant(self, event: LiveEvent) -> bool:
-        return event.kind in (Kind.NEW_REPLY, Kind.NEW_THREAD)
+        return event.kind in (Kind.NEW_REPLY, Kind.NEW_THREAD) or event.kind in PRESENCE_KINDS
+
+    def quick_update(self, event: LiveEvent) -> bool:
+        """Someone came to or left a room: soon count again from memory, no queries."""
+        if event.kind not in PRESENCE_KINDS:
+            return False
+        if not self._presence_pending:
+            self._presence_pending = True
+            self.set_timer(self.PRESENCE_DELAY, self._presence_changed)
+        return True
+
+    def _presence_changed(self) -> None:
+        self._presence_pending = False
+        if self.is_mounted and self.communities:
+            self._show(list(self.communities.values()))
 
     @work(thread=True, exclusive=True, group="directory")
     def reload(self) -> None:
@@ -69,6 +87,7 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
 
     def _show(self, found: list[CommunitySummary]) -> None:
         self.communities = {c.slug: c for c in found}
+        chatting = room_counts(session_of(self).presence.online())
         rows = [
             (
                 c.slug,
@@ -78,6 +97,7 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
                     str(c.members),
                     unread_cell(c.new_posts),
                     Text(_access(c)),
+                    Text(str(chatting[c.slug]) if chatting.get(c.slug) else "-"),
                 ),
             )
             for c in found
@@ -94,17 +114,15 @@ class DirectoryScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             hint = "" if session_of(self).person.is_guest else " Press j to join."
             self.notify(f"{c.name} is only readable by its members.{hint}", markup=False)
             return
-        CommunityScreen.open(self.app, c.slug)
+        places.go(self, places.Community(c.slug))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return not (action == "join" and session_of(self).person.is_guest)
 
     def action_join(self) -> None:
-        from screens.join import JoinScreen
-
         slug = self.query_one(RowTable).cursor_key
         if slug is not None:
-            self.app.push_screen(JoinScreen(slug), lambda _: self.reload())
+            places.go(self, places.Join(slug), lambda _: self.reload())
 
     def action_back(self) -> None:
         self.dismiss()

@@ -12,6 +12,7 @@ from textual.widgets.option_list import Option
 
 from bbs.models import DiscoverThread, RelatedCommunity
 from bbs.session import Session
+from screens import places
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
@@ -87,21 +88,15 @@ class DiscoverScreen(LiveScreen[None]):
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
         key = event.key
         if event.table.id == "discover":
-            from screens.thread import ThreadScreen
-
             slug, thread_id = key.split("/")
-            ThreadScreen.open(self.app, slug, int(thread_id))
+            places.go(self, places.Thread(slug, int(thread_id)))
         else:
-            from screens.community import CommunityScreen
-
-            CommunityScreen.open(self.app, key)
+            places.go(self, places.Community(key))
 
     def action_join(self) -> None:
-        from screens.join import JoinScreen
-
         slug = self.query_one("#related", RowTable).cursor_key
         if slug is not None:
-            self.app.push_screen(JoinScreen(slug), lambda _: self.reload())
+            places.go(self, places.Join(slug), lambda _: self.reload())
 
     def action_back(self) -> None:
         self.dismiss()

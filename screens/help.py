@@ -80,7 +80,12 @@ RIGHT: tuple[Section, ...] = (
     ),
     (
         "Composer",
-        (("Ctrl+S", "send"), ("Ctrl+R", "preview / write"), ("Escape", "cancel (asks first)")),
+        (
+            ("Ctrl+S", "send"),
+            ("Ctrl+R", "preview / write"),
+            ("Ctrl+O", "a poll (new threads)"),
+            ("Escape", "cancel (asks first)"),
+        ),
     ),
     (
         "Moderation",
@@ -91,6 +96,25 @@ RIGHT: tuple[Section, ...] = (
         ),
     ),
     ("Thread (mods)", (("p l m", "pin lock move"), ("h b u", "hide; ban, unban author"))),
+    (
+        "Chat",
+        (
+            ("c", "the lobby / its room"),
+            ("Enter", "say the line"),
+            ("/me /who /away", "action, who's here, away"),
+            ("/msg NAME TEXT", "a page to one person"),
+            ("/mute /help", "mute room; all commands"),
+            ("PgUp PgDn", "scroll back"),
+        ),
+    ),
+    (
+        "Poll",
+        (
+            ("v", "a thread's poll"),
+            ("Space / v", "choose / vote"),
+            ("c", "close it (author, mods)"),
+        ),
+    ),
 )
 
 

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -19,11 +17,13 @@ from bbs.live_events import MeetupChanged
 from bbs.models import Meetup, MeetupDetail
 from bbs.session import Session
 from bbs.shown import Listing, unshown_note
+from screens import places
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import PostBody
 from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
 from screens.widgets.live import LiveScreen
+from screens.widgets.meetup_lines import local_when
 from screens.widgets.quiet import QuietInput, QuietTextArea
 from screens.widgets.row_table import RowTable
 from screens.widgets.safe import one_line, safe
@@ -34,30 +34,6 @@ ANSWER_WORDS = {"going": "you are going", "maybe": "you might go", "no": "you ar
 
 # The forum keeps no "last used time zone"; remember it per person while the server runs.
 _LAST_TZ: dict[int, str] = {}
-
-
-def local_when(event: Meetup, now: datetime | None = None) -> str:
-    """When, in the event's own zone: 'Sat 05 Dec 19:30 Europe/London' (year if not this one)."""
-    try:
-        local = datetime.fromtimestamp(event.starts_at, ZoneInfo(event.tz))
-    except (ValueError, OverflowError, OSError, TypeError):  # the forum shows no such event
-        return f"? {one_line(event.tz, 32)}"
-    year = "" if local.year == (now or datetime.now(local.tzinfo)).year else f" {local.year}"
-    return f"{local:%a %d %b}{year} {local:%H:%M} {event.tz}"
-
-
-def upcoming_text(events: tuple[Meetup, ...] | list[Meetup], unshown: int = 0) -> Text:
-    """'Upcoming events' for the welcome screen: when, what, where (community)."""
-    text = Text("Upcoming events\n", style="bold underline")
-    for e in events:
-        text.append(f"{local_when(e)}\n")
-        cancelled = "CANCELLED: " if e.cancelled else ""
-        text.append_text(safe(f"  {cancelled}{one_line(e.title, 40)} ({e.community})\n"))
-    if not events:
-        text.append("None planned in your communities.\n", style="italic")
-    if unshown:
-        text.append(f"{unshown_note(unshown, 'event')}\n", style="italic")
-    return text
 
 
 def my_answer(event: Meetup) -> str:
@@ -240,13 +216,11 @@ class MeetupScreen(LiveScreen[None]):
         self._ask("Delete this meetup and its answers", "delete", "Deleted.")
 
     def _ask(self, question: str, act: str, done: str) -> None:
-        from screens.moderation import ReasonPrompt
-
         detail = self.detail
         if detail is None:
             return
         mine = detail.event.author == session_of(self).person.handle
-        prompt = ReasonPrompt(f"{question}? Why (it goes in the moderation log)", required=not mine)
+        why = f"{question}? Why (it goes in the moderation log)"
 
         def answered(reason: str | None) -> None:
             if reason is not None:
@@ -257,7 +231,7 @@ class MeetupScreen(LiveScreen[None]):
                     self.query_one(ErrorLine).say,
                 )
 
-        self.app.push_screen(prompt, answered)
+        places.go(self, places.AskReason(why, required=not mine), answered)
 
     def _managed(self, act: str, done: str) -> None:
         self.notify(done, timeout=3)

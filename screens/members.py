@@ -10,7 +10,7 @@ from textual.widgets import Static
 from bbs.live import Kind, LiveEvent
 from bbs.models import Member, MemberRole
 from bbs.session import Session
-from screens.moderation import ReasonPrompt
+from screens import places
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.confirm import ConfirmScreen
 from screens.widgets.forum_call import ErrorLine, forum_call
@@ -98,15 +98,14 @@ class MembersScreen(LiveScreen[None]):
         return self.query_one(RowTable).cursor_key
 
     def on_row_table_row_selected(self, event: RowTable.RowSelected) -> None:
-        from screens.profile import ProfileScreen
-
-        self.app.push_screen(ProfileScreen(event.key))
+        places.go(self, places.Profile(event.key))
 
     def action_ban(self) -> None:
         handle = self._selected()
         if handle:
-            self.app.push_screen(
-                ReasonPrompt(f"Ban {handle} from {self.slug}: why? (public log)"),
+            places.go(
+                self,
+                places.AskReason(f"Ban {handle} from {self.slug}: why? (public log)"),
                 lambda r: r is not None and self._do("ban", handle, r),
             )
 
@@ -116,12 +115,13 @@ class MembersScreen(LiveScreen[None]):
         def whom(handle: str | None) -> None:
             if handle:
                 handle = handle.lstrip("@")
-                self.app.push_screen(
-                    ReasonPrompt(f"Unban {handle}: why?", required=False),
+                places.go(
+                    self,
+                    places.AskReason(f"Unban {handle}: why?", required=False),
                     lambda r: r is not None and self._do("unban", handle, r),
                 )
 
-        self.app.push_screen(ReasonPrompt("Unban whom?", placeholder="Handle"), whom)
+        places.go(self, places.AskReason("Unban whom?", placeholder="Handle"), whom)
 
     def action_appoint(self) -> None:
         """Make the selected member a moderator, or a moderator a member again."""

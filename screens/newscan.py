@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from bbs.models import NewPost
 from bbs.shown import Listing
-from screens.thread import ThreadScreen
+from screens import places
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.safe import ago, one_line, safe
@@ -99,7 +99,7 @@ class NewScanScreen(Screen[None]):
         self.done.add(index)
         self._render_list()
         self.query_one(OptionList).highlighted = index
-        ThreadScreen.open(self.app, item.community, item.thread_id, focus_post=item.post_id)
+        places.go(self, places.Thread(item.community, item.thread_id, item.post_id))
 
     def action_next_new(self) -> None:
         remaining = [n for n in range(len(self.items)) if n not in self.done]

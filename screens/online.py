@@ -8,17 +8,11 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from bbs.live import PRESENCE_KINDS, LiveEvent
-from bbs.presence import OnlineEntry
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.live import LiveScreen
 from screens.widgets.row_table import RowTable
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
-
-
-def online_line(entry: OnlineEntry) -> Text:
-    """'handle (where)' for lists of who is online."""
-    return Text.assemble(safe(entry.handle, "bold"), " (", safe(entry.where), ")")
 
 
 class OnlineScreen(LiveScreen[None]):

@@ -13,6 +13,7 @@ from textual.widgets import Label, Static
 
 from bbs.models import Person, Profile
 from bbs.session import Session
+from screens import places
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.field import Field
 from screens.widgets.forum_call import ErrorLine, forum_call
@@ -137,9 +138,7 @@ class ProfileScreen(Screen[None]):
         self.app.push_screen(PasswordScreen())
 
     def action_mail(self) -> None:
-        from screens.mail import ComposeMailScreen
-
-        self.app.push_screen(ComposeMailScreen(self.handle))
+        places.go(self, places.NewMail(self.handle))
 
     def action_block(self) -> None:
         block = not self.blocked

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from bbs.errors import ForumError
 from bbs.models import SearchHit
 from bbs.shown import Listing, unshown_note
-from screens.thread import ThreadScreen
+from screens import places
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.quiet import QuietInput
@@ -104,7 +104,7 @@ class SearchScreen(Screen[None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         hit = self.hits[int(event.option.id or 0)]
-        ThreadScreen.open(self.app, hit.community, hit.thread_id, focus_post=hit.post_id)
+        places.go(self, places.Thread(hit.community, hit.thread_id, hit.post_id))
 
     def action_focus_query(self) -> None:
         self.query_one("#query").focus()

@@ -11,13 +11,15 @@ from bbs.errors import ForumError
 from bbs.live import Kind, LiveEvent
 from bbs.live_events import NewReply
 from bbs.models import Post, ThreadView
+from bbs.polls.models import Poll, PollDraft
 from bbs.shown import unshown_note
-from screens.composer import ComposerScreen
+from screens import places
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.body import BodyPane
-from screens.widgets.first_frame import HoldsFirstFrame
-from screens.widgets.forum_call import deliver, ours
+from screens.widgets.forum_call import deliver, forum_call, ours
 from screens.widgets.live import LiveScreen
+from screens.widgets.poll_line import poll_line
 from screens.widgets.post_tree import PostNode, PostTree
 from screens.widgets.reuse import Reusable
 from screens.widgets.safe import ago, safe
@@ -49,6 +51,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         Binding("x", "moderate", "Moderate"),
         Binding("c", "cross_post", "Cross-post", show=False),
         Binding("a", "author", "Author's profile", show=False),
+        Binding("v", "poll", "Poll"),
     ]
 
     def __init__(self, slug: str, thread_id: int, focus_post: int | None = None) -> None:
@@ -66,6 +69,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         """Things other than a new post seen (edits, hides): a reload reads everything..."""
         self._loaded_changes = 0
         """...until a whole load asked for after the last of them has been shown."""
+        self.poll: Poll | None = None
 
     def reset(self, slug: str, thread_id: int, focus_post: int | None = None) -> None:
         """Show another thread (or the same one again, at `focus_post` if given)."""
@@ -74,6 +78,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             return  # as it was left; it reloads if anything changed meanwhile
         self.slug, self.thread_id = slug, thread_id
         self.view, self.shown, self._newest = None, None, 0
+        self._show_poll(slug, thread_id, None)
         self._stale = False
         self.query_one(PostTree).clear()
         self.query_one(BodyPane).show(Text(), "")
@@ -93,6 +98,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield TextLine(Text("Loading…"), id="thread-title")
+        yield TextLine(Text(""), id="thread-poll")
         yield PostTree(id="posts")
         yield BodyPane(id="body-pane")
         yield KeyBar()
@@ -107,6 +113,8 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "moderate":
             return self.moderator
+        if action == "poll":
+            return self.poll is not None or self._is_author()
         return not (action in POSTING and session_of(self).person.is_guest)
 
     # loading ------------------------------------------------------------------
@@ -118,6 +126,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         """
         full = self.view is None or self._changes > self._loaded_changes
         self._load(self.slug, self.thread_id, 0 if full else self._newest, self._changes)
+        self._load_poll(self.slug, self.thread_id)
 
     def reload_all(self) -> None:
         self._changes += 1
@@ -138,6 +147,9 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         (four queries and a trip through a worker thread each) cost every reader ~10 ms a
         reply, the lion's share of a busy server's CPU when a hundred read one thread.
         """
+        if event.kind == Kind.POLL:  # a vote: the poll's line, not the thread, again
+            self._load_poll(self.slug, self.thread_id)
+            return True
         if event.kind != Kind.NEW_REPLY:
             self._changes += 1
             return False
@@ -283,9 +295,58 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
             title.append(f"  · {unshown_note(view.unshown, 'post')}", style="italic")
         self.query_one("#thread-title", TextLine).update(title)
 
+    # its poll ---------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="thread-poll")
+    def _load_poll(self, slug: str, thread_id: int) -> None:
+        session = session_of(self)
+        try:
+            poll = session.forum.poll(session.person, slug, thread_id)
+        except ForumError:
+            return  # the thread's own load says why
+        except Exception as error:  # ours: logged once; the thread is still read
+            ours(self, error)
+            return
+        deliver(self, self._show_poll, slug, thread_id, poll)
+
+    def _show_poll(self, slug: str, thread_id: int, poll: Poll | None) -> None:
+        if (slug, thread_id) != (self.slug, self.thread_id):
+            return
+        had, self.poll = self.poll, poll
+        line = self.query_one("#thread-poll", TextLine)
+        line.display = poll is not None
+        if poll is not None:
+            line.update(poll_line(poll))
+        if (had is None) != (poll is None):
+            self.refresh_bindings()
+
+    def _is_author(self) -> bool:
+        person = session_of(self).person
+        return (
+            self.view is not None
+            and not person.is_guest
+            and self.view.thread.author == person.handle
+        )
+
+    def action_poll(self) -> None:
+        if self.poll is not None:
+            places.go(self, places.Poll(self.slug, self.thread_id))
+        elif self._is_author():
+            places.go(self, places.WritePoll(), self._add_poll)
+
+    def _add_poll(self, draft: PollDraft | None) -> None:
+        if draft is None:
+            return
+        slug, thread_id = self.slug, self.thread_id
+        forum_call(
+            self,
+            lambda s: s.forum.add_poll(s.person, slug, thread_id, draft),
+            lambda poll: self._show_poll(slug, thread_id, poll),
+        )
+
     # the selected post -----------------------------------------------------------
     def on_mount(self) -> None:
         self.query_one(PostTree).on_cursor = self._highlighted
+        self.query_one("#thread-poll", TextLine).display = False
         self.reload()
 
     def _highlighted(self, node: PostNode) -> None:
@@ -337,8 +398,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
     def action_reply(self) -> None:
         post = self._selected()
         if post is not None:
-            composer = ComposerScreen.reply(self.slug, post)
-            self.app.push_screen(composer, self._after_compose)
+            places.go(self, places.Reply(self.slug, post), self._after_compose)
 
     def action_edit(self) -> None:
         post = self._selected()
@@ -347,33 +407,25 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         if post.author != session_of(self).person.handle:
             self.notify("You can only edit your own posts.", severity="warning")
             return
-        self.app.push_screen(ComposerScreen.edit(self.slug, post), self._after_compose)
+        places.go(self, places.EditPost(self.slug, post), self._after_compose)
 
     def action_flag(self) -> None:
-        from screens.moderation import FlagPrompt
-
         post = self._selected()
         if post is not None:
-            self.app.push_screen(FlagPrompt(self.slug, post))
+            places.go(self, places.FlagPost(self.slug, post))
 
     def action_moderate(self) -> None:
-        from screens.moderation import ThreadModMenu
-
         if self.view is not None:
-            menu = ThreadModMenu(self.slug, self.view.thread, self._selected())
-            self.app.push_screen(menu, lambda _: self.reload_all())
+            where = places.ThreadModeration(self.slug, self.view.thread, self._selected())
+            places.go(self, where, lambda _: self.reload_all())
 
     def action_cross_post(self) -> None:
-        from screens.discover import CrossPostScreen
-
-        self.app.push_screen(CrossPostScreen(self.slug, self.thread_id))
+        places.go(self, places.CrossPost(self.slug, self.thread_id))
 
     def action_author(self) -> None:
-        from screens.profile import ProfileScreen
-
         post = self._selected()
         if post is not None:
-            self.app.push_screen(ProfileScreen(post.author))
+            places.go(self, places.Profile(post.author))
 
     def _after_compose(self, post_id: int | None) -> None:
         if post_id is not None:

@@ -12,18 +12,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
 
+from bbs.chat.models import RoomSummary
+from bbs.chat.rooms import LOBBY
 from bbs.live import PRESENCE_KINDS, Kind, LiveEvent
 from bbs.models import Welcome
 from bbs.presence import OnlineEntry
-from screens.directory import DirectoryScreen
-from screens.meetups import upcoming_text
-from screens.online import OnlineScreen, online_line
-from screens.search import SearchScreen
+from screens import places
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TitleBar
 from screens.widgets.body import markdown
-from screens.widgets.first_frame import HoldsFirstFrame
+from screens.widgets.chat_rooms import rooms_text
 from screens.widgets.forum_call import deliver, ours
 from screens.widgets.live import LiveScreen
+from screens.widgets.meetup_lines import upcoming_text
 from screens.widgets.oneliner import OneLinerScreen
 from screens.widgets.safe import ago, safe
 from screens.widgets.session import session_of
@@ -57,6 +58,11 @@ def _oneliners(welcome: Welcome, guest: bool) -> Text:
     return text
 
 
+def online_line(entry: OnlineEntry) -> Text:
+    """'handle (where)' for lists of who is online."""
+    return Text.assemble(safe(entry.handle, "bold"), " (", safe(entry.where), ")")
+
+
 def _people(welcome: Welcome, online: list[OnlineEntry]) -> Text:
     text = Text()
     text.append("Last callers\n", style="bold underline")
@@ -81,6 +87,7 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
     CSS_PATH = "welcome.tcss"
     REFRESH_ON_RESUME = True
     _welcome: Welcome | None = None
+    _rooms: list[RoomSummary] = []  # replaced on each load, never changed in place
     _presence_pending = False
     BINDINGS = [
         Binding("d,enter", "directory", "Directory"),
@@ -89,6 +96,7 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         Binding("w", "online", "Online", show=False),
         Binding("o", "oneliner", "One-liner"),
         Binding("m", "mail", "Mail"),
+        Binding("c", "chat", "Chat", show=False),  # the page says it: "In chat now  c the lobby"
         Binding("b", "bulletin", "Bulletin", show=False),
         Binding("x", "discover", "Discover", show=False),
         Binding("p", "profile", "Profile", show=False),
@@ -112,7 +120,7 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         return event.kind in LIVE_KINDS
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        guest_cannot = ("oneliner", "mail", "profile", "found")
+        guest_cannot = ("oneliner", "mail", "profile", "found", "chat")
         return not (action in guest_cannot and session_of(self).person.is_guest)
 
     @work(thread=True, exclusive=True, group="welcome")
@@ -123,7 +131,12 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         except Exception as error:  # ours: the person still gets in, told in words
             deliver(self, self._failed, ours(self, error))
             return
-        deliver(self, self._show, welcome, session.presence.online())
+        try:
+            rooms = session.forum.chat_rooms(session.person)
+        except Exception as error:  # ours: the page goes on without the rooms
+            ours(self, error)
+            rooms = []
+        deliver(self, self._show, welcome, session.presence.online(), rooms)
 
     def _failed(self, message: str) -> None:
         self.query_one(TextPage).show(safe(f"{message}\nd opens the directory."))
@@ -142,8 +155,12 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         if self._welcome is not None and self.is_mounted:
             self._show(self._welcome, session_of(self).presence.online())
 
-    def _show(self, welcome: Welcome, online: list[OnlineEntry]) -> None:
+    def _show(
+        self, welcome: Welcome, online: list[OnlineEntry], rooms: list[RoomSummary] | None = None
+    ) -> None:
         self._welcome = welcome
+        if rooms is not None:
+            self._rooms = rooms
         self.query_one(TextPage).show(self._page(welcome, online))
 
     def _page(self, welcome: Welcome, online: list[OnlineEntry]) -> RenderableType:
@@ -167,7 +184,11 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
         oneliners = _oneliners(welcome, person.is_guest)
         columns = SideBySide(
             Drawn(("oneliners", text_key(oneliners)), oneliners),
-            Group(_people(welcome, online), upcoming_text(welcome.events, welcome.events_unshown)),
+            Group(
+                _people(welcome, online),
+                rooms_text(self._rooms, online, person.is_guest),
+                upcoming_text(welcome.events, welcome.events_unshown),
+            ),
             ratio=(2, 1),
         )
         return Group(name, news, bulletin, columns)
@@ -177,46 +198,38 @@ class WelcomeScreen(HoldsFirstFrame, LiveScreen[None]):
             self.app.push_screen(BulletinScreen(self._welcome.bulletin))
 
     def action_directory(self) -> None:
-        DirectoryScreen.open(self.app)
+        places.go(self, places.Directory())
 
     def action_new_scan(self) -> None:
-        from screens.newscan import NewScanScreen
-
-        self.app.push_screen(NewScanScreen())
+        places.go(self, places.NewScan())
 
     def action_search(self) -> None:
-        self.app.push_screen(SearchScreen())
+        places.go(self, places.Search())
 
     def action_online(self) -> None:
-        self.app.push_screen(OnlineScreen())
+        places.go(self, places.Online())
 
     def action_mail(self) -> None:
-        from screens.mail import InboxScreen
-
-        self.app.push_screen(InboxScreen())
+        places.go(self, places.Inbox())
 
     def action_discover(self) -> None:
-        from screens.discover import DiscoverScreen
-
-        self.app.push_screen(DiscoverScreen())
+        places.go(self, places.Discover())
 
     def action_profile(self) -> None:
-        from screens.profile import ProfileScreen
-
-        self.app.push_screen(ProfileScreen(session_of(self).person.handle))
+        places.go(self, places.Profile(session_of(self).person.handle))
 
     def action_found(self) -> None:
-        from screens.community import CommunityScreen
-        from screens.found import FoundCommunityScreen
-
         def founded(slug: str | None) -> None:
             if slug is not None:
-                self.app.push_screen(CommunityScreen(slug))
+                places.go(self, places.Community(slug))
 
-        self.app.push_screen(FoundCommunityScreen(), founded)
+        places.go(self, places.FoundCommunity(), founded)
 
     def action_oneliner(self) -> None:
         self.app.push_screen(OneLinerScreen())
+
+    def action_chat(self) -> None:
+        places.go(self, places.Chat(LOBBY))
 
 
 class BulletinBox:

@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -28,7 +28,7 @@ from bbs.bus.nats import NatsTransport
 from bbs.bus.relay import Broker, RelayTransport
 from bbs.bus.transport import Transport
 from bbs.forum import Forum
-from bbs.live import LiveBus
+from bbs.live import Kind, LiveBus, LiveEvent
 from bbs.presence import Presence
 
 TRANSPORTS = ("relay", "nats")
@@ -191,8 +191,67 @@ async def linked(
         for host in hosts:
             await host.start()
             stack.push_async_callback(host.stop)
-        await asyncio.sleep(0.05)  # subscriptions made
+        await hear_each_other([forum.bus for forum in forums])
         yield hosts
+
+
+PROBE = Kind.FOUNDED
+"""The kind of the probes sent to see that the buses are joined: a board-wide kind (every
+host hears it, whatever its interest) with no payload; only the directory follows it, and
+these tests have no screens."""
+
+
+async def hear_each_other(buses: list[LiveBus], timeout: float = 10.0) -> None:
+    """Wait until every bus hears every other one: a probe sent from each (again and again,
+    while subscriptions are still being made) has reached all the others."""
+    if len(buses) < 2:
+        return
+    names = [f"probe-{n}" for n in range(len(buses))]
+    heard: list[set[str]] = [set() for _ in buses]
+
+    def hearing(n: int) -> Callable[[LiveEvent], None]:
+        return lambda event: heard[n].add(event.actor) if event.kind == PROBE else None
+
+    tokens = [bus.subscribe(hearing(n)) for n, bus in enumerate(buses)]
+    try:
+        deadline = time.monotonic() + timeout
+        while not all(set(names) - {names[n]} <= heard[n] for n in range(len(buses))):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the buses did not hear each other in {timeout} s")
+            for name, bus in zip(names, buses, strict=True):
+                bus.publish(LiveEvent(PROBE, actor=name))
+            await asyncio.sleep(0.02)
+    finally:
+        for token, bus in zip(tokens, buses, strict=True):
+            bus.unsubscribe(token)
+
+
+def links_settled(hosts: list[BusHost]) -> bool:
+    """Every host has heard each other's latest epoch (a beat since its link came back) and
+    has no resync due: whatever a lost link set off is over (the sign a test of "it reloads
+    once" waits for, instead of a few heartbeats of time)."""
+    for host in hosts:
+        if host._resync is not None:
+            return False
+        for other in hosts:
+            state = host._hosts.get(other.host_id)
+            if other is not host and (state is None or state.epoch != other.epoch):
+                return False
+    return True
+
+
+def live_subjects(host: BusHost) -> set[str]:
+    """The subjects `host`'s transport has said are live from now on (subscribed and
+    flushed at the server): the positive sign that an event on them will arrive."""
+    live: set[str] = set()
+    subscribed = host.subscribed
+
+    def noting(subject: str) -> None:
+        live.add(subject)
+        subscribed(subject)
+
+    host.subscribed = noting  # type: ignore[method-assign]  # what the transport calls
+    return live
 
 
 async def eventually(check: object, timeout: float = 5.0, what: str = "condition") -> None:

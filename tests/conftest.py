@@ -19,6 +19,7 @@ from bbs.seed import create_community
 
 PACED = ("thread", "reply", "edit", "mail", "oneliner", "event", "rsvp", "flag", "invite")
 PACED += ("crosspost", "community", "join", "key", "block", "profile", "password")
+PACED += ("mention", "vote")  # chat lines that mention someone, poll votes (issue 17)
 STANDING = ("events_upcoming_per_person", "communities_per_person", "foundings_per_day")
 STANDING += ("keys_per_person", "blocks_per_person", "requests_per_person")
 NO_PACING = {f"{kind}_interval_s": 0.0 for kind in PACED if kind not in ("thread", "reply")}

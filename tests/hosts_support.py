@@ -256,9 +256,6 @@ async def open_thread(person: Person, title: str) -> None:
     await person.wait_for("Garden")
     person.send("\r")
     await person.wait_for(title)
-    for _ in range(10):
-        if "Who grows what" in person.text:
-            return
-        person.send("\r")
-        await asyncio.sleep(0.3)
+    await person.press_until_lit("\r", title)  # the board: its threads take the focus
+    person.send("\r")
     await person.wait_for("Who grows what")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager, suppress
@@ -94,11 +95,14 @@ class ScreenClient(asyncssh.SSHClientSession):  # type: ignore[type-arg]
         self.screen = pyte.Screen(width, height)
         self.stream = pyte.ByteStream(self.screen)
         self.received = 0
+        self.reads = 0
+        """How many times data arrived: the opening sequences once, then each frame."""
         self.closed = asyncio.Event()
         self.changed = asyncio.Event()
 
     def data_received(self, data: bytes, datatype: Any) -> None:
         self.received += len(data)
+        self.reads += 1
         self.stream.feed(data)
         self.changed.set()
 
@@ -122,8 +126,11 @@ class Person:
     def send(self, data: str | bytes) -> None:
         self.chan.write(data.encode() if isinstance(data, str) else data)
 
-    async def wait_for(self, what: str | Callable[[str], bool], timeout: float = 10.0) -> str:
-        """Poll the emulated screen until `what` shows (or the predicate holds)."""
+    async def wait_for(
+        self, what: str | Callable[[str], bool], timeout: float = 10.0, told: str = ""
+    ) -> str:
+        """Poll the emulated screen until `what` shows (or the predicate holds); `told` names
+        a predicate in the failure message, which shows the screen as it was."""
         check = what if callable(what) else (lambda text: what in text)
         deadline = time.monotonic() + timeout
         while True:
@@ -132,10 +139,70 @@ class Person:
                 return text
             left = deadline - time.monotonic()
             if left <= 0:
-                raise AssertionError(f"timed out waiting for {what!r}; screen:\n{text}")
+                raise AssertionError(f"timed out waiting for {told or what!r}; screen:\n{text}")
             self.client.changed.clear()
             with suppress(TimeoutError):
                 await asyncio.wait_for(self.client.changed.wait(), min(left, 0.2))
+
+    @property
+    def cursor(self) -> tuple[int, int]:
+        """Where the terminal's cursor is (column, row): Textual puts it in the focused field."""
+        return self.client.screen.cursor.x, self.client.screen.cursor.y
+
+    def cell(self, text: str, offset: int = 0) -> Any | None:
+        """The cell `offset` columns from where `text` first shows (its character and colours)."""
+        for y, row in enumerate(self.client.screen.display):
+            x = row.find(text)
+            if x >= 0 and 0 <= x + offset < self.client.screen.columns:
+                return self.client.screen.buffer[y][x + offset]
+        return None
+
+    async def wait_until(self, check: Callable[[], bool], what: str, timeout: float = 10.0) -> str:
+        """Like wait_for, for a check of more than the text (colours, the cursor)."""
+        return await self.wait_for(lambda _: check(), timeout, what)
+
+    async def typing_in(self, label: str, timeout: float = 10.0) -> None:
+        """Wait until the cursor is in the field under `label`: that field has the focus."""
+
+        def there() -> bool:
+            rows = self.client.screen.display
+            at = next((y for y, row in enumerate(rows) if label in row), None)
+            return at is not None and at < self.cursor[1] <= at + 3
+
+        await self.wait_until(there, f"the cursor in the field under {label!r}", timeout)
+
+    def look(self, text: str) -> tuple[object, ...] | None:
+        """How the first cell of `text` is drawn: colours, reverse video, bold."""
+        cell = self.cell(text)
+        return None if cell is None else (cell.fg, cell.bg, cell.reverse, cell.bold)
+
+    async def press_until_lit(self, keys: str, text: str, timeout: float = 10.0) -> None:
+        """Send `keys` and wait until the row showing `text` lights up (it is drawn another
+        way: the cursor of the list that has the focus is on it)."""
+        unlit = self.look(text)
+        self.send(keys)
+        await self.wait_until(
+            lambda: self.look(text) not in (unlit, None), f"{text!r} lit", timeout
+        )
+
+    async def tab_to_next_field(self, timeout: float = 10.0) -> None:
+        """Tab from the field the cursor is in and wait until it is in the next one below."""
+        row = self.cursor[1]
+        self.send("\t")
+        await self.wait_until(lambda: self.cursor[1] > row + 1, "the cursor a field down", timeout)
+
+    async def tick(self, label: str, timeout: float = 10.0) -> None:
+        """Tick the focused checkbox `label` (Space) and wait until its X lights up."""
+        await self.wait_for(label, timeout)
+        box = self.cell(label, -3)  # "▐X▌ label"
+        assert box is not None and box.data == "X", self.text
+        unticked = box.fg
+        self.send(" ")
+        await self.wait_until(
+            lambda: getattr(self.cell(label, -3), "fg", unticked) != unticked,
+            f"the box of {label!r} ticked",
+            timeout,
+        )
 
     def resize(self, width: int, height: int) -> None:
         self.client.screen.resize(height, width)
@@ -199,9 +266,17 @@ async def run_command(
         return await conn.run(command, input=stdin, check=False)
 
 
-async def wait_until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_until(check: Callable[[], bool], timeout: float = 10.0, what: str = "") -> None:
+    """Poll `check` until it holds; the failure names it (its source line, or `what`)."""
     deadline = time.monotonic() + timeout
     while not check():
         if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
+            raise AssertionError(f"not met in {timeout:g} s: {what or _source(check)}")
+        await asyncio.sleep(0.02)
+
+
+def _source(check: Callable[[], object]) -> str:
+    try:
+        return inspect.getsource(check).strip()
+    except (OSError, TypeError):
+        return repr(check)

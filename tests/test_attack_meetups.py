@@ -18,10 +18,11 @@ from bbs.actions.meetups import AHEAD_S, PAST_GRACE_S
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.forum import Forum
 from bbs.models import GUEST
-from screens.meetups import MeetupScreen, MeetupsScreen, NewMeetupScreen, detail_text, upcoming_text
+from screens.meetups import MeetupScreen, MeetupsScreen, NewMeetupScreen, detail_text
+from screens.widgets.meetup_lines import upcoming_text
 from tests.conftest import who
 from tests.test_commands_life import run
-from tests.ui_helpers import app_for, notices, screen_text, settle
+from tests.ui_helpers import app_for, idle, notices, on, screen_text, shows, toast
 from tests.when import in_days
 
 
@@ -97,13 +98,13 @@ async def test_a_bad_zone_in_the_form_keeps_the_session_and_the_draft(forum: For
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(NewMeetupScreen("garden"))
-        await settle(pilot)
+        await on(pilot, NewMeetupScreen)
         form = app.screen
         form.query_one("#title").value = "Bee walk"
         form.query_one("#when").value = in_days(5, "10:00")
         form.query_one("#tz").value = "Europe"  # a folder of zones: it ended the session
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await shows(pilot, "not a time zone")
         assert app.is_running and app.screen is form
         assert "not a time zone" in screen_text(app)
         assert form.query_one("#title").value == "Bee walk"
@@ -137,7 +138,7 @@ async def test_welcome_shows_the_rest_when_an_event_cannot_be_shown(
     for handle in ("bob", "ada", "bob"):  # several people, several views
         app = app_for(forum, who(forum, handle))
         async with app.run_test(size=(100, 30)) as pilot:
-            await settle(pilot)
+            await shows(pilot, "Seed swap", "events could not be shown")
             text = screen_text(app)
             assert "Sorry" not in text and "Seed swap" in text, text
             assert "4 events could not be shown" in text, text  # of the first five
@@ -153,7 +154,7 @@ async def test_the_events_screen_shows_the_rest(forum: Forum) -> None:
     app = app_for(forum, GUEST)
     async with app.run_test(size=(100, 24)) as pilot:
         app.push_screen(MeetupsScreen("garden"))
-        await settle(pilot)
+        await shows(pilot, "Seed swap", "events could not be shown")
         text = screen_text(app)
         assert "Seed swap" in text and f"{len(BAD_EVENTS)} events could not be shown" in text
 
@@ -224,16 +225,17 @@ async def test_cancel_from_the_event_screen_with_a_reason(forum: Forum) -> None:
     event_id = good_event(forum)
     forum.rsvp(who(forum, "ada"), "garden", event_id, "going")
     app = app_for(forum, who(forum, "bob"))
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
         app.push_screen(MeetupsScreen("garden"))
-        await settle(pilot)
+        await shows(pilot, "Seed swap")
         await pilot.press("enter")
-        await settle(pilot)
+        await on(pilot, MeetupScreen, "Cancel event")
         assert isinstance(app.screen, MeetupScreen) and "Cancel event" in screen_text(app)
         await pilot.press("c")
-        await settle(pilot)
+        await shows(pilot, "Enter: confirm")
         await pilot.press(*"Storm warning", "enter")
-        await settle(pilot)
+        await shows(pilot, "CANCELLED: Storm warning")
+        await toast(pilot, "Cancelled")
         assert "CANCELLED: Storm warning" in screen_text(app)
         assert "Cancelled" in notices(app)
     assert forum.event(who(forum, "ada"), "garden", event_id).event.cancelled
@@ -244,10 +246,10 @@ async def test_members_see_no_cancel_key_on_others_events(forum: Forum) -> None:
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(100, 30)) as pilot:
         app.push_screen(MeetupScreen("garden", event_id))
-        await settle(pilot)
+        await on(pilot, MeetupScreen, "Walk")
         assert "Cancel event" not in screen_text(app)
         await pilot.press("c")
-        await settle(pilot)
+        await idle(pilot)  # the key handled, nothing left to run: nothing was cancelled
         assert not forum.event(who(forum, "bob"), "garden", event_id).event.cancelled
 
 
@@ -311,7 +313,7 @@ async def test_a_part_of_the_welcome_page_that_fails_leaves_the_rest(
     monkeypatch.setattr(forum, "oneliners", broken)
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "one-liners: could not be shown", "Seed swap")
         text = screen_text(app)
         assert "one-liners: could not be shown" in text and "Seed swap" in text
         assert "welcome, Bob" in text

@@ -19,7 +19,7 @@ from screens.thread import ThreadScreen
 from screens.widgets.post_tree import GUIDE_LEVELS, PostTree
 from tests.conftest import who
 from tests.test_commands_life import run
-from tests.ui_helpers import app_for, notices, screen_text, settle
+from tests.ui_helpers import app_for, notices, on, screen_text, shows, toast, until
 
 
 def old_chain(forum: Forum, depth: int) -> tuple[int, list[int]]:
@@ -63,18 +63,18 @@ async def test_a_chain_deeper_than_pythons_stack_opens_and_reads(
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(80, 24)) as pilot:
         ThreadScreen.open(app, "garden", thread_id)
-        await settle(pilot)
+        await until(pilot, lambda: len(list(app.screen.query_one(PostTree).walk())) == len(ids))
         assert app.is_running and isinstance(app.screen, ThreadScreen)
         tree = app.screen.query_one(PostTree)
         assert len(list(tree.walk())) == len(ids)
         await pilot.press("end")
-        await settle(pilot)
+        await shows(pilot, "Level 1200")
         assert "Level 1200" in screen_text(app)
         await pilot.press("home", "enter")  # fold the whole chain, and open it again
-        await settle(pilot)
+        await until(pilot, lambda: len(tree._visible()) == 1)
         assert len(tree._visible()) == 1
         tree.reveal(tree.nodes_by_post[ids[-1]])
-        await settle(pilot)
+        await shows(pilot, "Level 1200")
         assert "Level 1200" in screen_text(app) and len(tree._visible()) == len(ids)
         widest = max(len(guides) for guides in tree._guides.values())
         assert widest <= 2 * GUIDE_LEVELS + 3  # guides stop growing: no line costs more
@@ -138,7 +138,7 @@ async def test_the_composer_says_where_a_reply_past_the_limit_goes(forum: Forum)
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ComposerScreen.reply("garden", deepest))
-        await settle(pilot)
+        await shows(pilot, f"Replies nest {MAX_DEPTH} deep at most")
         assert f"Replies nest {MAX_DEPTH} deep at most" in screen_text(app)
 
 
@@ -213,7 +213,7 @@ async def test_a_thread_shows_the_rest_when_a_post_cannot_be_shown(
         app = app_for(forum, who(forum, "bob"))
         async with app.run_test(size=(80, 24)) as pilot:
             ThreadScreen.open(app, "garden", thread_id)
-            await settle(pilot)
+            await on(pilot, ThreadScreen, "Good reply", "posts could not be shown")
             assert isinstance(app.screen, ThreadScreen)
             text = screen_text(app)
             assert "Good reply" in text and f"{len(BAD_POSTS)} posts could not be shown" in text
@@ -239,11 +239,11 @@ async def test_a_board_shows_the_rest_when_a_thread_cannot_be_shown(forum: Forum
     assert listed.status == 0 and "Fine thread" in listed.stdout
     assert "1 thread or board could not be shown" in listed.stderr
     app = app_for(forum, GUEST)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.push_screen(CommunityScreen("garden"))
-        await settle(pilot)
+        await on(pilot, CommunityScreen, "Fine thread")
         await pilot.press("enter")
-        await settle(pilot)
+        await toast(pilot, "1 thread could not be shown")
         assert app.is_running and "Fine thread" in screen_text(app)
         assert "1 thread could not be shown" in notices(app)
     refused = run(forum, GUEST, f"thread garden/{spoilt}")
@@ -268,10 +268,10 @@ async def test_search_and_the_new_scan_say_what_they_left_out(forum: Forum) -> N
     app = app_for(forum, bob)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(SearchScreen())
-        await settle(pilot)
+        await on(pilot, SearchScreen)
         await pilot.press(*"jasmine", "enter")
-        await settle(pilot)
+        await shows(pilot, "1 result could not be shown")
         assert "1 result could not be shown" in screen_text(app)
         app.push_screen(NewScanScreen())
-        await settle(pilot)
+        await on(pilot, NewScanScreen, "could not be shown", "new posts")
         assert "could not be shown" in screen_text(app) and "new posts" in screen_text(app)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,14 @@ from bbs.config import load_config
 from bbs.forum import Forum
 from bbs.store.backup import backup, restore, verify
 from tests.conftest import use_store, who
+
+
+def _until(check: Callable[[], bool], timeout: float = 10.0) -> None:
+    """Poll `check` (another thread does the work) until it holds."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "the writer stopped writing"
+        time.sleep(0.005)
 
 
 def test_backup_under_write_load_restores_and_checks(
@@ -28,12 +37,12 @@ def test_backup_under_write_load_restores_and_checks(
 
     writer = threading.Thread(target=write)
     writer.start()
-    time.sleep(0.2)
+    _until(lambda: len(written) >= 20)  # the load is on: replies are going in
     dest = tmp_path / "backup"
     acknowledged_before_start = list(written)
     copies = backup(forum.data_dir, dest)
     acknowledged_before_end = len(written)
-    time.sleep(0.1)
+    _until(lambda: len(written) > acknowledged_before_end + 5)  # and go on after it
     stop.set()
     writer.join()
     assert set(copies) == {"hub", "garden"}

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -12,7 +11,7 @@ from bbs.bus.wire import community_subject, mail_subjects
 from bbs.forum import Forum
 from bbs.live import Kind, LiveEvent
 from bbs.live_events import NewReply, Resync, Whereabouts
-from tests.bus_support import NatsServer, eventually, linked, running_nats
+from tests.bus_support import NatsServer, eventually, linked, live_subjects, running_nats
 from tests.conftest import who
 
 
@@ -56,10 +55,11 @@ async def test_a_host_hears_only_the_communities_its_people_can_read(
             interest = here.interest
             assert interest is not None and interest.subjects == frozenset()
             got = heard(here)
+            live = live_subjects(here)
             forum.bus.publish(LiveEvent(Kind.PRESENCE, actor="bob", payload=Whereabouts("s1")))
             wanted = {community_subject("garden"), *mail_subjects("bob")}
             await eventually(lambda: interest.subjects == wanted, what="bob's subjects")
-            await asyncio.sleep(0.1)  # subscribed at the server
+            await eventually(lambda: wanted <= live, what="bob's subjects live at the server")
             other.bus.publish(post("circle"))  # bob cannot read it: it never comes here
             other.bus.publish(post("garden"))
             await eventually(lambda: "bbs.c.garden.new-reply" in got, what="garden's post")
@@ -71,7 +71,7 @@ async def test_a_host_hears_only_the_communities_its_people_can_read(
             await eventually(
                 lambda: community_subject("circle") in interest.subjects, what="the circle"
             )
-            await asyncio.sleep(0.1)
+            await eventually(lambda: community_subject("circle") in live, what="the circle live")
             other.bus.publish(post("circle", 2))
             await eventually(lambda: "bbs.c.circle.new-reply" in got, what="the circle's post")
 
@@ -107,10 +107,11 @@ async def test_opening_a_community_not_yet_heard_subscribes_and_reloads_what_was
         interest = here.interest
         assert interest is not None
         early: list[LiveEvent] = []
+        live = live_subjects(here)
         forum.bus.subscribe(lambda e: early.append(e) if e.kind == Kind.RESYNC else None)
         forum.bus.publish(LiveEvent(Kind.PRESENCE, actor="cy", payload=Whereabouts("s3")))
         await eventually(lambda: bool(interest.subjects), what="cy's subjects")
-        await asyncio.sleep(0.1)
+        await eventually(lambda: interest.subjects <= live, what="cy's subjects live")
         early.clear()
         assert community_subject("circle") not in interest.subjects
         # cy opens the circle (made readable to her meanwhile, say): her host widens

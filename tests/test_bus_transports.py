@@ -21,11 +21,14 @@ from bbs.live import Kind, LiveBus, LiveEvent
 from bbs.live_events import MailSent, NewReply, Whereabouts, payload_fields
 from bbs.text import LIMITS
 from tests.bus_support import (
+    PROBE,
     TRANSPORTS,
     NatsServer,
     Relay,
     bus_host,
     eventually,
+    hear_each_other,
+    links_settled,
     running_nats,
 )
 
@@ -62,6 +65,7 @@ async def two_hosts(kind: str, place: NatsServer | Relay) -> AsyncIterator[tuple
     await a.start()
     await b.start()
     try:
+        await hear_each_other([a.bus, b.bus])
         yield a, b
     finally:
         await a.stop()
@@ -98,7 +102,6 @@ async def test_a_20000_character_reply_crosses_intact_and_events_keep_crossing(
     kind, place = where
     async with two_hosts(kind, place) as (a, b):
         got = received(b.bus)
-        await asyncio.sleep(0.1)
         big = reply_event(SCRIPTS[script] * BODY)
         a.bus.publish(big)
         small = reply_event("after the long one", post_id=3)
@@ -114,10 +117,11 @@ async def test_a_host_never_hears_its_own_events(where: tuple[str, NatsServer | 
     kind, place = where
     async with two_hosts(kind, place) as (a, b):
         heard_a, heard_b = received(a.bus), received(b.bus)
-        await asyncio.sleep(0.1)
         a.bus.publish(reply_event("once"))
         await eventually(lambda: bool(replies(heard_b)), what="delivery")
-        await asyncio.sleep(0.2)
+        # b answers after "once": on a's own link an echo of it would come before the answer
+        b.bus.publish(LiveEvent(PROBE, actor="answer"))
+        await eventually(lambda: any(e.actor == "answer" for e in heard_a), what="the answer")
         assert [r.post_id for r in replies(heard_a)] == [2]  # its own, delivered here
         assert [r.post_id for r in replies(heard_b)] == [2]
 
@@ -130,7 +134,7 @@ async def test_who_is_online_crosses_hosts_and_a_host_that_leaves_takes_its_peop
     await a.start()
     await b.start()
     try:
-        await asyncio.sleep(0.1)
+        await hear_each_other([a.bus, b.bus])
         a.presence.arrive("s0-1", "ada")
         a.presence.arrive("s0-2", "cy", "garden/general")
         await eventually(lambda: len(b.presence.online()) == 2, what="arrivals")
@@ -175,7 +179,6 @@ async def test_an_arrival_lost_on_the_way_is_healed_by_the_heartbeat(
 ) -> None:
     kind, place = where
     async with two_hosts(kind, place) as (a, b):
-        await asyncio.sleep(0.1)
         send = a.transport.publish
         a.transport.publish = lambda subject, payload: None  # type: ignore[method-assign]
         a.presence.arrive("s0-1", "ada")  # this announcement is lost
@@ -199,7 +202,7 @@ async def test_after_the_link_comes_back_screens_are_told_once_to_load_again() -
             await place.restart()
             await eventually(lambda: a.link_up and b.link_up, timeout=5, what="both links back")
             await eventually(lambda: len(resyncs) == 1, timeout=5, what="one resync")
-            await asyncio.sleep(3 * b.heartbeat_s)
+            await eventually(lambda: links_settled([a, b]), what="the links settled")
             assert len(resyncs) == 1  # a's return and b's own link: one reload, not two
             assert not replies(got)  # the lost event stayed lost
             await eventually(lambda: a.presence.sessions_of("bob") == 1, what="presence whole")

@@ -15,7 +15,7 @@ from bbs.store.community import CommunityQueries
 from tests.conftest import who
 from tests.ssh_support import make_key, run_command, running_server, seed_small
 from tests.test_ssh_e2e import FACTORIES
-from tests.ui_helpers import app_for, screen_text, settle
+from tests.ui_helpers import app_for, on, screen_text, shows, until
 
 
 def files_of(data_dir: Path, slug: str) -> list[str]:
@@ -57,15 +57,15 @@ async def test_found_screen_refuses_a_long_name_then_founds_it(forum: Forum) -> 
     app = app_for(forum, who(forum, "bob"))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(FoundCommunityScreen())
-        await settle(pilot)
+        await on(pilot, FoundCommunityScreen)
         app.screen.query_one("#name").value = "Seed Savers " * 6  # as if pasted
         await pilot.press("tab", *"seeds", "ctrl+s")
-        await settle(pilot)
+        await shows(pilot, "limit is 60")
         assert "limit is 60" in screen_text(app)
         assert files_of(forum.data_dir, "seeds") == []
         app.screen.query_one("#name").value = "Seed Savers"
         await pilot.press("ctrl+s")
-        await settle(pilot)
+        await until(pilot, lambda: not isinstance(app.screen, FoundCommunityScreen))
         assert not isinstance(app.screen, FoundCommunityScreen)
     assert forum.community(who(forum, "bob"), "seeds").my_role == "owner"
 

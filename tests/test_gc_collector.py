@@ -7,6 +7,7 @@ import gc
 import weakref
 
 from bbs.ssh.gc_tuning import Collector
+from tests.ssh_support import wait_until
 
 
 class Cycle:
@@ -34,7 +35,8 @@ async def test_a_settled_session_is_frozen_and_reclaimed_once_quiet() -> None:
             last_key[0] = loop.time()
             await asyncio.sleep(0.1)
         assert collector.full_collections == 0 and collector.pending_since is not None
-        await asyncio.sleep(0.5)  # quiet: collected
+        await wait_until(lambda: collector.full_collections == 1, what="collected once quiet")
+        assert loop.time() - last_key[0] >= 0.2  # not before a quiet moment after the last key
         assert collector.full_collections == 1 and collector.pending_since is None
         assert alive() is None
     finally:
@@ -47,10 +49,9 @@ async def test_a_busy_server_still_reclaims_closed_sessions_when_overdue() -> No
     collector = Collector(loop.time, quiet_s=0.1, overdue_s=0.3, clock=loop.time)  # always typing
     try:
         collector.ended()
-        await asyncio.sleep(0.2)
-        assert collector.full_collections == 0
-        await asyncio.sleep(0.4)
-        assert collector.full_collections == 1
+        ended = loop.time()
+        await wait_until(lambda: collector.full_collections == 1, what="collected when overdue")
+        assert loop.time() - ended >= 0.3  # once overdue, not before
     finally:
         collector.stop()
         gc.unfreeze()

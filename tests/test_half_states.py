@@ -17,7 +17,7 @@ from bbs.forum import Forum
 from tests.conftest import who
 from tests.ssh_support import Person, connect, make_key, running_server, seed_small
 from tests.test_ssh_e2e import FACTORIES
-from tests.ui_helpers import app_for, screen_text, settle
+from tests.ui_helpers import app_for, notices, on, screen_text, shows, toast
 
 KEY = ("SHA256:the-same-new-key", "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB3wGY the-same")
 
@@ -57,11 +57,9 @@ async def server(tmp_path: Path) -> AsyncIterator[tuple]:
 async def _to_sign_up(session: Person) -> None:
     await session.wait_for("Sign up")
     await session.wait_for("Be kind")
-    await asyncio.sleep(0.3)  # the display-name field takes focus on mount
+    await session.typing_in("Display name:")  # the display-name field takes focus on mount
     session.send("\t")  # to the checkbox
-    await asyncio.sleep(0.2)
-    session.send(" ")  # tick it
-    await asyncio.sleep(0.2)
+    await session.tick("I have read and accept the rules")
     session.send("\t")  # to the Sign up button
 
 
@@ -102,11 +100,11 @@ async def test_a_founders_screens_open_while_the_community_waits_for_approval(
     assert forum.upcoming_events(cy) == [] and forum.welcome(cy).new_posts >= 0
     app = app_for(forum, cy)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "welcome, Cy")
         text = screen_text(app)
         assert "welcome, Cy" in text and "went wrong" not in text
         await pilot.press("r")  # the new scan walks the same memberships
-        await settle(pilot)
+        await shows(pilot, "News")
         assert "News" in screen_text(app)
 
 
@@ -118,15 +116,15 @@ async def test_founding_a_waiting_community_returns_to_the_welcome_screen(
 
     forum.hub.set_setting("require_community_approval", "1")
     app = app_for(forum, who(forum, "cy"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await shows(pilot, "Online now")
         await pilot.press("n")
-        await settle(pilot)
+        await on(pilot, FoundCommunityScreen)
         assert isinstance(app.screen, FoundCommunityScreen)
         await pilot.press(*"Waiting Room", "enter", *"waiting", "ctrl+s")
-        await settle(pilot)
+        await toast(pilot, "waits for the sysop")
         assert isinstance(app.screen, WelcomeScreen)
-        assert "waits for the sysop" in "\n".join(n.message for n in app._notifications)
+        assert "waits for the sysop" in notices(app)
 
 
 def test_a_notice_that_cannot_be_stored_is_logged(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 import asyncssh
 
 from tests.hosts_support import online_count, open_thread, two_hosts
+from tests.ssh_support import wait_until
 
 
 async def test_replies_presence_and_the_host_key_cross_hosts_and_a_dead_host_leaves(
@@ -62,10 +62,10 @@ async def test_a_stalled_nats_server_stalls_no_one_and_everything_heals_after(
         assert done.exit_status == 0, done.stderr  # A still acknowledges posts
         assert time.monotonic() - started < 3
         await ada.wait_for("Written while NATS slept", timeout=1.5)  # A's own stay live
-        ada.send("\x1b[A")  # and keys are answered
-        await asyncio.sleep(0.3)
+        await ada.press_until_lit("\x1b[B", "Written while NATS slept")  # keys are answered
         await cy.wait_for(lambda t: online_count(t) == 2, timeout=8)  # B went quiet
-        await asyncio.sleep(1.0)
+        # B has noticed the stall: whatever could still have reached it has
+        await wait_until(lambda: "link lost" in b.log_text(), timeout=10, what="B's link lost")
         assert "Written while NATS slept" not in bob.text
 
         board.nats.resume()

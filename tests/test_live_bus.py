@@ -10,7 +10,7 @@ import pytest
 from bbs.forum import Forum
 from bbs.live import Kind, LiveBus, LiveEvent
 from bbs.live_events import NewReply, PostChanged, Resync, Whereabouts
-from tests.bus_support import TRANSPORTS, NatsServer, Relay, eventually, linked
+from tests.bus_support import TRANSPORTS, NatsServer, Relay, eventually, linked, links_settled
 from tests.conftest import who
 
 
@@ -115,8 +115,7 @@ async def test_deliveries_on_a_loop_take_turns_with_other_work() -> None:
     bus.subscribe(reader("r3", True), loop)
     bus.publish(LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, 2)))
     assert order == [] and bus.pending(loop) == 4  # handed out on the loop, not in publish
-    for _ in range(5):
-        await asyncio.sleep(0)
+    await eventually(lambda: bus.pending(loop) == 0, what="every delivery handed out")
     assert order == ["r1", "key", "idle", "r2", "r3"]
     assert bus.pending(loop) == 0
 
@@ -130,8 +129,7 @@ async def test_an_event_published_from_another_thread_reaches_the_loop_in_order(
         await asyncio.to_thread(
             bus.publish, LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, post))
         )
-    for _ in range(10):
-        await asyncio.sleep(0)
+    await eventually(lambda: len(seen) == 3, what="the three events")
     assert seen == [1, 2, 3]
 
 
@@ -142,7 +140,7 @@ async def test_after_a_lost_link_an_open_thread_reloads_once_and_shows_what_it_m
     """Cut the link, write a reply meanwhile (its event is lost), restore the link: the open
     thread loads again, once, and shows the reply."""
     from screens.thread import ThreadScreen
-    from tests.ui_helpers import app_for, settle, tree_labels
+    from tests.ui_helpers import app_for, idle, on, tree_labels
 
     bob, ada = who(forum, "bob"), who(forum, "ada")
     thread_id, root = forum.start_thread(bob, "garden", "general", "Cut", "before the cut")
@@ -161,11 +159,11 @@ async def test_after_a_lost_link_an_open_thread_reloads_once_and_shows_what_it_m
             app = app_for(forum, ada)
             async with app.run_test(size=(80, 24)) as pilot:
                 app.push_screen(ThreadScreen("garden", thread_id))
-                await settle(pilot)
+                await on(pilot, ThreadScreen, "before the cut")
                 await cut(place)
                 await eventually(lambda: not any(h.link_up for h in hosts), what="link down")
                 await asyncio.to_thread(other.reply, bob, "garden", root, "written meanwhile")
-                await settle(pilot)
+                await idle(pilot)  # written, and nothing of it on its way here: the link is down
                 assert not any("written meanwhile" in label for label in tree_labels(app))
                 loads = len(asked)
                 await restore(place)
@@ -175,8 +173,8 @@ async def test_after_a_lost_link_an_open_thread_reloads_once_and_shows_what_it_m
                     timeout=5,
                     what="the reply shown",
                 )
-                await asyncio.sleep(5 * hosts[0].heartbeat_s)
-                await settle(pilot)
+                await eventually(lambda: links_settled(hosts), 8, "the links settled")
+                await idle(pilot)  # and the reloads they asked for done
                 assert asked[loads:] == [0]  # one reload, of the whole thread
                 other.reply(bob, "garden", root, "after the link is back")
                 await eventually(

@@ -7,7 +7,6 @@ session, from the raw bytes the client receives.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -95,11 +94,8 @@ async def raw_screens(port: int, key: object, env: dict[str, str]) -> dict[str, 
     await visit("welcome", "", "welcome, Bob")
     await visit("directory", "d", "Growing things")
     await visit("community", "\r", "Bean poles")
-    for _ in range(10):  # from the board list to the thread list, then into the thread
-        if "Hazel or" in person.text:
-            break
-        person.send("\r")
-        await asyncio.sleep(0.3)
+    await person.press_until_lit("\r", "Bean poles")  # from the board list to the thread list
+    person.send("\r")  # then into the thread
     await person.wait_for("Hazel or")
     screens["thread"] = bytes(raw)
     await visit("composer", "r", "Send")

@@ -7,7 +7,7 @@ from pathlib import Path
 from bbs.forum import Forum
 from bbs.plain.mode import wants_plain
 from tests.conftest import who
-from tests.ui_helpers import app_for, screen_text, settle
+from tests.ui_helpers import app_for, idle, screen_text, shows
 
 
 def test_the_preference_is_a_profile_field(forum: Forum, tmp_path: Path) -> None:
@@ -41,20 +41,20 @@ async def test_the_profile_screen_switches_plain_mode(forum: Forum) -> None:
     bob = who(forum, "bob")
     app = app_for(forum, bob)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "Online now")
         app.push_screen(ProfileScreen("bob"))
-        await settle(pilot)
+        await shows(pilot, "Plain mode at every SSH sign-in: off")
         assert "Plain mode at every SSH sign-in: off" in screen_text(app)
         assert "Plain mode" in screen_text(app).splitlines()[-1]  # its key in the key bar
         await pilot.press("l")
-        await settle(pilot)
+        await shows(pilot, "Plain mode at every SSH sign-in: on")
         assert forum.prefers_plain(bob)
         assert "Plain mode at every SSH sign-in: on" in screen_text(app)
         await pilot.press("l")
-        await settle(pilot)
+        await shows(pilot, "Plain mode at every SSH sign-in: off")
         assert not forum.prefers_plain(bob)
         app.push_screen(ProfileScreen("cy"))  # someone else's profile: no such key
-        await settle(pilot)
+        await shows(pilot, "Cy  @cy")
         await pilot.press("l")
-        await settle(pilot)
+        await idle(pilot)  # the key handled, nothing left to run: no such key here
         assert not forum.prefers_plain(who(forum, "cy"))

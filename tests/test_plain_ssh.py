@@ -171,9 +171,10 @@ async def test_every_main_menu_choice_is_reachable_by_number(server: tuple) -> N
         "4": "Mail: ",
         "5": "Upcoming meetups in your communities",
         "6": "One-liners, newest first.",
-        "7": "Your profile, Bob (@bob).",
-        "8": "What you can type here:",
-        "9": "Goodbye.",
+        "7": "Chat rooms: 2 rooms.",
+        "8": "Your profile, Bob (@bob).",
+        "9": "What you can type here:",
+        "10": "Goodbye.",
     }
     bob = await open_plain(port, "bob", key=make_key(ctx.forum, "bob"))
     menu = await bob.wait_for("Main menu> ")
@@ -183,7 +184,7 @@ async def test_every_main_menu_choice_is_reachable_by_number(server: tuple) -> N
         await bob.say(number, heading)
         if number == "3":
             await bob.say("hazel", "Search for hazel: 2 posts found")
-        if number != "9":
+        if number != "10":
             await bob.say("main", "Main menu> ")
     await asyncio.wait_for(bob.session.closed.wait(), 5)
     assert_only_text(bytes(bob.session.raw))
@@ -444,7 +445,7 @@ async def test_new_thread_edit_one_liner_and_profile_by_words_and_numbers(server
     await bob.say("first frost tonight", "It is on the wall.")
     assert forum.oneliners()[0].text == "first frost tonight"
     await bob.say("main", "Main menu> ")
-    await bob.say("7", "Profile> ")
+    await bob.say("8", "Profile> ")
     await bob.say("2", "Display name: ")
     text = await bob.say("Bob of the Beans", "Profile> ")
     assert "Your profile, Bob of the Beans (@bob)." in text

@@ -8,7 +8,7 @@ from bbs.errors import Forbidden
 from bbs.forum import Forum
 from bbs.models import GUEST
 from tests.conftest import who
-from tests.ui_helpers import app_for, screen_text, settle
+from tests.ui_helpers import app_for, screen_text, shows
 
 
 def circle(forum: Forum, visibility: str = "invite", owner: str = "bob") -> None:
@@ -31,10 +31,10 @@ async def test_invitations_from_someone_blocked_never_raise_an_unread_count(
     assert forum.inbox(cy) == [] and forum.unread_mail(cy) == 0  # the count agrees
     app = app_for(forum, cy)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "0 unread mail")
         assert "0 unread mail" in screen_text(app)
         app.push_screen(InboxScreen())
-        await settle(pilot)
+        await shows(pilot, "Mail: nothing yet")
         assert "Mail: nothing yet" in screen_text(app)
 
 

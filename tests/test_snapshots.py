@@ -14,9 +14,8 @@ import pytest
 from textual.pilot import Pilot
 
 from bbs.forum import Forum
-from screens.widgets.live import LiveScreen
 from tests.conftest import who
-from tests.ui_helpers import app_for, settle
+from tests.ui_helpers import app_for, idle
 
 HOUR = 3600.0
 
@@ -52,8 +51,8 @@ def garden(forum: Forum) -> Forum:
 
 
 async def settled(pilot: Pilot[None]) -> None:
-    await settle(pilot)
-    await pilot.pause(LiveScreen.RELOAD_DELAY)
+    """A picture of a finished screen: each key's work done, whatever it shows."""
+    await idle(pilot)
 
 
 def shot(garden: Forum, handle: str, keys: list[str]) -> Callable[[Pilot[None]], object]:

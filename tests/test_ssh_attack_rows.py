@@ -3,7 +3,6 @@ nobody's sign-in, thread or exec command (the TUI read back through pyte)."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -51,11 +50,8 @@ async def test_a_chain_deeper_than_pythons_stack_opens_over_ssh(server: tuple) -
     await session.wait_for("Garden")
     session.send("\r")
     await session.wait_for("Deep")
-    for _ in range(10):  # from the boards to the thread list, and open the thread
-        if "Root" in session.text:
-            break
-        session.send("\t" if "Deep" not in session.text else "\r")
-        await asyncio.sleep(0.3)
+    await session.press_until_lit("\r", "Deep")  # from the boards to the thread list
+    session.send("\r")  # and open the thread
     await session.wait_for("Root")
     session.send("\x1b[F")  # End: the deepest post
     await session.wait_for("Level 1100")

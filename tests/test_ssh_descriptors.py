@@ -21,6 +21,7 @@ import asyncssh
 from bbs.ssh import accept
 from bbs.ssh.log_repeats import RepeatFilter
 from tests.ssh_serve import seed_people, serve
+from tests.ssh_support import wait_until
 
 OPEN_FILES = 256  # the server's whole descriptor table, soft and hard
 FLOOD = 320  # guest connections tried, from 32 addresses
@@ -102,7 +103,7 @@ async def test_a_full_descriptor_table_costs_one_error_a_second_not_a_multiplyin
     server = await loop.create_server(asyncio.Protocol, sock=sock, backlog=100)
     client = socket.create_connection(sock.getsockname())  # something waits to be accepted
     try:
-        await asyncio.sleep(2.5)  # rounds at 0, ~1 and ~2 s
+        await wait_until(lambda: len(errors) >= 3, what="three rounds")  # at 0, ~1 and ~2 s
     finally:
         client.close()
         server.close()

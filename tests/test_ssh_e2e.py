@@ -12,13 +12,11 @@ from pathlib import Path
 
 import pytest
 
+from bbs.cli import ui_factories
 from bbs.forum import Forum
-from bbs.ssh.server import Factories
-from screens.app import make_app
-from screens.register import make_register_app
 from tests.ssh_support import connect, make_key, running_server, seed_small, wait_until
 
-FACTORIES = Factories(make_app, make_register_app)
+FACTORIES = ui_factories()  # what `bbs serve` hands the server
 
 
 @pytest.fixture
@@ -48,9 +46,8 @@ async def test_known_key_goes_straight_in_and_sessions_count_back(server: tuple)
     assert sys.stdout is sys.__stdout__ or "PrintCapture" not in type(sys.stdout).__name__
     # A settled session's objects are frozen; once no one types, the closed app is reclaimed.
     await wait_until(lambda: ctx.collector.full_collections >= 1)
-    for _ in range(3):
-        gc.collect()
-        await asyncio.sleep(0.05)
+    # collected once nothing holds it: collect until it is gone
+    await wait_until(lambda: gc.collect() >= 0 and app_ref() is None, what="the app collected")
     assert app_ref() is None, gc.get_referrers(app_ref())[:3]
 
 
@@ -69,14 +66,12 @@ async def test_new_key_registers_through_the_tui_then_goes_straight_in(server: t
     new = await connect(port, "newbie", key=key)
     await new.wait_for("Sign up")
     await new.wait_for("Be kind")
-    await asyncio.sleep(0.3)  # the display-name field takes focus on mount
+    await new.typing_in("Display name:")  # the display-name field takes focus on mount
     new.send("\x05\x15")  # ctrl+e, ctrl+u: clear it (a binding: let it run first)
     await new.wait_for(lambda t: "newbie" not in t.split("Display name:")[1][:300])
     new.send("Newbie Person")  # ctrl+u clears the display name, then type one
     new.send("\t")  # to the checkbox
-    await asyncio.sleep(0.2)
-    new.send(" ")  # tick it
-    await asyncio.sleep(0.2)
+    await new.tick("I have read and accept the rules")
     new.send("\t\r")  # the Sign up button
     await new.wait_for("welcome, Newbie Person")
     assert ctx.forum.person_by_key(key.get_fingerprint("sha256")).handle == "newbie"
@@ -118,11 +113,8 @@ async def test_live_oneliner_and_reply_reach_other_sessions(
     await bob.wait_for("Garden")
     bob.send("\r")
     await bob.wait_for("Tomato blight")
-    for _ in range(10):
-        if "Anyone else?" in bob.text:
-            break
-        bob.send("\t" if "Tomato" not in bob.text else "\r")
-        await asyncio.sleep(0.3)
+    await bob.press_until_lit("\r", "Tomato blight")  # the board: its threads take the focus
+    bob.send("\r")
     await bob.wait_for("Anyone else?")
     elsewhere.reply(ada, "garden", post_id, "Yes, mine too: copper spray helped")
     await bob.wait_for("copper spray", timeout=1.5)
@@ -149,7 +141,7 @@ async def test_resize_garbage_and_abrupt_disconnect_leave_others_working(server:
     junk += [b"\x1b[", b"\x1b[<999;", b"\xff\xfe\xc3", b"\x1b]0;x", b"\x1b\x1b\x1b", b"\x1bO"]
     for chunk in junk:
         noisy.send(chunk)
-    await asyncio.sleep(0.3)
+    await noisy.wait_for(lambda t: "welcome, Bob" not in t)  # the junk is being chewed
     noisy.conn.abort()  # gone mid-screen, no goodbye
     calm.send("w")  # who's online still answers in the other session
     await calm.wait_for("Online")
@@ -169,7 +161,6 @@ async def test_arrow_keys_and_lone_escape_arrive(server: tuple) -> None:
     await bob.wait_for("Garden")
     bob.send("\x1b[B")
     bob.send("\x1b[A")
-    await asyncio.sleep(0.1)
     bob.send("\x1b")  # lone ESC: back to the welcome screen, needs the parser's tick
     await bob.wait_for(lambda t: "One-liners" in t)
     await bob.close()

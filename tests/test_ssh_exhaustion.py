@@ -156,14 +156,15 @@ async def test_terminal_sizes_are_clamped_at_start_and_on_resize(server: tuple) 
         )
         await wait_until(lambda: any(s.handle == "bob" and s.app for s in ctx.sessions.values()))
         await wait_until(lambda: app_of(ctx, "bob").size == MAX_SIZE)
-        await asyncio.sleep(1.0)
+        # a whole screen of 500 x 200 is 100,000 cells, a byte each at least: the frame is here
+        await wait_until(lambda: client.received >= MAX_SIZE[0] * MAX_SIZE[1])
         assert client.received < 2 * 2**20, client.received  # frames of 500 x 200 at most
         chan.change_terminal_size(1, 1)
         await wait_until(lambda: app_of(ctx, "bob").size == MIN_SIZE)
-        chan.change_terminal_size(0, 0)
-        await asyncio.sleep(0.2)
         chan.change_terminal_size(50000, 3)
         await wait_until(lambda: app_of(ctx, "bob").size == (MAX_SIZE[0], MIN_SIZE[1]))
+        chan.change_terminal_size(0, 0)
+        await wait_until(lambda: app_of(ctx, "bob").size == MIN_SIZE)
         chan.change_terminal_size(100, 30)
         await wait_until(lambda: app_of(ctx, "bob").size == (100, 30))
         with suppress(Exception):

@@ -115,15 +115,13 @@ async def register_mallory(ctx: Any, port: int) -> tuple[Person, Any]:
     key = make_key()
     mallory = await connect(port, "mallory", key=key)
     await mallory.wait_for("Be kind")
-    await asyncio.sleep(0.3)  # the display-name field takes focus on mount
+    await mallory.typing_in("Display name:")  # the display-name field takes focus on mount
     mallory.send("\x05\x15")  # ctrl+e, ctrl+u: clear it
     await mallory.wait_for(lambda t: "mallory" not in t.split("Display name:")[1][:300])
     mallory.send(paste(NAME))
     await mallory.wait_for("Nym")
     mallory.send("\t")
-    await asyncio.sleep(0.2)
-    mallory.send(" ")
-    await asyncio.sleep(0.2)
+    await mallory.tick("I have read and accept the rules")
     mallory.send("\t\r")
     await mallory.wait_for(lambda t: "welcome," in t and "Nym" in t)
     person = ctx.forum.person("mallory")
@@ -151,8 +149,8 @@ async def post_everything(ctx: Any, port: int) -> None:
     await wait_until(lambda: ctx.forum.welcome(ctx.forum.person("bob")).oneliners)
     await open_new_thread(mallory)
     mallory.send(paste(TITLE))
-    mallory.send("\t")
-    await asyncio.sleep(0.2)
+    await mallory.wait_for("T1tle")
+    await mallory.tab_to_next_field()
     mallory.send(paste(BODY))
     await mallory.wait_for("end")
     mallory.send("\x13")  # ctrl+s
@@ -217,8 +215,9 @@ def server_app(ctx: Any, handle: str) -> Any:
 async def into_composer(person: Person, title: str) -> None:
     """Directory, the garden, New thread; the title typed and the focus on the body."""
     await open_new_thread(person)
-    person.send(title + "\t")
-    await asyncio.sleep(0.2)
+    person.send(title)
+    await person.wait_for(title)
+    await person.tab_to_next_field()
 
 
 async def echo_latency(person: Person, text: str) -> float:
@@ -261,10 +260,10 @@ async def test_megabyte_paste_and_key_flood_stall_no_one_else(server: tuple) -> 
     paste_wait = await echo_latency(ada, "calm")
     bob.send("\x13")  # the paste was cut at 25,000 characters, and the composer refuses it
     await bob.wait_for("The body is 25,000 characters; the limit is 20,000")
-    bob.send("x" * 200_000)  # a flood of typed keys, no paste brackets
-    await asyncio.sleep(0.5)
-    flood_wait = await echo_latency(ada, " still here")
     terminal = server_app(ctx, "bob")._driver.terminal
+    bob.send("x" * 200_000)  # a flood of typed keys, no paste brackets
+    await wait_until(lambda: terminal.input_held, what="the flood arriving, held back")
+    flood_wait = await echo_latency(ada, " still here")
     assert terminal.input_held  # SSH flow control holds the rest of the flood back
     print(
         f"\nkey echo while pasting {paste_wait:.3f} s, while flooding {flood_wait:.3f} s",
@@ -301,7 +300,7 @@ async def test_any_terminal_size_and_a_resize_storm_leave_everyone_working(serve
     for size in ((1, 1), (500, 200)):
         odd = await connect(port, "bob", key=key, size=size)
         await wait_until(lambda: any(s.handle == "bob" for s in ctx.sessions.values()))
-        await asyncio.sleep(0.3)
+        await odd.wait_until(lambda odd=odd: odd.client.reads >= 2, "a first frame at this size")
         await odd.close()
     bob = await connect(port, "bob", key=key, size=(1, 1))
     await wait_until(lambda: any(s.handle == "bob" for s in ctx.sessions.values()))
@@ -336,7 +335,7 @@ async def test_a_client_that_stops_reading_costs_bounded_memory(server: tuple) -
     for i in range(60):
         stuck.chan.change_terminal_size(300 - i % 2, 100)
         forum.add_oneliner(forum.person("ada"), f"live line {i}")
-        await asyncio.sleep(0.02)
+        await wait_until(lambda w=300 - i % 2: server_app(ctx, "bob").size.width == w)
         peak = max(peak, terminal.chan.get_write_buffer_size())
     grown = rss_bytes() - before
     print(

@@ -21,6 +21,29 @@ def test_max_startups_10_30_60() -> None:
         MaxStartups.parse("60:30:10")
 
 
+def test_early_drops_fall_on_the_sources_already_signing_in(tmp_path: Path) -> None:
+    """A flood from a few addresses fills MaxStartups' early-drop range; a person from
+    another address is still let in (only the hard cap stops a source with none pending)."""
+    from bbs.store.limits import Cap
+
+    store = LimitsStore(tmp_path / "limits.db", "w1", clock=lambda: 0.0)
+    always = Cap(per_key=10, total=60, early=lambda pending: pending >= 10)  # drop every time
+    for n in range(4):  # four flooding addresses, ten pending each
+        for i in range(10):
+            assert store.take_lease("unauth", f"198.51.100.{n}", f"f{n}-{i}", always) in (
+                None,
+                "early",
+            )
+    flooding = [store.take_lease("unauth", "198.51.100.0", f"again{i}", always) for i in range(3)]
+    assert flooding == ["key"] * 3  # their own cap, before any early drop
+    assert store.take_lease("unauth", "203.0.113.9", "person", always) is None
+    assert store.take_lease("unauth", "203.0.113.9", "person-2", always) == "early"
+    full = Cap(per_key=10, total=3)
+    for i in range(3):
+        assert store.take_lease("other", f"192.0.2.{i}", f"h{i}", full) is None
+    assert store.take_lease("other", "203.0.113.9", "late", full) == "total"  # the hard cap
+
+
 def test_penalties_grow_with_failures_and_cap_and_expire(tmp_path: Path) -> None:
     now = [1000.0]
     store = LimitsStore(tmp_path / "limits.db", "w1", clock=lambda: now[0])

@@ -24,6 +24,7 @@ import pytest
 from bbs.ssh.limits import SESSIONS
 from bbs.store.limits import LimitsStore
 from tests.ssh_serve import Served, seed_people, serve
+from tests.ssh_support import wait_until
 
 TTL_S = 3.0
 GUESSER = "127.0.0.5"
@@ -77,15 +78,27 @@ async def test_a_penalty_earned_through_one_worker_is_enforced_by_the_other(boar
     assert refusing == {"0", "1"}, refusing
 
 
-async def hold_sessions(port: int, key: asyncssh.SSHKey, n: int) -> tuple[list[Any], list[Any]]:
-    """n concurrent exec sessions of bob: (connections, the processes still running after 2 s)."""
+async def hold_sessions(
+    served: Served, key: asyncssh.SSHKey, n: int
+) -> tuple[list[Any], list[Any]]:
+    """n concurrent exec sessions of bob: (connections, the processes let in and running)."""
+    told_from = len(served.log)
 
     async def one() -> tuple[Any, Any]:
-        conn = await connect(port, username="bob", client_keys=[key])
+        conn = await connect(served.port, username="bob", client_keys=[key])
         return conn, await conn.create_process(WAITS_FOR_STDIN)
 
     opened = await asyncio.gather(*(one() for _ in range(n)))
-    await asyncio.sleep(2.0)
+
+    def decided() -> bool:
+        """Each session let in (it runs) or refused (and has ended), as the log says."""
+        told = served.log[told_from:]
+        runs = len(re.findall(r"session \S+: bob runs", told))
+        refused = len(re.findall(r"session \S+: bob refused", told))
+        ended = sum(process.exit_status is not None for _, process in opened)
+        return runs + refused == n and ended == refused
+
+    await wait_until(decided, timeout=20, what="every session let in or refused")
     running = [p for _, p in opened if p.exit_status is None]
     for _, process in opened:
         if process.exit_status is not None:
@@ -101,16 +114,18 @@ def workers_running_bob(log: str) -> set[str]:
 async def test_six_concurrent_logins_across_the_workers_let_exactly_five_through(
     board: tuple,
 ) -> None:
-    served, key, _ = board
+    served, key, limits_db = board
     spread: set[str] = set()
     for _ in range(3):  # until the kernel has put them on both workers (almost always at once)
         before = served.log
-        conns, running = await hold_sessions(served.port, key, 6)
+        conns, running = await hold_sessions(served, key, 6)
         assert len(running) == 5
         spread = workers_running_bob(served.log[len(before) :])
         for conn in conns:
             conn.abort()
-        await asyncio.sleep(0.5)
+        store = LimitsStore(limits_db, "test")
+        await wait_until(lambda store=store: store.count(SESSIONS) == 0, what="given back")
+        store.close()
         if spread == {"0", "1"}:
             break
     assert spread == {"0", "1"}
@@ -124,14 +139,16 @@ def worker_pids(log: str) -> list[int]:
 
 async def test_a_killed_workers_leases_free_within_their_expiry(board: tuple) -> None:
     served, key, limits_db = board
-    conns, running = await hold_sessions(served.port, key, 5)
+    conns, running = await hold_sessions(served, key, 5)
     assert len(running) == 5
     store = LimitsStore(limits_db, "test")
     assert store.count(SESSIONS) == 5
-    for pid in worker_pids(served.log):
+    pids = worker_pids(served.log)
+    for pid in pids:
         os.kill(pid, signal.SIGKILL)
     killed = time.monotonic()
-    await asyncio.sleep(0.2)
+    # dead and reaped by the supervisor (it has noticed): nothing of theirs can give back now
+    await wait_until(lambda: not any(Path(f"/proc/{pid}").exists() for pid in pids))
     assert store.count(SESSIONS) == 5  # nobody gave them back: they outlive the workers
     while store.count(SESSIONS) and time.monotonic() - killed < TTL_S + 5:
         await asyncio.sleep(0.05)
@@ -142,7 +159,7 @@ async def test_a_killed_workers_leases_free_within_their_expiry(board: tuple) ->
         conn.abort()
     for index in (0, 1):  # the supervisor starts them again
         served.wait_for_log(f"worker {index} listening", count=2)
-    conns, running = await hold_sessions(served.port, key, 6)
+    conns, running = await hold_sessions(served, key, 6)
     assert len(running) == 5
     for conn in conns:
         conn.abort()

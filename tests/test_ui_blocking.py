@@ -5,7 +5,7 @@ from __future__ import annotations
 from bbs.forum import Forum
 from screens.thread import ThreadScreen
 from tests.conftest import who
-from tests.ui_helpers import app_for, cursor_on, screen_text, settle, tree_labels
+from tests.ui_helpers import app_for, cursor_on, on, screen_text, tree_labels
 
 
 async def test_posts_of_someone_blocked_are_withheld_in_the_tree(forum: Forum) -> None:
@@ -17,7 +17,7 @@ async def test_posts_of_someone_blocked_are_withheld_in_the_tree(forum: Forum) -
     app = app_for(forum, ada)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen("garden", thread_id))
-        await settle(pilot)
+        await on(pilot, ThreadScreen, "[someone you blocked]")
         labels = tree_labels(app)
         assert len(labels) == 3 and "[someone you blocked]" in labels[1]
         assert "Copper tape" not in screen_text(app)

@@ -6,7 +6,7 @@ from bbs.forum import Forum
 from screens.thread import FIRST_CHUNK, ThreadScreen
 from screens.widgets.post_tree import PostTree
 from tests.conftest import who
-from tests.ui_helpers import app_for, settle
+from tests.ui_helpers import app_for, until
 
 
 async def test_long_thread_opens_at_first_unread_and_fills_in(forum: Forum) -> None:
@@ -18,7 +18,9 @@ async def test_long_thread_opens_at_first_unread_and_fills_in(forum: Forum) -> N
     app = app_for(forum, bob)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(ThreadScreen("garden", thread_id))
-        await settle(pilot)
+        await until(
+            pilot, lambda: len(app.screen.query_one(PostTree).nodes_by_post) == len(ids) + 1
+        )
         tree = app.screen.query_one(PostTree)
         assert len(tree.nodes_by_post) == len(ids) + 1  # every post is in, in the end
         assert tree.cursor_node is not None and tree.cursor_node.data is not None

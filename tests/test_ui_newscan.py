@@ -6,7 +6,7 @@ from bbs.forum import Forum
 from screens.newscan import NewScanScreen
 from screens.thread import ThreadScreen
 from tests.conftest import who
-from tests.ui_helpers import app_for, screen_text, settle
+from tests.ui_helpers import app_for, idle, on, screen_text, shows, until
 
 
 async def test_space_reads_new_posts_in_order(forum: Forum) -> None:
@@ -21,24 +21,24 @@ async def test_space_reads_new_posts_in_order(forum: Forum) -> None:
     app = app_for(forum, ada)
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(NewScanScreen())
-        await settle(pilot)
+        await shows(pilot, "2 new posts since your last visit")
         text = screen_text(app)
         assert "2 new posts since your last visit" in text
         assert text.count("● new") == 2
         await pilot.press("space")
-        await settle(pilot)
+        await on(pilot, ThreadScreen, "Fleece the beans")
         assert isinstance(app.screen, ThreadScreen)
         assert "Fleece the beans" in screen_text(app)
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: screen_text(app).count("read ") == 1)
         await pilot.press("space")
-        await settle(pilot)
+        await on(pilot, ThreadScreen, "And the dahlias")
         assert "And the dahlias" in screen_text(app)
         await pilot.press("escape")
-        await settle(pilot)
+        await until(pilot, lambda: screen_text(app).count("read ") == 2)
         assert screen_text(app).count("read ") == 2
         await pilot.press("space")
-        await settle(pilot)
+        await idle(pilot)  # the key handled, nothing left to run: nothing more to read
         assert isinstance(app.screen, NewScanScreen)
 
 
@@ -46,5 +46,5 @@ async def test_nothing_new_says_so(forum: Forum) -> None:
     app = app_for(forum, forum.sign_in(who(forum, "ada")))
     async with app.run_test(size=(80, 24)) as pilot:
         app.push_screen(NewScanScreen())
-        await settle(pilot)
+        await shows(pilot, "Nothing new since your last visit")
         assert "Nothing new since your last visit" in screen_text(app)

@@ -8,7 +8,7 @@ from bbs.models import MemberRole
 from screens.app import BBSApp
 from screens.widgets.row_table import RowTable
 from tests.conftest import who
-from tests.ui_helpers import app_for, notices, screen_text, settle
+from tests.ui_helpers import app_for, screen_text, settle, toast
 
 
 def circle(forum: Forum) -> str:
@@ -42,7 +42,7 @@ async def test_the_owner_appoints_a_moderator_and_hands_the_community_over(
     slug = circle(forum)
     bob, cy = who(forum, "bob"), who(forum, "cy")
     app = app_for(forum, bob)
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         app.push_screen(CommunityScreen(slug))
         await settle(pilot)
         await pilot.press("p")
@@ -57,7 +57,8 @@ async def test_the_owner_appoints_a_moderator_and_hands_the_community_over(
         assert "Make cy a moderator of circle?" in screen_text(app)
         await pilot.press("y")
         await settle(pilot)
-        assert "moderator" in row_of(app, "cy") and "cy is a moderator now." in notices(app)
+        await toast(pilot, "cy is a moderator now.")
+        assert "moderator" in row_of(app, "cy")
         assert forum.member_role(cy, slug) == MemberRole.MODERATOR
         await select(pilot, app, "cy")
         await pilot.press("o")
@@ -69,7 +70,7 @@ async def test_the_owner_appoints_a_moderator_and_hands_the_community_over(
         await pilot.press("o", "y")
         await settle(pilot)
         assert "owner" in row_of(app, "cy") and "moderator" in row_of(app, "bob")
-        assert "circle is cy's now; you are a moderator." in notices(app)
+        await toast(pilot, "circle is cy's now; you are a moderator.")
         text = screen_text(app)
         assert "o Hand over" not in text and "m Moderator" not in text  # bob owns it no more
         await pilot.press("m")  # and the key does nothing now

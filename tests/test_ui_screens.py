@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual.filter import Monochrome
 
@@ -11,6 +13,7 @@ from screens.app import BBSApp
 from screens.community import CommunityScreen
 from screens.composer import ComposerScreen
 from screens.directory import DirectoryScreen
+from screens.engine.no_colour import NoColour
 from screens.help import HelpScreen
 from screens.online import OnlineScreen
 from screens.search import SearchScreen
@@ -19,7 +22,7 @@ from screens.welcome import WelcomeScreen
 from screens.widgets.bars import KeyBar
 from screens.widgets.oneliner import OneLinerScreen
 from tests.conftest import who
-from tests.ui_helpers import app_for, screen_text, settle, table_column
+from tests.ui_helpers import app_for, idle, on, screen_text, shows, table_column, toast, until
 
 
 async def test_welcome_shows_board_news_and_oneliners_live(forum: Forum, elsewhere: Forum) -> None:
@@ -29,25 +32,25 @@ async def test_welcome_shows_board_news_and_oneliners_live(forum: Forum, elsewhe
     forum.start_thread(ada, "garden", "general", "Hello", "hi")
     app = app_for(forum, bob)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "Seed swap on Saturday", "ada: first line", "bob (welcome)")
         text = screen_text(app)
         assert forum.board_name() in text and "Seed swap on Saturday" in text
         assert "1 new posts since your last visit" in text and "0 unread mail" in text
         assert "ada: first line" in text and "bob (welcome)" in text
         elsewhere.add_oneliner(ada, "[red]second[/red] line")  # another session writes
-        await settle(pilot)
+        await shows(pilot, "[red]second[/red] line")
         text = screen_text(app)
         assert "[red]second[/red] line" in text
         assert text.index("second") < text.index("first line")  # newest first
         await pilot.press("o")
-        await settle(pilot)
+        await on(pilot, OneLinerScreen)
         assert isinstance(app.screen, OneLinerScreen)
         await pilot.press(*"bob was here", "enter")
-        await settle(pilot)
+        await on(pilot, WelcomeScreen, "bob: bob was here")
         assert isinstance(app.screen, WelcomeScreen)
         assert "bob: bob was here" in screen_text(app)
         await pilot.press("o", *"too soon", "enter")
-        await settle(pilot)
+        await shows(pilot, "try again in")
         assert isinstance(app.screen, OneLinerScreen)
         assert "try again in" in screen_text(app)
 
@@ -59,35 +62,35 @@ async def test_welcome_gathers_arrivals_into_one_redraw_of_who_is_online(forum: 
 
     app = app_for(forum, who(forum, "ada"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await until(pilot, lambda: "Online now (1)" in screen_text(app))
         page = app.screen.query_one(TextPage)
         shows: list[object] = []
         original = page.show
-        page.show = lambda content: (shows.append(content), original(content))[1]  # type: ignore[method-assign]
+        page.show = lambda content: (shows.append(time.monotonic()), original(content))[1]  # type: ignore[method-assign]
+        arrived = time.monotonic()
         for n in range(12):
             app.session.presence.arrive(f"s{n}", f"guest{n}", "welcome")
-        await pilot.pause(PRESENCE_DELAY / 2)
-        assert not shows and "Online now (1)" in screen_text(app)
-        await pilot.pause(PRESENCE_DELAY)
-        assert len(shows) == 1 and "Online now (13)" in screen_text(app)
+        await until(pilot, lambda: "Online now (13)" in screen_text(app))
+        # one redraw for the twelve arrivals, and none in the first half of the delay
+        assert len(shows) == 1 and shows[0] - arrived >= PRESENCE_DELAY / 2
 
 
 async def test_who_is_online_follows_people_around(forum: Forum) -> None:
     ada = who(forum, "ada")
     app = app_for(forum, ada)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "Online now (1)")
         app.session.presence.arrive("other", "cy", "welcome")
         await pilot.press("w")
-        await settle(pilot)
+        await on(pilot, OnlineScreen, "cy", "who's online")
         assert isinstance(app.screen, OnlineScreen)
         assert table_column(app, "#online", 0) == ["ada", "cy"]
         assert table_column(app, "#online", 1) == ["who's online", "welcome"]
         app.session.presence.move("other", "garden/swaps")
-        await settle(pilot)
+        await shows(pilot, "garden/swaps")
         assert table_column(app, "#online", 1) == ["who's online", "garden/swaps"]
         app.session.presence.leave("other")
-        await settle(pilot)
+        await until(pilot, lambda: table_column(app, "#online", 0) == ["ada"])
         assert table_column(app, "#online", 0) == ["ada"]
 
 
@@ -98,15 +101,17 @@ async def test_a_theme_chosen_on_one_screen_colours_the_screens_under_it(forum: 
     forum.start_thread(who(forum, "ada"), "garden", "general", "Frost", "fleece")
     app = app_for(forum, who(forum, "ada"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        for key in ("d", "enter", "enter", "enter"):  # directory, community, thread list, thread
+        await shows(pilot, "Online now")
+        steps = [("d", DirectoryScreen, "Garden"), ("enter", CommunityScreen, "Frost")]
+        steps += [("enter", CommunityScreen, "Frost"), ("enter", ThreadScreen, "fleece")]
+        for key, shown, words in steps:  # directory, community, thread list, thread
             await pilot.press(key)
-            await settle(pilot)
+            await on(pilot, shown, words)
         before = app.screen_stack[-2].query_one("#threads", RowTable).rich_style.bgcolor
         while app.theme != "bbs-high-contrast":
             await pilot.press("ctrl+t")
         await pilot.press("escape")
-        await settle(pilot)
+        await on(pilot, CommunityScreen, "Frost")
         after = app.screen.query_one("#threads", RowTable).rich_style.bgcolor
         assert after is not None and after != before
         assert max(after.get_truecolor()) < 16  # the black surface (a 5% tint while focused)
@@ -116,7 +121,7 @@ async def test_a_theme_chosen_on_one_screen_colours_the_screens_under_it(forum: 
 async def test_help_and_theme_cycle_to_high_contrast(forum: Forum) -> None:
     app = app_for(forum, who(forum, "ada"))
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "^t Theme", "f1 Help")
         assert "bbs-high-contrast" in app.available_themes
         assert "^t Theme" in screen_text(app) and "f1 Help" in screen_text(app)
         seen = []
@@ -129,7 +134,7 @@ async def test_help_and_theme_cycle_to_high_contrast(forum: Forum) -> None:
         assert app.current_theme.background == "#000000"
         assert app.current_theme.foreground == "#ffffff"
         await pilot.press("f1")
-        await settle(pilot)
+        await on(pilot, HelpScreen, "next unread post")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "next unread post" in text and "Ctrl+T" in text and "Ctrl+S" in text
@@ -146,16 +151,17 @@ async def test_no_color_gives_a_monochrome_app(
     forum.reply(who(forum, "bob"), "garden", root, "done")
     app = app_for(forum, ada)
     assert app.no_color
-    assert any(isinstance(f, Monochrome) for f in app._filters)
+    filters = [type(f) for f in app.get_line_filters()]
+    assert NoColour in filters and Monochrome not in filters  # no colour codes, not greys
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "new posts since your last visit")
         assert "new posts since your last visit" in screen_text(app)
         for key, seen in (("d", "Garden"), ("enter", "General"), ("enter", "Frost")):
             await pilot.press(key)
-            await settle(pilot)
+            await shows(pilot, seen)
             assert seen in screen_text(app)
         await pilot.press("enter")  # the thread, its tree and a post's body
-        await settle(pilot)
+        await shows(pilot, "fleece", "done")
         assert "fleece" in screen_text(app) and "done" in screen_text(app)
         assert app.is_running and app.return_code is None
 
@@ -176,11 +182,11 @@ async def test_every_screen_renders_at_80x24_with_its_keys(forum: Forum) -> None
         (HelpScreen(), ("Composer", "Ctrl+S")),
     ]
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "Directory", "One-liner")
         assert "Directory" in screen_text(app) and "One-liner" in screen_text(app)
         for screen, words in expected:
             await app.push_screen(screen)  # type: ignore[arg-type]
-            await settle(pilot)
+            await on(pilot, type(screen), *words)
             text = screen_text(app)
             assert len(text.splitlines()) == 24
             for word in words:
@@ -188,17 +194,17 @@ async def test_every_screen_renders_at_80x24_with_its_keys(forum: Forum) -> None
             if not isinstance(screen, HelpScreen):
                 assert "Help" in app.screen.query_one(KeyBar).keys
             await app.pop_screen()
-            await settle(pilot)
+            await on(pilot, WelcomeScreen, "One-liner")
 
 
 async def test_guest_browses_but_is_not_offered_posting(forum: Forum) -> None:
     forum.start_thread(who(forum, "bob"), "garden", "general", "Open", "hello")
     app = app_for(forum, GUEST)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "One-liners (newest first)")
         assert "o One-liner" not in screen_text(app) and "o to add" not in screen_text(app)
         await pilot.press("d", "enter")
-        await settle(pilot)
+        await on(pilot, CommunityScreen, "General")
         assert isinstance(app.screen, CommunityScreen)
         assert "New thread" not in screen_text(app)
         await pilot.press("t")
@@ -222,14 +228,14 @@ async def test_members_only_community_is_refused_in_words(forum: Forum) -> None:
         0.0,
     )
     app = app_for(forum, who(forum, "cy"))
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await shows(pilot, "Online now")
         await pilot.press("d")
-        await settle(pilot)
+        await shows(pilot, "invite only")
         assert "invite only" in screen_text(app)
         names = table_column(app, "#communities")
         await pilot.press(*["down"] * names.index("Club"), "enter")
-        await settle(pilot)
+        await toast(pilot, "only readable by its members")
         assert isinstance(app.screen, DirectoryScreen)
 
 
@@ -263,14 +269,15 @@ async def test_an_idle_app_runs_no_timers(forum: Forum) -> None:
     post = forum.read_thread(bob, "garden", thread_id).posts[0]
     app = app_for(forum, bob)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "Online now")
         for screen in (
             SearchScreen(),
             ThreadScreen("garden", thread_id),
             ComposerScreen.reply("garden", post),
         ):
             await app.push_screen(screen)
-            await settle(pilot)
+            await on(pilot, type(screen))
+            await idle(pilot)  # loaded: whatever runs now runs in an idle app
             assert app.focused is not None
             assert running_repeat_timers(app) == [], type(screen).__name__
 
@@ -283,13 +290,13 @@ async def test_moderation_keys_only_for_moderators_and_mail_from_welcome(forum: 
     for person, moderates in ((ada, True), (bob, False)):
         app = app_for(forum, person)
         async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
+            await shows(pilot, "Online now")
             await pilot.press("m")
-            await settle(pilot)
+            await on(pilot, InboxScreen)
             assert isinstance(app.screen, InboxScreen)
             await app.pop_screen()
             await app.push_screen(ThreadScreen("garden", thread_id))
-            await settle(pilot)
+            await shows(pilot, "hello", "x Moderate" if moderates else "f Flag")
             text = screen_text(app)
             assert "f Flag" in text
             assert ("x Moderate" in text) is moderates, text.splitlines()[-1]
@@ -299,11 +306,11 @@ async def test_the_key_line_follows_the_screen_and_a_click_presses_the_key(forum
     bob = who(forum, "bob")
     app = app_for(forum, bob)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+        await shows(pilot, "d Directory", "q Quit")
         bar = app.screen.query_one(KeyBar)
         assert bar.keys.startswith("d Directory") and "q Quit" in bar.keys
         await pilot.click(KeyBar, offset=(2, 0))  # on "d Directory"
-        await settle(pilot)
+        await on(pilot, DirectoryScreen, "esc Back")
         assert isinstance(app.screen, DirectoryScreen)
         assert "esc Back" in app.screen.query_one(KeyBar).keys
         assert "Directory" not in app.screen.query_one(KeyBar).keys

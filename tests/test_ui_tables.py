@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 
 from screens.widgets.row_table import RowTable
+from tests.ui_helpers import idle
 
 
 class TableApp(App[None]):
@@ -35,9 +36,9 @@ async def test_same_rows_update_in_place_and_keep_the_cursor() -> None:
         table = app.query_one(RowTable)
         assert table.refill(rows(1, 2, 3)) is True  # the first row is highlighted
         table.move_cursor(2)
-        await pilot.pause()
+        await idle(pilot)
         assert table.refill(rows(1, 5, 3)) is False
-        await pilot.pause()
+        await idle(pilot)  # every message of the refill handled: no highlight of its own
         assert table.column(1) == ["1", "5", "3"]
         assert table.cursor_row == 2 and table.cursor_key == "k2"
         assert app.seen == [("highlighted", "k0"), ("highlighted", "k2")]
@@ -49,7 +50,7 @@ async def test_different_rows_follow_the_cursor_row() -> None:
         table = app.query_one(RowTable)
         table.refill(rows(1, 2, 3))
         table.move_cursor(1)
-        await pilot.pause()
+        await idle(pilot)
         changed = [("new", ("a new row", "9")), *rows(1, 2, 3)]
         assert table.refill(changed) is False  # still on k1: nothing new is highlighted
         assert table.keys == ["new", "k0", "k1", "k2"]
@@ -63,7 +64,7 @@ async def test_keys_move_and_select_and_the_columns_fit_the_widest_cell() -> Non
     async with app.run_test(size=(40, 6)) as pilot:
         table = app.query_one(RowTable)
         table.refill([(f"k{n}", (f"row {n}", str(n * 1000))) for n in range(10)])
-        await pilot.pause()
+        await idle(pilot)
         await pilot.press("down", "down", "enter")
         assert app.seen[-1] == ("selected", "k2")
         await pilot.press("end")
@@ -79,7 +80,7 @@ async def test_a_click_highlights_a_row_and_a_second_click_selects_it() -> None:
     async with app.run_test(size=(40, 8)) as pilot:
         table = app.query_one(RowTable)
         table.refill(rows(1, 2, 3))
-        await pilot.pause()
+        await idle(pilot)
         await pilot.click(RowTable, offset=(2, 2))  # the header is line 0: this is k1
         assert table.cursor_key == "k1" and ("selected", "k1") not in app.seen
         await pilot.click(RowTable, offset=(2, 2))
@@ -93,7 +94,7 @@ async def test_a_refill_with_the_same_rows_draws_nothing_and_a_changed_row_only_
     async with app.run_test() as pilot:
         table = app.query_one(RowTable)
         table.refill(rows(1, 2, 3))
-        await pilot.pause()
+        await idle(pilot)
         for y in range(4):  # the header and three rows, drawn
             table.render_line(y)
         lines = dict(table._lines)

@@ -472,3 +472,18 @@ def test_make_run_starts_the_web_reader_beside_the_ssh_server(tmp_path: Path) ->
         launcher.wait(20)
     for pid in children:
         assert not Path(f"/proc/{pid}").exists(), "both children stop with the launcher"
+
+
+def test_a_threads_poll_shows_its_results_read_only_as_text(web: httpx.Client) -> None:
+    from tests.web_support import POLLED
+
+    page = web.get(f"/c/{OPEN}/t/{POLLED}").text
+    assert "Poll: Which &lt;b&gt;night&lt;/b&gt; suits?" in page  # escaped, never markup
+    assert "1 person has voted; one choice; open." in page
+    friday = re.search(r"<th scope=\"row\">Friday</th><td>0</td><td>(.*?)</td>", page)
+    saturday = re.search(r"<th scope=\"row\">Saturday evil</th><td>1</td><td>(.*?)</td>", page)
+    assert friday and saturday, page
+    assert "░" * 10 in friday.group(1) and friday.group(1).endswith(" 0%")
+    assert "█" * 10 in saturday.group(1) and saturday.group(1).endswith(" 100%")
+    assert "<form" not in page.split("poll-question")[1].split("</section>")[0]  # read-only
+    assert not BIDI.search(page)

@@ -17,6 +17,7 @@ from pathlib import Path
 from bbs.bootstrap import open_forum
 from bbs.config import Config
 from bbs.forum import Forum
+from bbs.polls.models import PollDraft
 from bbs.web.server import WebServer
 
 OPEN = "night-gardeners"
@@ -94,9 +95,23 @@ def build_world(data_dir: Path) -> WebWorld:
         raw, _ = store.add_thread(general["id"], HOSTILE_TITLE, fern.id, "fern", HOSTILE_BODY)
         closed = _secrets(forum, CLOSED)
         requested = _secrets(forum, REQUEST)
+        _poll(forum, POLLED)
     finally:
         forum.close()
     return WebWorld(data_dir, hostile, raw, closed, requested)
+
+
+POLLED = 2
+"""The open community's thread that carries a poll (issue 17), with two votes cast."""
+
+
+def _poll(forum: Forum, thread_id: int) -> None:
+    row = forum.store(OPEN).thread(thread_id)
+    assert row is not None
+    author = forum._person_by_id(row["author_id"])
+    draft = PollDraft("Which <b>night</b> suits?", ("Friday", "Saturday \u202eevil"))
+    forum.add_poll(author, OPEN, thread_id, draft)
+    forum.vote(author, OPEN, thread_id, [2])
 
 
 def _secrets(forum: Forum, slug: str) -> tuple[int, ...]:

@@ -20,9 +20,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from bbs.actions.base import ForumBase
-from bbs.actions.mail import MENTION_RE
 from bbs.errors import RateLimited, TextError
 from bbs.models import Person
+from bbs.text import MENTION_RE
 
 DAY = 86_400.0
 HOUR = 3_600.0
@@ -87,6 +87,9 @@ KINDS: dict[str, Kind] = {
     "block": Kind("blocks", "block"),
     "profile": Kind("profile changes", "profile change"),
     "password": Kind("password changes", "password change"),
+    # live chat and polls (issue 17): a chat line's own pacing is the room's (bbs.store.chat)
+    "mention": Kind("chat lines that mention someone", "chat line that mentions someone"),
+    "vote": Kind("votes", "vote"),
 }
 
 

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from bbs.actions.membership import MembershipActions
 from bbs.actions.posted import Posted
 from bbs.errors import Forbidden, NotFound
 from bbs.live_events import Kind, MailSent
 from bbs.models import ConversationSummary, MailMessage, Person, Profile, Visibility
-from bbs.text import clean_field
+from bbs.text import MENTION_RE, clean_field
 
 EXCERPT = 300
 """Characters of a post a mention shows in the inbox."""
-MENTION_RE = re.compile(r"(?<![\w@])@([a-z][a-z0-9_-]{1,19})\b", re.IGNORECASE)
 
 
 class MailActions(MembershipActions):
@@ -100,6 +97,8 @@ class MailActions(MembershipActions):
     def _quoted(self, viewer: Person, ref: str) -> str:
         """A mention's excerpt, read now: a post hidden since (or no longer readable)
         is not carried in anyone's inbox."""
+        if ref.startswith("chat:"):  # a line said in a chat room (bbs.actions.chat)
+            return self._quoted_chat(viewer, ref)
         slug, _, number = ref.rpartition("/")
         row = self.hub.community(slug)
         if row is None or row["status"] != "active" or not self._may_read(viewer, row):
@@ -111,6 +110,9 @@ class MailActions(MembershipActions):
             return f"\n\n(Hidden by a moderator: {post['hidden_reason']})"
         body = post["body"]
         return "\n\n" + (body if len(body) <= EXCERPT else body[:EXCERPT] + "…")
+
+    def _quoted_chat(self, viewer: Person, ref: str) -> str:
+        return ""  # ChatActions
 
     # mentions ---------------------------------------------------------------------
     def deliver_mentions(self, posted: Posted) -> None:

@@ -6,6 +6,7 @@ import logging
 import secrets
 
 from bbs.actions.base import ForumBase
+from bbs.chat.rooms import LOBBY
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.live_events import Kind, MailSent, MembershipChanged
 from bbs.models import Member, MemberRole, Person, Visibility
@@ -82,6 +83,8 @@ class MembershipActions(ForumBase):
             slug = clean_handle(slug)
         except TextError:
             raise TextError(SLUG_HELP) from None
+        if slug == LOBBY:  # the board-wide chat room's name (bbs.chat.rooms)
+            raise TextError(f"The slug {slug!r} is reserved; pick another.")
         try:
             kind = Visibility(visibility)
         except ValueError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bbs.actions.membership import MembershipActions
 from bbs.errors import Forbidden, NotFound, TextError
-from bbs.live_events import Flagged, Kind, PostChanged, ThreadChanged
+from bbs.live_events import Flagged, Kind, MembershipChanged, PostChanged, ThreadChanged
 from bbs.models import Flag, MemberRole, ModLogEntry, Person
 from bbs.text import clean_field
 
@@ -117,6 +117,9 @@ class ModerationActions(MembershipActions):
             raise Forbidden("You cannot ban yourself.")
         self.hub.set_membership(person.id, slug, str(MemberRole.MEMBER), "banned")
         self._log(slug, viewer, "ban", handle, clean_field("reason", reason))
+        # their live screens (a chat room they read) ask again whether they may be there
+        banned = MembershipChanged(person.handle, "banned")
+        self._publish(Kind.MEMBERSHIP, slug, viewer.handle, banned)
 
     def unban_member(self, viewer: Person, slug: str, handle: str, reason: str = "") -> None:
         self._require_moderator(viewer, slug)

@@ -18,6 +18,7 @@ from bbs.live_events import (
     Kind,
     LiveEvent,
     MailSent,
+    Paged,
     payload_fields,
     payload_from,
 )
@@ -78,7 +79,7 @@ def sync_subject(host: str) -> str:
 
 def subject_for(event: LiveEvent) -> str:
     kind = token(event.kind)
-    if isinstance(event.payload, MailSent):
+    if isinstance(event.payload, MailSent | Paged):
         return f"{PREFIX}.m.{token(event.actor or '-')}.{token(event.payload.to or '-')}"
     if event.community and event.kind not in BOARD_KINDS:
         return f"{PREFIX}.c.{token(event.community)}.{kind}"

@@ -2,13 +2,13 @@
 
 The registry (`bbs.commands.registry`) parses and runs them; each group of commands
 lives in its own module and registers itself on import: reading, writing, people,
-belonging (communities and their members), meetups. Every command gets the same
-Forum methods, and so the same permissions, as the TUI, and takes `--json`.
+belonging (communities and their members), meetups, chat (rooms and polls). Every command
+gets the same Forum methods, and so the same permissions, as the TUI, and takes `--json`.
 """
 
 from __future__ import annotations
 
-from bbs.commands import belonging, meetups, people, reading, writing
+from bbs.commands import belonging, chat, meetups, people, reading, writing
 from bbs.commands.registry import (
     COMMANDS,
     Command,
@@ -22,7 +22,7 @@ from bbs.commands.registry import (
     usage,
 )
 
-GROUPS = (reading, writing, people, belonging, meetups)
+GROUPS = (reading, writing, people, belonging, meetups, chat)
 """Every group of commands, registered in this order (`help` lists them by name)."""
 
 __all__ = [

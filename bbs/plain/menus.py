@@ -57,6 +57,9 @@ class Place:
     where = "plain mode"
     """For who's online."""
 
+    wants_lines = False
+    """Whether every line typed here goes to `said` first, whole (a chat room's lines)."""
+
     def __init__(self, session: PlainSession) -> None:
         self.s = session
 
@@ -87,6 +90,13 @@ class Place:
     async def more(self) -> bool:
         """Show the next page, if there is one."""
         return False
+
+    async def said(self, text: str) -> Outcome:
+        """A whole line, for a place that `wants_lines`; Move.UNKNOWN: handle it as usual."""
+        return Move.UNKNOWN
+
+    def leave(self) -> None:
+        """The person left this place (what it follows live stops here)."""
 
     def say_words(self) -> None:
         words = self.words()

@@ -21,6 +21,7 @@ from bbs.forum import Forum
 from bbs.models import Person
 from bbs.plain.line_io import CTRL_C, CTRL_D
 from bbs.plain.menus import Move, Outcome, Place
+from bbs.presence import Presence
 from bbs.text import clean
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,8 @@ class PlainSession:
         self.stack: list[Place] = []
         self.draft: Draft | None = None
         self._rest: list[str] = []
+        self.presence: Presence | None = None
+        """Who is where (set over SSH), for chat's /who and the rooms' counts."""
 
     # saying and asking ---------------------------------------------------------------
     def say(self, *lines: str) -> None:
@@ -142,7 +145,13 @@ class PlainSession:
             if line is None:
                 break
             await self.go(await self.handle(self.stack[-1], line))
+        self._leave(self.stack)
         self.say("Goodbye.")
+
+    @staticmethod
+    def _leave(places: list[Place]) -> None:
+        for place in places:
+            place.leave()
 
     async def handle(self, place: Place, line: str) -> Outcome:
         """One line typed at `place`; a refusal from the forum is said, and nothing lost."""
@@ -161,6 +170,10 @@ class PlainSession:
             return None
         if not text:
             return None if self._more_text() else await place.enter()
+        if place.wants_lines:  # a chat room: the line is said (or is a /command)
+            said = await place.said(text)
+            if said is not Move.UNKNOWN:
+                return said
         word, _, rest = text.partition(" ")
         word, rest = word.lower(), rest.strip()
         if word.isdigit():
@@ -176,14 +189,16 @@ class PlainSession:
             return
         self._rest = []
         if outcome is Move.QUIT:
+            self._leave(self.stack)
             self.stack.clear()
             return
         if outcome is Move.BACK:
             if len(self.stack) == 1:
                 self.say("This is the main menu: quit leaves.")
                 return
-            self.stack.pop()
+            self.stack.pop().leave()
         elif outcome is Move.HOME:
+            self._leave(self.stack[1:])
             del self.stack[1:]
         else:
             self.stack.append(outcome)

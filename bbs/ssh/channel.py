@@ -14,6 +14,7 @@ import asyncssh
 from bbs import commands
 from bbs.models import Person
 from bbs.session import Session
+from bbs.ssh import chat_follow
 from bbs.ssh.context import RunningApp, ServerContext
 from bbs.ssh.login import Login, LoginKind
 from bbs.ssh.plain import PlainLink, plain_link, run_plain
@@ -219,6 +220,8 @@ class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         except commands.UsageError as error:
             self._write(f"{error}\n", stderr=True)
             return self._exit(2)
+        if chat_follow.wanted(spec, args):  # streams until the client goes: on the loop
+            return self._exit(await chat_follow.follow(self, args))
         body = ""
         if spec.reads_stdin:
             read = await self._read_stdin()
@@ -290,16 +293,13 @@ class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         if factory is None:
             self._write("Registration is closed on this board.\r\n")
             return None
-        from bbs.ssh.driver import driver_for
-
         assert self.terminal is not None
-        app = factory(self._session(self.login.person), self.login, driver_for(self.terminal))
+        driver = self.ctx.drivers.driver_for(self.terminal)
+        app = factory(self._session(self.login.person), self.login, driver)
         result = await self._run_app(app)
         return result if isinstance(result, Person) else None
 
     async def _run_forum(self, person: Person) -> None:
-        from bbs.ssh.driver import driver_for
-
         ctx, term = self.ctx, self.terminal
         assert term is not None
         person = await asyncio.to_thread(ctx.forum.sign_in, person)
@@ -307,7 +307,7 @@ class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         live = ctx.sessions[self.id] = RunningApp(self.id, person.handle, self.server.address)
         ctx.presence.arrive(session.id, person.handle)
         try:
-            app = live.app = ctx.app_factory(session, driver_for(term))
+            app = live.app = ctx.app_factory(session, ctx.drivers.driver_for(term))
             ctx.idle.watch(self.id, lambda: term.last_input, self._idle_warn, self._idle_expire)
             await self._run_app(app)
         finally:
@@ -340,11 +340,10 @@ class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
 
     async def _run_app(self, app: Any) -> Any:
         """Run one app on this channel; returns its result. Crashes are logged and shown."""
-        from bbs.ssh.driver import app_errors, prepare_app
-
         term = self.terminal
         assert term is not None
-        prepare_app(app, term)
+        drivers = self.ctx.drivers
+        drivers.prepare_app(app, term)
         term.first_frame = asyncio.Event()
         started = time.monotonic()
         await self.ctx.starts.acquire()
@@ -366,7 +365,7 @@ class SessionChannel(asyncssh.SSHServerSession):  # type: ignore[type-arg]
         finally:
             sys.stdout, sys.stderr = _REAL_STDOUT, _REAL_STDERR
             self.ctx.collector.ended()
-        errors = app_errors(app)
+        errors = drivers.app_errors(app)
         code = app.return_code
         if errors or code:
             log.error("session %s: app crashed (return code %s)\n%s", self.id, code, errors)

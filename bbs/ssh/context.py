@@ -10,7 +10,7 @@ import secrets
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bbs.config import Config
 from bbs.forum import Forum
@@ -21,12 +21,35 @@ from bbs.ssh.limits import BoardLimits, IdleWatch, connection_ceiling
 from bbs.ssh.login import Login
 from bbs.store.backends import open_limits
 
+if TYPE_CHECKING:
+    from bbs.ssh.terminal import Terminal
+
 log = logging.getLogger(__name__)
 
 # make_app(session, driver_class) -> a Textual App (bbs core never imports the UI).
 AppFactory = Callable[[Session, Any], Any]
 # make_register_app(session, login, driver_class) -> an App whose return value is a Person.
 RegisterFactory = Callable[[Session, Login, Any], Any]
+
+
+class TerminalDrivers(Protocol):
+    """How an app runs over a `Terminal`: the UI's (`screens.engine.ssh_driver.SSH_DRIVERS`).
+
+    Handed to the server by `bbs.cli` beside the app factories, so nothing in bbs imports
+    Textual.
+    """
+
+    def install(self) -> None:
+        """Process-wide hooks the drivers need (loop time charged to sessions)."""
+
+    def driver_for(self, terminal: Terminal) -> Any:
+        """The Textual driver class for an app on `terminal` (passed to an app factory)."""
+
+    def prepare_app(self, app: Any, terminal: Terminal) -> None:
+        """Fit an app to the client's terminal (its TERM and colours) before it runs."""
+
+    def app_errors(self, app: Any) -> str:
+        """The error report an app wrote when it crashed ("" if none)."""
 
 
 @dataclass
@@ -52,6 +75,7 @@ class ServerContext:
     presence: Presence
     app_factory: AppFactory
     register_factory: RegisterFactory | None = None
+    drivers: TerminalDrivers = field(kw_only=True)
     limits: BoardLimits = field(init=False)
     idle: IdleWatch = field(init=False)
     starts: asyncio.Semaphore = field(init=False)

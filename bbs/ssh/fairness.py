@@ -5,16 +5,15 @@ not its size: one keystroke into a 25,000-character line of a text area costs th
 loop ~0.1 s (Textual re-wraps the line), a keystroke elsewhere well under 1 ms. A
 budget of bytes cannot tell them apart; this can. Each app's tasks run in a context
 whose `CHARGED` variable holds the session's `LoopAccount`, and every callback the
-loop runs in such a context is timed and charged to it (`install()` wraps asyncio's
-`Handle._run`, which runs every callback and task step). The SSH driver feeds a
-session's input one key per turn of the loop and only while its account is in credit,
-so a session that floods costly keys is slowed to its share and everyone else's keys
-still come through.
+loop runs in such a context is timed and charged to it (by the UI's engine,
+`screens.engine.loop_charge`, which wraps asyncio's `Handle._run`: the server installs
+it through the drivers `bbs.cli` hands it). The SSH driver feeds a session's input one
+key per turn of the loop and only while its account is in credit, so a session that
+floods costly keys is slowed to its share and everyone else's keys still come through.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import time
 from collections.abc import Callable
@@ -72,27 +71,3 @@ class LoopAccount:
         context = contextvars.copy_context()
         context.run(CHARGED.set, self)
         return context
-
-
-_original_run = asyncio.events.Handle._run
-
-
-def _charged_run(self: asyncio.Handle) -> None:
-    """Handle._run, timing the callback when its context belongs to a session."""
-    account = self._context.get(CHARGED)  # type: ignore[attr-defined]
-    if account is None:
-        return _original_run(self)
-    start = time.perf_counter()
-    try:
-        return _original_run(self)
-    finally:
-        account.charge(time.perf_counter() - start)
-
-
-def install() -> None:
-    """Charge loop time to sessions from now on, in this process (idempotent)."""
-    asyncio.events.Handle._run = _charged_run  # type: ignore[method-assign]
-
-
-def installed() -> bool:
-    return asyncio.events.Handle._run is _charged_run  # type: ignore[comparison-overlap]

@@ -95,6 +95,7 @@ async def run_plain(fs: PlainChannel, link: PlainLink) -> int:
     person = await asyncio.to_thread(ctx.forum.sign_in, person)
     plain = session(person)
     plain.moved = lambda where: ctx.presence.move(fs.id, where)
+    plain.presence = ctx.presence
     ctx.sessions[fs.id] = RunningApp(fs.id, person.handle, fs.address, app=link)
     ctx.presence.arrive(fs.id, person.handle)
     ctx.idle.watch(

@@ -9,7 +9,7 @@ import logging
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,9 +19,9 @@ from bbs.bootstrap import open_forum
 from bbs.bus.setup import make_bus_host
 from bbs.config import Config
 from bbs.presence import Presence
-from bbs.ssh import accept, fairness, log_repeats
+from bbs.ssh import accept, log_repeats
 from bbs.ssh.connection import Connection
-from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext
+from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext, TerminalDrivers
 from bbs.ssh.hostkey import load_host_key
 from bbs.ssh.limits import raise_open_file_limit
 from bbs.ssh.proxy_protocol import ProxyListener, parse_networks
@@ -32,10 +32,14 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Factories:
-    """Where the apps come from: given by bbs.cli (or a test), so the core never imports screens."""
+    """Where the apps come from: given by bbs.cli (or a test), so the core never imports screens.
+
+    `drivers` runs them over a terminal (the UI's, `screens.engine.ssh_driver.SSH_DRIVERS`).
+    """
 
     app: AppFactory
     register: RegisterFactory | None = None
+    drivers: TerminalDrivers = field(kw_only=True)
 
 
 class FreshContextExecutor(ThreadPoolExecutor):
@@ -109,7 +113,7 @@ async def start_listener(
     loop = asyncio.get_running_loop()
     install_executor(loop)
     accept.install(loop)
-    fairness.install()
+    ctx.drivers.install()
     ctx.limits.start()
     proxies = parse_networks(c.proxy_protocol_from)
     # Behind a load balancer the listener reads each PROXY header before asyncssh starts.
@@ -154,6 +158,7 @@ def make_context(
         presence=Presence(forum.bus),
         app_factory=factories.app,
         register_factory=factories.register,
+        drivers=factories.drivers,
         worker=worker,
     )
 

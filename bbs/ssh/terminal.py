@@ -1,6 +1,6 @@
 """One SSH channel seen as a terminal: size, type, colours, input and backpressure-aware output.
 
-The driver (bbs.ssh.driver) listens to it; nothing here imports Textual.
+The driver (`screens.engine.ssh_driver`, the UI's) listens to it; nothing here imports Textual.
 """
 
 from __future__ import annotations

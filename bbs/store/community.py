@@ -18,7 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from bbs.shown import LATEST
+from bbs.store.chat import ChatStore
 from bbs.store.db import Store
+from bbs.store.interface import ChatRoomBackend, PollsBackend
+from bbs.store.polls import PollStore
 from bbs.store.schema import community_migrations, migrate
 from bbs.store.search import fts_query
 from bbs.store.sql import SqlBase
@@ -104,6 +107,12 @@ class CommunityQueries(SqlBase):
     """SQL true when a post row holds what a screen can show (the backend's own checks)."""
 
     # boards ---------------------------------------------------------------
+    def chat_room(self, keep: int) -> ChatRoomBackend:
+        return ChatStore(self, keep)
+
+    def polls(self) -> PollsBackend:
+        return PollStore(self)
+
     def add_board(self, slug: str, name: str, description: str = "", position: int = 0) -> int:
         with self.write():
             return self.insert(

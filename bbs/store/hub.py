@@ -11,8 +11,10 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
+from bbs.store.chat import ChatStore, RoomMutes
 from bbs.store.db import Store
 from bbs.store.errors import Duplicate
+from bbs.store.interface import ChatRoomBackend, RoomMutesBackend
 from bbs.store.schema import hub_migrations, migrate
 from bbs.store.sql import SqlBase
 
@@ -36,6 +38,13 @@ class HubQueries(SqlBase):
     """The hub's queries, on either backend. Methods take plain values and return rows."""
 
     # settings -------------------------------------------------------------
+    def chat_room(self, keep: int) -> ChatRoomBackend:
+        """The lobby (its tables are the same as a community's room's)."""
+        return ChatStore(self, keep)
+
+    def room_mutes(self) -> RoomMutesBackend:
+        return RoomMutes(self)
+
     def setting(self, key: str, default: str = "") -> str:
         found = self.value("SELECT value FROM settings WHERE key = ?", (key,))
         return default if found is None else str(found)

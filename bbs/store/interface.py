@@ -20,6 +20,7 @@ from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
+from bbs.store.chat import Pace, Spoken
 from bbs.store.limits import Cap
 
 Row = dict[str, Any]
@@ -96,6 +97,10 @@ class HubBackend(Protocol):
         ...
 
     def callers(self, limit: int = 10) -> list[Row]: ...
+
+    def chat_room(self, keep: int) -> ChatRoomBackend:
+        """The lobby: the board-wide chat room, kept here."""
+        ...
 
     def close(self) -> None:
         """Close the store for good: a query after this raises (sqlite3.ProgrammingError,
@@ -194,6 +199,10 @@ class HubBackend(Protocol):
         """Remember the last visit (for the new-message scan) and add to last callers."""
         ...
 
+    def room_mutes(self) -> RoomMutesBackend:
+        """The rooms each person muted for themselves."""
+        ...
+
     def remove_membership(self, person_id: int, slug: str) -> None:
         """Forget a membership, a request to join or a ban (leaving, declined, unbanned)."""
         ...
@@ -286,6 +295,10 @@ class CommunityBackend(Protocol):
         """Mark an event cancelled (its RSVPs stay) and log it, in one transaction."""
         ...
 
+    def chat_room(self, keep: int) -> ChatRoomBackend:
+        """The community's own chat room."""
+        ...
+
     def close(self) -> None:
         """Close the store for good: a query after this raises (sqlite3.ProgrammingError,
         or StoreError on PostgreSQL)."""
@@ -336,6 +349,10 @@ class CommunityBackend(Protocol):
 
     def mark_read_through(self, me: int, thread_id: int, up_to: int) -> None:
         """Every post of the thread up to `up_to` is read (never moves the mark back)."""
+        ...
+
+    def polls(self) -> PollsBackend:
+        """The polls on this community's threads."""
         ...
 
     def mod_log(self, limit: int = 100) -> list[Row]: ...
@@ -453,3 +470,86 @@ class LimitsBackend(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+class ChatRoomBackend(Protocol):
+    """One chat room's lines, pacing and moderators' mutes: a community's room in its
+    community's store, the lobby in the hub (`chat_room(keep)` of either)."""
+
+    keep: int
+    """How many lines the room keeps (older ones are pruned as new ones come)."""
+
+    def speak(
+        self, person_id: int, handle: str, kind: str, text: str, at: float, pace: Pace
+    ) -> Spoken:
+        """Store a line unless its speaker is muted here or must wait (`pace`); prune to
+        `keep`. The mute, the pacing and the line in one transaction."""
+        ...
+
+    def take_turn(self, person_id: int, at: float, pace: Pace) -> Spoken:
+        """Pace something said here that is not kept (a page), as `speak` does."""
+        ...
+
+    def lines(self, after_id: int = 0, limit: int = 100, with_hidden: bool = False) -> list[Row]:
+        """The newest `limit` lines after `after_id`, oldest first."""
+        ...
+
+    def line(self, line_id: int) -> Row | None: ...
+
+    def latest_id(self) -> int: ...
+
+    def hide(self, line_id: int, reason: str, log: Row) -> Row | None:
+        """Hide a line and log it, in one transaction; the line, or None."""
+        ...
+
+    def mute(self, person_id: int, until: float, actor: str, reason: str, log: Row) -> None:
+        """Mute someone here until `until` (a later mute replaces it), logged."""
+        ...
+
+    def unmute(self, person_id: int, log: Row) -> bool:
+        """Lift a mute early (logged); False when there was none."""
+        ...
+
+    def muted_until(self, person_id: int, now: float) -> float | None: ...
+
+    def mod_log(self, limit: int = 100) -> list[Row]: ...
+
+
+class RoomMutesBackend(Protocol):
+    """Rooms people muted for themselves (in the hub): their mentions there reach no inbox."""
+
+    def set_muted(self, person_id: int, room: str, muted: bool, at: float) -> None: ...
+
+    def rooms(self, person_id: int) -> set[str]: ...
+
+    def muted_by(self, person_ids: list[int], room: str) -> set[int]:
+        """Which of these people muted `room`."""
+        ...
+
+
+class PollsBackend(Protocol):
+    """The polls on one community's threads: a poll per thread, one vote (a set of
+    choices) per person, replaced whole when cast again."""
+
+    def add(self, row: Row, choices: list[str]) -> bool:
+        """A poll on `row["thread_id"]`; False when the thread has one already."""
+        ...
+
+    def poll(self, thread_id: int) -> Row | None: ...
+
+    def counts(self, thread_id: int) -> list[Row]:
+        """Each choice in order with its votes: rows of (position, label, votes)."""
+        ...
+
+    def voters(self, thread_id: int) -> int: ...
+
+    def choices_of(self, thread_id: int, person_id: int) -> set[int]: ...
+
+    def vote(self, thread_id: int, person_id: int, positions: set[int], at: float) -> str:
+        """Replace one person's vote: "counted", or "closed" (checked in the same
+        transaction) when the poll takes no more votes."""
+        ...
+
+    def close(self, thread_id: int, at: float, by: str, log: Row) -> bool:
+        """Close a poll early (logged); False when it was closed already."""
+        ...

@@ -35,7 +35,10 @@ class Cap:
     """How many holders a lease may have: `per_key` of one key, `total` of the kind (0: no cap).
 
     `early(count)` may refuse before `total` is reached, given how many the kind holds
-    (OpenSSH's MaxStartups drops at random from its start value).
+    (OpenSSH's MaxStartups drops at random from its start value), but only a key that
+    holds a lease already: a source with nothing pending is stopped by `total` alone.
+    So a flood from a few addresses (each up to `per_key`) falls on those addresses,
+    and a person arriving from anywhere else still gets in, until the hard cap.
     """
 
     per_key: int = 0
@@ -109,12 +112,13 @@ class LimitsStore:
     def _refusal(
         self, conn: sqlite3.Connection, kind: str, key: str, cap: Cap, now: float
     ) -> str | None:
-        if cap.per_key:
+        held = 0
+        if cap.per_key or cap.early is not None:
             held = conn.execute(
                 "SELECT count(*) FROM leases WHERE kind = ? AND key = ? AND expires > ?",
                 (kind, key, now),
             ).fetchone()[0]
-            if held >= cap.per_key:
+            if cap.per_key and held >= cap.per_key:
                 return "key"
         if cap.total or cap.early is not None:
             total = conn.execute(
@@ -122,7 +126,7 @@ class LimitsStore:
             ).fetchone()[0]
             if cap.total and total >= cap.total:
                 return "total"
-            if cap.early is not None and cap.early(total):
+            if cap.early is not None and held and cap.early(total):
                 return "early"
         return None
 

@@ -312,3 +312,91 @@ def _community_event_cancel(db: sqlite_utils.Database) -> None:
 def hub_plain_mode(db: sqlite_utils.Database) -> None:
     """A person's own choice of plain (line-by-line) mode at every sign-in."""
     _run(db, "ALTER TABLE people ADD COLUMN plain_mode INTEGER NOT NULL DEFAULT 0")
+
+
+_CHAT_ROOM = """
+        CREATE TABLE chat_lines (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL,
+            handle TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'say',
+            text TEXT NOT NULL,
+            at REAL NOT NULL,
+            hidden INTEGER NOT NULL DEFAULT 0,
+            hidden_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE chat_pace (
+            person_id INTEGER PRIMARY KEY,
+            tat REAL NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE chat_mutes (
+            person_id INTEGER PRIMARY KEY,
+            until REAL NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        ) WITHOUT ROWID
+"""
+"""A chat room's tables, the same in a community's file and (for the lobby) in the hub:
+its last lines, each speaker's pacing (one row a person) and the people muted in it."""
+
+
+@community_migrations(name="0005_chat_and_polls")
+def _community_chat_and_polls(db: sqlite_utils.Database) -> None:
+    """The community's chat room; a poll on any thread (its choices, one vote a person)."""
+    _run(
+        db,
+        _CHAT_ROOM
+        + """;
+        CREATE TABLE polls (
+            thread_id INTEGER PRIMARY KEY REFERENCES threads(id),
+            question TEXT NOT NULL,
+            several INTEGER NOT NULL DEFAULT 0,
+            results TEXT NOT NULL DEFAULT 'always',
+            closes_at REAL,
+            tz TEXT NOT NULL DEFAULT 'UTC',
+            closed_at REAL,
+            closed_by TEXT NOT NULL DEFAULT '',
+            author_id INTEGER NOT NULL,
+            created REAL NOT NULL
+        );
+        CREATE TABLE poll_choices (
+            thread_id INTEGER NOT NULL REFERENCES polls(thread_id),
+            position INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            PRIMARY KEY (thread_id, position)
+        ) WITHOUT ROWID;
+        CREATE TABLE poll_votes (
+            thread_id INTEGER NOT NULL REFERENCES polls(thread_id),
+            person_id INTEGER NOT NULL,
+            position INTEGER NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (thread_id, person_id, position)
+        ) WITHOUT ROWID;
+        CREATE INDEX poll_votes_choice ON poll_votes(thread_id, position)
+        """,
+    )
+
+
+@hub_migrations(name="0006_chat")
+def _hub_chat(db: sqlite_utils.Database) -> None:
+    """The board-wide lobby's room; the lobby's moderation log; rooms a person muted."""
+    _run(
+        db,
+        _CHAT_ROOM
+        + """;
+        CREATE TABLE mod_log (
+            id INTEGER PRIMARY KEY,
+            at REAL NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE room_mutes (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            room TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (person_id, room)
+        ) WITHOUT ROWID
+        """,
+    )

@@ -19,6 +19,7 @@ from bbs.models import BoardSummary, Community, Person, Post, SearchHit, ThreadV
 from bbs.web.caching import Rendered
 from bbs.web.feeds import FeedThread, atom
 from bbs.web.join import JoinHelp
+from bbs.web.polls import poll_context
 from bbs.web.site import Site
 
 HTML = "text/html; charset=utf-8"
@@ -232,6 +233,7 @@ class ThreadPage(CommunityPageBase):
             tree=post_tree(view),
             total=len(view.posts),
             crumbs=self.crumbs(community, *more, (view.thread.title, self.request.url.path)),
+            **poll_context(self.forum.poll(self.guest, self.slug, self.thread_id)),
         )
 
 

@@ -8,7 +8,6 @@ into the lines of one `Static`, so a new post is one update and one frame.
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
 from rich.console import Console
 from rich.markdown import Markdown
 from rich.style import Style
@@ -18,37 +17,31 @@ from textual.strip import Strip
 from textual.widgets import Static
 
 from bbs.text import clean
+from screens.engine import markdown as engine_markdown
 from screens.widgets.lines import styled_line
 from screens.widgets.text_page import DrawnPage
 
 CODE_THEME = "ansi_dark"
 """Code blocks in the terminal's own palette, so themes and NO_COLOR apply to them too."""
 
-_TEMPLATE = Markdown("", code_theme=CODE_THEME, hyperlinks=False)
-_PARSER = MarkdownIt().enable("strikethrough").enable("table")
-"""Rich makes a new MarkdownIt (and linkify) for every document: ~1 ms of a cursor key."""
-
-_BODIES: LRUCache[tuple[str, int, Style], list[Strip]] = LRUCache(512)
-"""Bodies drawn lately, by (text, width, style), for every session of the process: people
-go back and forth between posts, and many read the same ones."""
+_BODIES: LRUCache[tuple[str, int, Style, str | None], list[Strip]] = LRUCache(512)
+"""Bodies drawn lately, by (text, width, style, colour system), for every session of the
+process: people go back and forth between posts, and many read the same ones. The colour
+system is in the key because a Strip keeps the escape codes it was first sent with: a
+line drawn for a truecolor terminal must not reach a 256-colour one."""
 
 
 def markdown(source: str) -> Markdown:
     """People's text as Markdown: links print their address after the text, not a hyperlink.
 
-    Rich's own Markdown, parsed with one parser for the process (its other settings are
-    those of a template made once).
+    Rich's own Markdown, parsed with one parser for the process (`screens.engine.markdown`).
     """
-    document = Markdown.__new__(Markdown)
-    document.__dict__.update(_TEMPLATE.__dict__)
-    document.markup = source
-    document.parsed = _PARSER.parse(source)
-    return document
+    return engine_markdown.markdown(source, CODE_THEME, hyperlinks=False)
 
 
 def body_lines(source: str, width: int, style: Style, console: Console) -> list[Strip]:
     """A (cleaned) body drawn as Markdown in `width` cells over `style`, from the cache if there."""
-    key = (source, width, style)
+    key = (source, width, style, console.color_system)
     lines = _BODIES.get(key)
     if lines is None:
         options = console.options.update_width(width)
@@ -63,7 +56,7 @@ _HEADS: LRUCache[tuple[object, ...], list[Strip]] = LRUCache(512)
 
 def head_lines(meta: Text, width: int, style: Style, console: Console) -> list[Strip]:
     """A post's header (author, age) drawn in `width` cells over `style`, cached like bodies."""
-    key = (meta.plain, tuple(meta.spans), meta.style, width, style)
+    key = (meta.plain, tuple(meta.spans), meta.style, width, style, console.color_system)
     lines = _HEADS.get(key)
     if lines is None:
         rendered = console.render_lines(meta, console.options.update_width(width), pad=True)

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from bbs.errors import ForumError
 from bbs.session import Session
 from bbs.shown import note_bad
-from screens.widgets.first_frame import HoldsFirstFrame
+from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.safe import safe
 from screens.widgets.session import session_of
 
@@ -22,10 +22,12 @@ T = TypeVar("T")
 
 
 def still_shown(node: DOMNode) -> bool:
-    """Whether the node is still on a screen in the app's stack (not popped or closing)."""
+    """Whether the node is still on a screen in the app's stack (not popped or closing, and
+    the app not shutting down: its screens' widgets are being removed)."""
     try:
         screen = node if isinstance(node, Screen) else node.screen
-        return node.is_attached and screen in node.app.screen_stack
+        app = node.app
+        return app.is_running and node.is_attached and screen in app.screen_stack
     except (NoWidget, LookupError):  # detached mid-way: no screen, no app
         return False
 

@@ -18,7 +18,8 @@ from textual.screen import ModalScreen, Screen
 
 from bbs.live import Kind, LiveEvent
 from bbs.live_events import Resync
-from screens.widgets.lines import BlankBackground
+from screens.engine.app import app_context
+from screens.engine.lines import BlankBackground
 from screens.widgets.session import session_of
 
 ResultT = TypeVar("ResultT")
@@ -91,12 +92,13 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
             session_of(self).forum.bus.unsubscribe(self._live_token)
             self._live_token = None
 
-    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
         """Shown (again): Textual would restyle every widget of the screen, here needlessly.
 
         Its styles were set when it was made, and what changes them while it is hidden
         (a theme) restyles every screen of the app. Textual's own handler runs after this
-        one (it is further down the class's MRO) and sees `refresh_styles` off.
+        one (handlers run class by class down the MRO, Screen's last) and sees
+        `refresh_styles` off.
         """
         event.refresh_styles = False
 
@@ -133,7 +135,7 @@ class LiveScreen(BlankBackground, Screen[ResultT]):
         if not self.is_mounted:
             return False
         try:
-            with self._live_app._context():
+            with app_context(self._live_app):
                 wanted = self._wants(event)
                 if wanted and not self.in_view():
                     # Hidden under another screen: it reloads when shown, no message now.

@@ -20,9 +20,10 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bbs.models import Post
-from screens.widgets.fixed_box import FixedBox
+from screens.engine.fixed_box import FixedBox
+from screens.engine.lines import DirectLines
 from screens.widgets.forum_call import still_shown
-from screens.widgets.lines import DirectLines, styled_line
+from screens.widgets.lines import styled_line
 from screens.widgets.safe import UNREAD_MARK, ago, one_line, safe
 
 EXPANDED, COLLAPSED = "▼ ", "▶ "
@@ -116,13 +117,13 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
     is drawn in the same frame as the cursor."""
 
     BINDINGS = [
-        Binding("enter,space", "toggle_node", "Fold"),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "cursor_to(0)", "First", show=False),
-        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("enter,space", "toggle_node", "Fold", priority=True),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("home", "cursor_to(0)", "First", show=False, priority=True),
+        Binding("end", "cursor_to(-1)", "Last", show=False, priority=True),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -283,7 +284,7 @@ class PostTree(DirectLines, FixedBox, ScrollView, can_focus=True):
         if node is not None and node.allow_expand:
             node.toggle()
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         line = event.y + self.scroll_offset.y
         if 0 <= line < len(self._visible()):
             event.stop()

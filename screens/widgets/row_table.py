@@ -25,7 +25,8 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from screens.widgets.lines import DirectLines, styled_line
+from screens.engine.lines import DirectLines
+from screens.widgets.lines import styled_line
 
 Cell = Text | str
 Row = tuple[str, Sequence[Cell]]
@@ -72,13 +73,13 @@ class RowTable(DirectLines, ScrollView, can_focus=True):
         "row-table--cursor",
     }
     BINDINGS = [
-        Binding("enter", "select", "Open", show=False),
-        Binding("up", "cursor(-1)", "Up", show=False),
-        Binding("down", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home", "cursor_to(0)", "First", show=False),
-        Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("enter", "select", "Open", show=False, priority=True),
+        Binding("up", "cursor(-1)", "Up", show=False, priority=True),
+        Binding("down", "cursor(1)", "Down", show=False, priority=True),
+        Binding("pageup", "page(-1)", "Page up", show=False, priority=True),
+        Binding("pagedown", "page(1)", "Page down", show=False, priority=True),
+        Binding("home", "cursor_to(0)", "First", show=False, priority=True),
+        Binding("end", "cursor_to(-1)", "Last", show=False, priority=True),
     ]
 
     class RowHighlighted(Message):
@@ -209,7 +210,7 @@ class RowTable(DirectLines, ScrollView, can_focus=True):
         if key is not None:
             self.post_message(self.RowSelected(self, key, self.cursor_row))
 
-    def _on_click(self, event: events.Click) -> None:
+    def on_click(self, event: events.Click) -> None:
         if event.y < 1:  # the header
             return
         index = event.y - 1 + self.scroll_offset.y

@@ -21,8 +21,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from bbs.shown import note_bad
-from screens.widgets.fixed_box import FixedBox
-from screens.widgets.lines import DirectLines, styled_line
+from screens.engine.fixed_box import FixedBox
+from screens.engine.lines import DirectLines
+from screens.widgets.lines import styled_line
 
 
 class SegmentLines:
@@ -152,12 +153,12 @@ class TextPage(DrawnPage):
 
     DEFAULT_CSS = "TextPage { overflow-x: hidden; scrollbar-gutter: stable; }"
     BINDINGS = [
-        Binding("up", "scroll_up", "Up", show=False),
-        Binding("down", "scroll_down", "Down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "scroll_home", "Top", show=False),
-        Binding("end", "scroll_end", "Bottom", show=False),
+        Binding("up", "scroll_up", "Up", show=False, priority=True),
+        Binding("down", "scroll_down", "Down", show=False, priority=True),
+        Binding("pageup", "page_up", "Page up", show=False, priority=True),
+        Binding("pagedown", "page_down", "Page down", show=False, priority=True),
+        Binding("home", "scroll_home", "Top", show=False, priority=True),
+        Binding("end", "scroll_end", "Bottom", show=False, priority=True),
     ]
 
     def __init__(self, content: RenderableType = "", *, id: str | None = None) -> None:

@@ -62,7 +62,7 @@ class MainMenu(Menu):
             found.append(Choice("Mail", self._open("mail"), "mail"))
             found.append(Choice("Meetups in your communities", self._open("meetups"), "meetups"))
         found.append(Choice("One-liners", self._open("oneliners"), "oneliners"))
-        # Live chat (a later issue) gets its choice here: Choice("Live chat", ..., "chat").
+        found.append(Choice("Live chat", self._open("chat"), "chat"))
         if not guest:
             found.append(Choice("Your profile and settings", self._open("profile"), "profile"))
         found.append(Choice("Help", self._help, "help"))
@@ -93,7 +93,7 @@ class MainMenu(Menu):
 
 def opener(s: PlainSession, word: str, rest: str) -> Awaitable[Outcome] | None:
     """The place a main-menu word opens, from anywhere; None if the word is not one."""
-    from bbs.plain.places import mail, meetups, profile, reading
+    from bbs.plain.places import chat, mail, meetups, profile, reading
 
     openers: dict[str, Callable[[], Awaitable[Outcome]]] = {
         "new": lambda: reading.open_new_scan(s),
@@ -107,6 +107,7 @@ def opener(s: PlainSession, word: str, rest: str) -> Awaitable[Outcome] | None:
         "oneliners": lambda: _place(profile.OneLiners(s)),
         "profile": lambda: _place(profile.ProfileMenu(s)),
         "settings": lambda: _place(profile.ProfileMenu(s)),
+        "chat": lambda: chat.open_chat(s, rest),
     }
     found = openers.get(word)
     return found() if found is not None else None

@@ -102,7 +102,13 @@ class CommunityMenu(Menu):
                 found.append(Choice("Leave this community", self._leave, "leave"))
         if self.readable:
             found.append(Choice("Meetups", self._meetups, "events"))
+            found.append(Choice("Its chat room", self._chat, "chat"))
         return found
+
+    async def _chat(self) -> Outcome:
+        from bbs.plain.places.chat import open_room
+
+        return await open_room(self.s, self.slug)
 
     def _board(self, board: BoardSummary):  # noqa: ANN202 - a Choice's run
         async def run() -> Outcome:
@@ -254,8 +260,11 @@ class ThreadPlace(Place):
         self.index = min(self.index, len(view.posts) - 1)
         unread = sum(p.unread for p in view.posts)
         locked = " It is locked: no new replies." if t.locked else ""
+        poll = await self.s.call(self.s.forum.poll, self.s.viewer, self.slug, self.thread_id)
+        polled = f" It has a poll, {poll.question}: type poll to see it and vote." if poll else ""
         self.s.say(
-            f"{self.place}: {t.title}. {count(len(view.posts), 'post')}, {unread} new.{locked}",
+            f"{self.place}: {t.title}. {count(len(view.posts), 'post')}, {unread} new.{locked}"
+            f"{polled}",
             "Enter or next reads on; previous, first, last, a number, reply, edit, back.",
         )
         self._say_post()
@@ -302,7 +311,13 @@ class ThreadPlace(Place):
             Word("unread", "the next new post", self._unread, "u"),
             Word("reply", "answer this post", self._reply, "r"),
             Word("edit", "change this post, if it is yours", self._edit, "e"),
+            Word("poll", "this thread's poll: see it, vote", self._poll),
         ]
+
+    async def _poll(self, _: str) -> Outcome:
+        from bbs.plain.places.polls import PollPlace
+
+        return PollPlace(self.s, self.slug, self.thread_id)
 
     async def _unread(self, _: str) -> Outcome:
         view = self.view

@@ -1,8 +1,20 @@
-"""A Textual Driver that speaks over an SSH channel (the only module of bbs that imports Textual).
+"""A Textual Driver that speaks over an SSH channel's `Terminal`, one per session.
 
-Modelled on Textual's web and headless drivers, not LinuxDriver: no signal
-handlers, no termios, no threads, no suspend. Input arrives as bytes from
-asyncssh callbacks on the event loop and goes through Textual's XTermParser.
+Replaces `textual.drivers.linux_driver.LinuxDriver` for SSH sessions: a subclass of
+`textual.driver.Driver` modelled on Textual's web and headless drivers, with no signal
+handlers, no termios, no threads, no suspend. Input arrives as bytes from asyncssh
+callbacks on the event loop (`bbs.ssh.terminal.Terminal`) and goes, a key at a time and
+within the session's loop share, through Textual's `textual._xterm_parser.XTermParser`,
+whose pending escape sequence (`_timeout_time`) it ticks itself (textual 8.2.8).
+`prepare_app` rebuilds each app's console from the client's TERM (Textual takes it from
+the server's environment) with Textual's own `_NullFile` as its file, and points the
+app's stdout capture at a log stream (`App._capture_stdout`, `_capture_stderr`).
+Why: an SSH server runs many apps in one process, and LinuxDriver takes over the
+process's own terminal and signals.
+Saves: nothing measured against another driver (there is none that would do); what a
+key costs through it is `bench/step_cost.py`'s Down/Up.
+Guarded by: tests/test_ssh_e2e.py, tests/test_ssh_hostile.py (pastes, floods, a lone
+Escape), tests/test_terminal.py.
 """
 
 from __future__ import annotations
@@ -13,24 +25,32 @@ import contextlib
 import io
 import logging
 from collections import deque
-from functools import lru_cache
 from typing import IO, Any, cast
 
 from rich.console import Console
-from rich.segment import Segment
-from rich.style import Style
 from textual import constants, events
+from textual._xterm_parser import XTermParser
 from textual.app import App, _NullFile
-from textual.color import Color
 from textual.driver import Driver
-from textual.filter import LineFilter, Monochrome, NoColor
 from textual.geometry import Size
 from textual.message import Message
 
 from bbs.ssh.input import KeyBudget, Pasted, PasteSplitter, first_key
 from bbs.ssh.terminal import Terminal
+from screens.engine import loop_charge
+from screens.engine.no_colour import use_no_colour
 
 log = logging.getLogger(__name__)
+
+LEANS_ON = (
+    "textual.driver:Driver",
+    "textual._xterm_parser:XTermParser",
+    "textual._parser:Parser",
+    "textual.app:_NullFile",
+    "textual.app:App._print_error_renderables",  # reads error_console
+    "textual.app:App.run_async",  # redirects stdout to _capture_stdout
+)
+"""What this piece replaces or reads, fingerprinted by tests/test_engine_fingerprints.py."""
 
 _COLOR_SYSTEMS = {
     "truecolor": "truecolor",
@@ -68,8 +88,6 @@ class SSHDriver(Driver):
     ) -> None:
         term = self.terminal
         super().__init__(app, debug=False, mouse=mouse, size=size or (term.width, term.height))
-        from textual._xterm_parser import XTermParser
-
         self._parser = XTermParser(debug=False)
         self._decode = codecs.getincrementaldecoder("utf-8")(errors="replace").decode
         self._tick_handle: asyncio.TimerHandle | None = None
@@ -201,8 +219,6 @@ class SSHDriver(Driver):
                 self.process_message(event)
         except Exception:
             log.exception("session %s: input parse failed", self.terminal.session_id)
-            from textual._xterm_parser import XTermParser
-
             self._parser = XTermParser(debug=False)
         self._schedule_tick()
 
@@ -239,55 +255,6 @@ class SSHDriver(Driver):
         self._cancel_tick()
         self._stop_draining()
         self._app.exit()
-
-
-# A background this much brighter or darker than the widget's own marks something that
-# stands out (a list's cursor row, a key in the key bar, a scroll bar's thumb); a panel a
-# shade off the screen's (surface, panel, boost) does not.
-STANDS_OUT = 0.2
-_REVERSE = Style(reverse=True)
-
-
-def _stands_out(style: Style, background: Color) -> bool:
-    bgcolor = style.bgcolor
-    if bgcolor is None or bgcolor.is_default or style.reverse:
-        return False
-    return abs(Color.from_rich_color(bgcolor).brightness - background.brightness) > STANDS_OUT
-
-
-@lru_cache(maxsize=4096)
-def no_colour_style(style: Style, background: Color) -> Style:
-    """The style without colours; reverse video where its background made it stand out."""
-    plain = style.without_color
-    if _stands_out(style, background):
-        plain += _REVERSE
-    if style._meta:  # Textual's click and hover targets travel in the meta
-        plain += Style.from_meta(style.meta)
-    return plain
-
-
-class NoColour(LineFilter):
-    """NO_COLOR: not one colour code. Bold, underline and reverse video carry what colour did.
-
-    Textual's Monochrome filter (its NO_COLOR) turns colours into greys and sends them
-    (SGR 97;100, 97;40: about 200 on the welcome screen), and its NoColor filter sends
-    the terminal's default colours (39;49). This one sends none: every segment loses its
-    colours, and one whose background stood out from its widget's is shown reversed.
-    """
-
-    def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
-        style_of = no_colour_style
-        return [
-            Segment(text, style_of(style, background) if style else style, control)
-            for text, style, control in segments
-        ]
-
-
-def use_no_colour(app: App[Any]) -> None:
-    """Put NoColour in place of Textual's own NO_COLOR filters (idempotent)."""
-    app.no_color = True
-    kept = [f for f in app._filters if not isinstance(f, Monochrome | NoColor | NoColour)]
-    app._filters[:] = [*kept, NoColour()]
 
 
 class _LogStream(io.TextIOBase):
@@ -352,3 +319,27 @@ def app_errors(app: App[Any]) -> str:
     """The error report the app wrote when it crashed ("" if none)."""
     file = app.error_console.file
     return file.getvalue() if isinstance(file, io.StringIO) else ""
+
+
+class SSHDrivers:
+    """How apps run over a `Terminal`: what the SSH server is handed (`bbs.ssh.context`).
+
+    The server never imports Textual: `bbs.cli` hands it this, beside the app factories.
+    """
+
+    def install(self) -> None:
+        """Process-wide hooks the drivers need: loop time charged to sessions (idempotent)."""
+        loop_charge.install()
+
+    def driver_for(self, terminal: Terminal) -> type[SSHDriver]:
+        return driver_for(terminal)
+
+    def prepare_app(self, app: Any, terminal: Terminal) -> None:
+        prepare_app(app, terminal)
+
+    def app_errors(self, app: Any) -> str:
+        return app_errors(app)
+
+
+SSH_DRIVERS = SSHDrivers()
+"""The one instance the CLI hands the server (picklable, for `--workers`)."""
