@@ -95,12 +95,14 @@ class PgLimitsStore:
             return refused
 
     def _refusal(self, kind: str, key: str, cap: Cap, now: float) -> str | None:
-        if cap.per_key:
+        """As LimitsStore's: an early drop falls only on a key that holds a lease already."""
+        held = 0
+        if cap.per_key or cap.early is not None:
             held = self.store.value(
                 "SELECT count(*) FROM leases WHERE kind = ? AND key = ? AND expires > ?",
                 (kind, key, now),
             )
-            if held >= cap.per_key:
+            if cap.per_key and held >= cap.per_key:
                 return "key"
         if cap.total or cap.early is not None:
             total = self.store.value(
@@ -108,7 +110,7 @@ class PgLimitsStore:
             )
             if cap.total and total >= cap.total:
                 return "total"
-            if cap.early is not None and cap.early(total):
+            if cap.early is not None and held and cap.early(total):
                 return "early"
         return None
 
