@@ -199,6 +199,7 @@ class PgStore(SqlBase):
 
     integrity_errors = (psycopg.errors.IntegrityError,)
     spans_communities = True
+    for_update = " FOR UPDATE"
 
     def __init__(self, database: PgDatabase, schema: str) -> None:
         self.database = database

@@ -216,11 +216,38 @@ def _hub_plain_mode(conn: Conn, schema: str) -> None:
     conn.execute("ALTER TABLE people ADD COLUMN plain_mode bigint NOT NULL DEFAULT 0")
 
 
+def _hub_chat(conn: Conn, schema: str) -> None:
+    """The lobby's room, the lobby's moderation log, the rooms a person muted."""
+    _run(
+        conn,
+        _text(
+            _CHAT_ROOM
+            + """;
+        CREATE TABLE mod_log (
+            id ID,
+            at REAL NOT NULL,
+            actor TEXT NOT NULL,
+            action TEXT NOT NULL,
+            target TEXT NOT NULL DEFAULT '',
+            reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE room_mutes (
+            person_id bigint NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            room TEXT NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (person_id, room)
+        )
+        """
+        ),
+    )
+
+
 HUB_MIGRATIONS: list[Migration] = [
     ("0001_initial", _hub_initial),
     ("0002_belonging_and_safety", _hub_belonging),
     ("0003_ceilings_and_reach", _hub_ceilings_and_reach),
     ("0005_plain_mode", _hub_plain_mode),
+    ("0006_chat", _hub_chat),
 ]
 
 
@@ -365,11 +392,76 @@ def _community_event_cancel(conn: Conn, schema: str) -> None:
     )
 
 
+_CHAT_ROOM = """
+        CREATE TABLE chat_lines (
+            id ID,
+            person_id bigint NOT NULL,
+            handle TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'say',
+            text TEXT NOT NULL,
+            at REAL NOT NULL,
+            hidden bigint NOT NULL DEFAULT 0,
+            hidden_reason TEXT NOT NULL DEFAULT ''
+        );
+        CREATE TABLE chat_pace (
+            person_id bigint PRIMARY KEY,
+            tat REAL NOT NULL
+        );
+        CREATE TABLE chat_mutes (
+            person_id bigint PRIMARY KEY,
+            until REAL NOT NULL,
+            actor TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT ''
+        )
+"""
+"""A chat room's tables (schema.py's `_CHAT_ROOM`), in a community's schema or the hub's."""
+
+
+def _community_chat_and_polls(conn: Conn, schema: str) -> None:
+    _run(
+        conn,
+        _text(
+            _CHAT_ROOM
+            + """;
+        CREATE TABLE polls (
+            thread_id bigint PRIMARY KEY REFERENCES threads(id),
+            question TEXT NOT NULL,
+            several bigint NOT NULL DEFAULT 0,
+            results TEXT NOT NULL DEFAULT 'always',
+            closes_at REAL,
+            tz TEXT NOT NULL DEFAULT 'UTC',
+            closed_at REAL,
+            closed_by TEXT NOT NULL DEFAULT '',
+            author_id bigint NOT NULL,
+            created REAL NOT NULL
+        );
+        CREATE TABLE poll_choices (
+            thread_id bigint NOT NULL REFERENCES polls(thread_id),
+            position bigint NOT NULL,
+            label TEXT NOT NULL,
+            PRIMARY KEY (thread_id, position)
+        );
+        CREATE TABLE poll_votes (
+            thread_id bigint NOT NULL REFERENCES polls(thread_id),
+            person_id bigint NOT NULL,
+            position bigint NOT NULL,
+            at REAL NOT NULL,
+            PRIMARY KEY (thread_id, person_id, position)
+        );
+        CREATE INDEX poll_votes_choice ON poll_votes(thread_id, position)
+        """
+        ),
+    )
+    tables = ("chat_lines", "chat_mutes", "polls", "poll_choices", "poll_votes")
+    _count_changes(conn, schema, tables)  # a commit to any of them moves version()
+
+
 COMMUNITY_MIGRATIONS: list[Migration] = [
     ("0001_initial", _community_initial),
     ("0002_board_totals", _community_board_totals),
     ("0003_read_posts", _community_read_posts),
     ("0004_event_cancel", _community_event_cancel),
+    ("0005_chat_and_polls", _community_chat_and_polls),
 ]
 
 

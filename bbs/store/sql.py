@@ -25,6 +25,10 @@ class SqlBase:
     spans_communities = False
     """Whether a hub transaction also holds the community writes made inside it."""
 
+    for_update = ""
+    """What ends a SELECT whose rows the transaction then changes: nothing on SQLite
+    (BEGIN IMMEDIATE holds the whole file), ` FOR UPDATE` on PostgreSQL (the rows)."""
+
     def rows(self, sql: str, params: Any = ()) -> list[Row]:
         raise NotImplementedError
 
