@@ -7,6 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import psycopg
 import pytest
 from click.testing import CliRunner
 
@@ -95,7 +96,11 @@ def test_fifty_thousand_posts_go_and_come_back(tmp_path: Path, empty_store: str)
     first = copy(str(big), empty_store)
     back = tmp_path / "back"
     second = copy(empty_store, str(back))
-    assert "big: 10 tables" in first and "big: 10 tables" in second
+    with psycopg.connect(empty_store) as conn:
+        on_pg = conn.execute(
+            "SELECT count(*), count(*) FILTER (WHERE search != '') FROM c_big.posts"
+        )
+        assert on_pg.fetchone() == (50_000, 50_000)  # each with its search vector
     assert len(set(checksums(first) + checksums(second))) == 1
     with sqlite3.connect(back / "communities" / "big.db") as conn:
         assert conn.execute("SELECT count(*) FROM posts").fetchone()[0] == 50_000
