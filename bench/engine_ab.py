@@ -37,6 +37,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from textual import events  # noqa: E402
+from textual.worker import WorkerCancelled  # noqa: E402
 
 from bbs.bootstrap import local_person, open_forum  # noqa: E402
 from bbs.config import Config  # noqa: E402
@@ -66,7 +67,10 @@ async def settled(app: BBSApp, until: Callable[[], bool], timeout: float = 10.0)
     """Let the app finish what it does, until `until()` holds."""
     end = time.monotonic() + timeout
     while True:
-        await app.workers.wait_for_complete()
+        # An exclusive worker (a screen's load) cancelled by a newer one raises here; the
+        # newer one is waited for on the next look.
+        with contextlib.suppress(WorkerCancelled):
+            await app.workers.wait_for_complete()
         await asyncio.sleep(0.01)
         if until() and not app.workers:
             return

@@ -11,8 +11,8 @@ every later frame; a screen draws itself under its widgets, 24 lines through Sty
 each time it is shown, though its widgets cover nearly all of it.
 Saves: see the README's performance section, rows `direct_lines` and `blank_background`
 (`bench/step_cost.py --off direct_lines`, `bench/fanout.py --off direct_lines`).
-Guarded by: tests/test_engine.py::test_line_widgets_draw_as_the_styles_cache_would and
-tests/test_ui_thread.py::test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would.
+Guarded by: tests/test_ui_thread.py::test_live_replies_and_keys_leave_the_terminal_as_a_full_
+redraw_would and tests/test_snapshots.py (the main screens as drawn).
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ made once; everything else (the rendering) is Rich's own.
 Why: making the parser was ~1 ms of each post body drawn, and a thread draws one per
 post a person moves to (bodies are then cached by text, width and style).
 Saves: see the README's performance section, row `markdown_parser`
-(`bench/engine_micro.py`: a document made with and without the shared parser).
+(`bench/engine_ab.py --pieces markdown_parser`: the path to a thread and Down/Up, which
+draw post bodies).
 Guarded by: tests/test_engine.py::test_post_bodies_draw_as_rich_markdown_does.
 """
 
