@@ -22,9 +22,8 @@ DEMO_JOINS = ("night-gardeners", "rare-threads")
 def open_forum(config: Config, *, empty: bool = False, bus: LiveBus | None = None) -> Forum:
     """Open the forum on `config.data_dir`, seeding the demo on its first start unless `empty`."""
     config.data_dir.mkdir(parents=True, exist_ok=True)
-    first_start = not (config.data_dir / "hub.db").exists()
     forum = Forum(config.data_dir, config, bus)
-    if first_start and not forum.hub.setting("initialised"):
+    if forum.first_start and not forum.hub.setting("initialised"):
         if not empty:
             log.info("seeding the demo communities into %s", config.data_dir)
             seed(forum)

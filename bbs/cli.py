@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from bbs.bootstrap import local_person, open_forum
-from bbs.config import load_config
+from bbs.config import Config, load_config
 from bbs.errors import ForumError
 from bbs.forum import Forum
 from bbs.models import Person, Role
@@ -27,18 +27,22 @@ def main() -> None:
     """A terminal forum for micro-communities."""
 
 
+STORE_HELP = "The store: postgresql://USER@HOST/DB (default: SQLite files in the data dir)."
+
+
 @main.command()
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 @click.option("--empty", is_flag=True, help="On first start, do not seed the demo communities.")
-def local(data_dir: Path | None, empty: bool) -> None:
+@click.option("--store", help=STORE_HELP)
+def local(data_dir: Path | None, empty: bool, store: str | None) -> None:
     """Open the forum for one person on this machine, as its sysop."""
     from bbs.presence import Presence
     from bbs.session import Session
     from screens.app import make_app  # the factory `bbs serve` hands the server too
 
     logging.basicConfig(level=logging.WARNING)
-    config = load_config(data_dir)
-    forum = open_forum(config, empty=empty)
+    config = load_config(data_dir, store=store)
+    forum = _open_or_say(config, empty)
     person = forum.sign_in(local_person(forum))
     presence = Presence(forum.bus)
     session = Session(forum=forum, person=person, presence=presence)
@@ -73,6 +77,7 @@ def ui_factories() -> Factories:
 @click.option("--host-key", help="The host key file every host shares (default: the data dir's).")
 @click.option("--empty", is_flag=True, help="On first start, do not seed the demo communities.")
 @click.option("-v", "--verbose", is_flag=True, help="Log debug detail.")
+@click.option("--store", help=STORE_HELP)
 def serve(
     data_dir: Path | None,
     host: str | None,
@@ -82,6 +87,7 @@ def serve(
     host_key: str | None,
     empty: bool,
     verbose: bool,
+    store: str | None,
 ) -> None:
     """Serve the forum over SSH to many people at once."""
     from bbs.bus.relay import RelayInUse
@@ -90,6 +96,7 @@ def serve(
     from bbs.ssh.proxy_protocol import ProxySettingError
     from bbs.ssh.server import connect_hint
     from bbs.ssh.workers import serve as run_server
+    from bbs.store.errors import StoreError
 
     logging.basicConfig(
         level=logging.DEBUG if verbose else logging.INFO,
@@ -97,7 +104,7 @@ def serve(
     )
     logging.getLogger("asyncssh").setLevel(logging.WARNING)
     config = load_config(
-        data_dir, host=host, port=port, workers=workers, bus=bus, host_key=host_key
+        data_dir, host=host, port=port, workers=workers, bus=bus, host_key=host_key, store=store
     )
     factories = ui_factories()
     if (config.workers or 1) <= 1:
@@ -106,7 +113,7 @@ def serve(
     click.echo(f"Connect with: {connect_hint(config)}")
     try:
         run_server(config, factories, empty=empty)
-    except (HostKeyError, BusSettingError, RelayInUse, ProxySettingError) as error:
+    except (HostKeyError, BusSettingError, RelayInUse, ProxySettingError, StoreError) as error:
         raise click.ClickException(str(error)) from None
     except OSError as error:
         raise click.ClickException(
@@ -127,10 +134,20 @@ def _as_sysop() -> Person:
     return Person(id=0, handle="sysop", display_name="Sysop (command line)", role=Role.SYSOP)
 
 
+def _open_or_say(config: Config, empty: bool = False) -> Forum:
+    """The forum of `config`; a store that cannot be opened is a one-line error."""
+    from bbs.store.errors import StoreError
+
+    try:
+        return open_forum(config, empty=empty)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+
+
 @contextmanager
 def _forum_for_admin(data_dir: Path | None) -> Iterator[Forum]:
     """The forum on the data dir; a refusal becomes a one-line error and exit status 1."""
-    forum = open_forum(load_config(data_dir))
+    forum = _open_or_say(load_config(data_dir))
     try:
         yield forum
     except ForumError as error:
@@ -236,45 +253,86 @@ def approve(slug: str | None, data_dir: Path | None) -> None:
 @main.command("backup")
 @click.argument("dest", type=click.Path(path_type=Path))
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
-def backup_command(dest: Path, data_dir: Path | None) -> None:
+@click.option("--store", help="The store: postgresql://... (default: the data dir's setting).")
+def backup_command(dest: Path, data_dir: Path | None, store: str | None) -> None:
     """Copy the hub and every community into DEST, safely while the server runs."""
     from bbs.store.backup import backup
 
-    source = load_config(data_dir).data_dir
+    config = load_config(data_dir, store=store)
     try:
-        copies = backup(source, dest)
-    except FileExistsError as error:
+        copies = backup(config.data_dir, dest, config.store, config.pg_bin_dir)
+    except (FileExistsError, FileNotFoundError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"backed up {len(copies)} databases from {source} to {dest}")
+    click.echo(f"backed up {len(copies)} databases from {_where(config)} to {dest}")
+
+
+def _where(config: Config) -> str:
+    """The forum's store in words: its data dir, or its PostgreSQL database (no password)."""
+    from bbs.store.backends import is_postgres
+
+    if is_postgres(config.store):
+        from bbs.store.pg import redacted
+
+        return redacted(config.store.strip())
+    return str(config.data_dir)
 
 
 @main.command("restore")
 @click.argument("source", type=click.Path(path_type=Path, exists=True))
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
-def restore_command(source: Path, data_dir: Path | None) -> None:
+@click.option("--store", help="The store: postgresql://... (default: the data dir's setting).")
+def restore_command(source: Path, data_dir: Path | None, store: str | None) -> None:
     """Bring a backup back into the data dir (stop the server first)."""
     from bbs.store.backup import restore
 
-    target = load_config(data_dir).data_dir
+    config = load_config(data_dir, store=store)
     try:
-        restored = restore(source, target)
-    except (FileNotFoundError, ValueError) as error:
+        restored = restore(source, config.data_dir, config.store, config.pg_bin_dir)
+    except (FileNotFoundError, ValueError, RuntimeError) as error:
         raise click.ClickException(str(error)) from None
-    click.echo(f"restored {len(restored)} databases into {target}")
+    click.echo(f"restored {len(restored)} databases into {_where(config)}")
+
+
+@main.group("store")
+def store_group() -> None:
+    """Move a forum between stores (SQLite data dir, PostgreSQL database)."""
+
+
+@store_group.command("copy")
+@click.argument("source")
+@click.argument("dest")
+def store_copy(source: str, dest: str) -> None:
+    """Copy the whole forum at SOURCE into DEST, each a data dir or a postgresql://... DSN
+    (stop the server first; DEST must hold no forum). Prints the row counts and checksum."""
+    from bbs.store.copy import copy_forum
+    from bbs.store.errors import StoreError
+
+    try:
+        before, after = copy_forum(source, dest)
+    except StoreError as error:
+        raise click.ClickException(str(error)) from None
+    for unit, tables in before.tables.items():
+        rows = sum(t.rows for t in tables.values())
+        click.echo(f"{unit}: {len(tables)} tables, {rows} rows")
+    for name, where, got in (("source", source, before), ("copy  ", dest, after)):
+        shown = _where(Config(data_dir=Path(where), store=where if "://" in where else ""))
+        click.echo(f"{name} {shown}: {got.total_rows()} rows, sha256 {got.checksum()}")
+    click.echo("the copy matches its source")
 
 
 @main.command()
 @click.option("--data-dir", type=click.Path(path_type=Path), help="Data dir (default ./data).")
 @click.option("--host", help="Address to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to listen on (default 8080).")
-def web(data_dir: Path | None, host: str | None, port: int | None) -> None:
+@click.option("--store", help=STORE_HELP)
+def web(data_dir: Path | None, host: str | None, port: int | None, store: str | None) -> None:
     """Serve the open communities read-only on the web, as a guest sees them."""
     from bbs.web.server import serve as serve_web
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    config = load_config(data_dir, web_host=host, web_port=port)
+    config = load_config(data_dir, web_host=host, web_port=port, store=store)
     try:
         serve_web(config, announce=click.echo)
     except OSError as error:

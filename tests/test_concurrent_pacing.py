@@ -1,5 +1,6 @@
 """Limits checked and recorded at once: concurrent replies from one person, in threads of
-one process and in processes sharing the data dir (as the workers of one host do)."""
+one process and in processes sharing the store (as the workers of one host do), on both
+backends (across hosts: tests/test_hosts_store.py)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ from bbs.seed import create_community
 ATTEMPTS = 8
 
 
-def board(data_dir: Path, **figures: Any) -> tuple[Config, int]:
+def board(data_dir: Path, store: str, **figures: Any) -> tuple[Config, int]:
     """A board with a sysop's thread in 'garden' and 'newbie', signed up just now; the root."""
-    config = Config(data_dir=data_dir, **figures)
+    config = Config(data_dir=data_dir, store=store, **figures)
     forum = Forum(data_dir, config)
     ada = forum.register("ada", "Ada", role=Role.SYSOP)
     newbie = forum.register("newbie", "New Person")
@@ -97,27 +98,33 @@ def in_processes(data_dir: Path, config: Config, root: int, count: int) -> list[
     return results
 
 
-def test_concurrent_replies_in_threads_pass_the_pacing_one_at_a_time(tmp_path: Path) -> None:
-    config, root = board(tmp_path, post_interval_s=10.0)
+def test_concurrent_replies_in_threads_pass_the_pacing_one_at_a_time(
+    tmp_path: Path, empty_store: str
+) -> None:
+    config, root = board(tmp_path, empty_store, post_interval_s=10.0)
     results = in_threads(tmp_path, config, root, ATTEMPTS)
     assert results.count("posted") == 1, results
 
 
-def test_concurrent_replies_in_threads_meet_the_first_day_limit_exactly(tmp_path: Path) -> None:
-    config, root = board(tmp_path, post_interval_s=0.0)
+def test_concurrent_replies_in_threads_meet_the_first_day_limit_exactly(
+    tmp_path: Path, empty_store: str
+) -> None:
+    config, root = board(tmp_path, empty_store, post_interval_s=0.0)
     results = in_threads(tmp_path, config, root, config.reply_first_day + 6)
     assert results.count("posted") == config.reply_first_day, results
 
 
-def test_concurrent_replies_from_processes_pass_the_pacing_one_at_a_time(tmp_path: Path) -> None:
-    config, root = board(tmp_path, post_interval_s=10.0)
+def test_concurrent_replies_from_processes_pass_the_pacing_one_at_a_time(
+    tmp_path: Path, empty_store: str
+) -> None:
+    config, root = board(tmp_path, empty_store, post_interval_s=10.0)
     results = in_processes(tmp_path, config, root, ATTEMPTS)
     assert results.count("posted") == 1, results
 
 
 def test_concurrent_replies_from_processes_meet_the_first_day_limit_exactly(
-    tmp_path: Path,
+    tmp_path: Path, empty_store: str
 ) -> None:
-    config, root = board(tmp_path, post_interval_s=0.0, reply_first_day=3)
+    config, root = board(tmp_path, empty_store, post_interval_s=0.0, reply_first_day=3)
     results = in_processes(tmp_path, config, root, ATTEMPTS)
     assert results.count("posted") == 3, results

@@ -11,7 +11,7 @@ import pytest
 
 from bbs.errors import TextError
 from bbs.forum import Forum
-from bbs.store.community import CommunityStore
+from bbs.store.community import CommunityQueries
 from tests.conftest import who
 from tests.ssh_support import make_key, run_command, running_server, seed_small
 from tests.test_ssh_e2e import FACTORIES
@@ -76,10 +76,10 @@ def test_a_failure_after_the_file_exists_removes_it(
     bob = who(forum, "bob")
     before = descriptors()
 
-    def full_disk(self: CommunityStore, *args: object, **kwargs: object) -> int:
+    def full_disk(self: CommunityQueries, *args: object, **kwargs: object) -> int:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr(CommunityStore, "add_board", full_disk)
+    monkeypatch.setattr(CommunityQueries, "add_board", full_disk)  # either backend
     with pytest.raises(sqlite3.OperationalError):
         forum.found_community(bob, "seeds", "Seeds")
     assert files_of(forum.data_dir, "seeds") == []
@@ -91,7 +91,7 @@ def test_a_failure_after_the_file_exists_removes_it(
 
 
 def test_a_file_a_crash_left_unlisted_does_not_hold_the_slug(forum: Forum) -> None:
-    orphan = CommunityStore(forum.data_dir / "communities" / "seeds.db")
+    orphan = forum.backend.community("seeds")  # a file, or a schema
     orphan.add_board("general", "General")  # the file was made, the hub row never was
     orphan.close()
     assert forum.found_community(who(forum, "bob"), "seeds", "Seeds") == "active"

@@ -1,7 +1,7 @@
 """Limits hold across hosts (two real `bbs serve --bus` processes, one NATS server, one data
-dir), not per host: a penalty earned on A is enforced on B; a new account racing its
-first-day limit on both hosts at once gets exactly the allowed number; one person's
-sessions are counted once across both.
+dir on SQLite, or one PostgreSQL database and a data dir each), not per host: a penalty
+earned on A is enforced on B; a new account racing its first-day limit on both hosts at
+once gets exactly the allowed number; one person's sessions are counted once across both.
 
 Each host once kept its own penalties and counts: two hosts gave a password guesser twice
 the budget and a new account twice its first day.
@@ -20,7 +20,7 @@ import pytest
 from bbs.config import Config
 from bbs.forum import Forum
 from bbs.ssh.limits import SESSIONS
-from bbs.store.limits import LimitsStore
+from bbs.store.backends import open_limits
 from tests.hosts_support import Host, two_hosts
 
 GUESSER = "127.0.0.7"
@@ -32,9 +32,9 @@ LIMITS = {
 }
 
 
-def add_newcomer(data_dir: Path, keys: dict[str, asyncssh.SSHKey]) -> None:
+def add_newcomer(config: Config, keys: dict[str, asyncssh.SSHKey]) -> None:
     """newt, signed up a moment ago (first-day limits apply), a member of garden, with a key."""
-    forum = Forum(data_dir, Config(data_dir=data_dir))
+    forum = Forum(config.data_dir, config)
     try:
         newt = forum.register("newt", "Newt")
         key = keys["newt"] = asyncssh.generate_private_key("ssh-ed25519")
@@ -60,8 +60,10 @@ async def guess_password(host: Host) -> None:
         )
 
 
-async def test_a_penalty_earned_on_one_host_is_enforced_on_the_other(tmp_path: Path) -> None:
-    async with two_hosts(tmp_path, env=LIMITS) as board:
+async def test_a_penalty_earned_on_one_host_is_enforced_on_the_other(
+    tmp_path: Path, empty_store: str
+) -> None:
+    async with two_hosts(tmp_path, env=LIMITS, store=empty_store) as board:
         a, b = board.hosts
         await guess_password(a)
         deadline = time.monotonic() + 5
@@ -90,11 +92,11 @@ async def test_a_penalty_earned_on_one_host_is_enforced_on_the_other(tmp_path: P
 
 
 async def test_a_new_account_racing_its_first_day_on_two_hosts_gets_exactly_its_number(
-    tmp_path: Path,
+    tmp_path: Path, empty_store: str
 ) -> None:
-    async with two_hosts(tmp_path, env=LIMITS) as board:
+    async with two_hosts(tmp_path, env=LIMITS, store=empty_store) as board:
         a, b = board.hosts
-        add_newcomer(board.data_dir, a.keys)
+        add_newcomer(board.config(), a.keys)
 
         async def post(host: Host, n: int) -> Any:
             command = f"post garden general --title 'Hello {n}'"
@@ -108,8 +110,11 @@ async def test_a_new_account_racing_its_first_day_on_two_hosts_gets_exactly_its_
             assert "first day" in r.stderr, r.stderr
 
 
-async def test_one_persons_sessions_are_counted_once_across_both_hosts(tmp_path: Path) -> None:
-    async with two_hosts(tmp_path, env={"BBS_EXEC_STDIN_TIMEOUT_S": "60"}) as board:
+async def test_one_persons_sessions_are_counted_once_across_both_hosts(
+    tmp_path: Path, empty_store: str
+) -> None:
+    env = {"BBS_EXEC_STDIN_TIMEOUT_S": "60"}
+    async with two_hosts(tmp_path, env=env, store=empty_store) as board:
         a, b = board.hosts
         opened: list[tuple[Any, Any]] = []
 
@@ -126,8 +131,8 @@ async def test_one_persons_sessions_are_counted_once_across_both_hosts(tmp_path:
             return conn, await conn.create_process("post garden general --title held")
 
         opened = list(await asyncio.gather(*(hold(board.hosts[n % 2]) for n in range(6))))
-        store = LimitsStore(board.data_dir / "limits.db", "test")
-        bob = str(bob_id(board.data_dir))
+        store = open_limits(board.config(), "test")
+        bob = str(bob_id(board.config()))
         try:
             # every session is decided once it holds a place or has ended: wait for that
             deadline = time.monotonic() + 10
@@ -146,8 +151,8 @@ async def test_one_persons_sessions_are_counted_once_across_both_hosts(tmp_path:
                 conn.abort()
 
 
-def bob_id(data_dir: Path) -> int:
-    forum = Forum(data_dir, Config(data_dir=data_dir))
+def bob_id(config: Config) -> int:
+    forum = Forum(config.data_dir, config)
     try:
         bob = forum.person("bob")
         assert bob is not None

@@ -8,10 +8,14 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 from bbs.forum import Forum
 from bbs.store.community import CommunityStore
 from bbs.store.db import OpenFiles
 from tests.conftest import who
+
+pytestmark = pytest.mark.backends("sqlite")  # the LRU of open SQLite files
 
 
 def open_descriptors() -> int:

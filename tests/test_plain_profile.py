@@ -6,7 +6,6 @@ from pathlib import Path
 
 from bbs.forum import Forum
 from bbs.plain.mode import wants_plain
-from bbs.store.hub import HubStore
 from tests.conftest import who
 from tests.ui_helpers import app_for, idle, screen_text, shows
 
@@ -19,7 +18,7 @@ def test_the_preference_is_a_profile_field(forum: Forum, tmp_path: Path) -> None
     assert forum.update_profile(bob, bio="beans").bio == "beans"  # other fields leave it be
     assert forum.prefers_plain(bob)
     assert not forum.prefers_plain(forum.guest())
-    again = HubStore(tmp_path / "hub.db")  # migration 0005 ran once; reopening keeps it
+    again = forum.backend.hub()  # migration 0005 ran once; reopening keeps it
     assert again.prefers_plain(bob.id)
     again.close()
 

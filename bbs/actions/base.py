@@ -18,9 +18,8 @@ from bbs.live import LiveBus
 from bbs.live_events import Kind, LiveEvent, Payload
 from bbs.models import GUEST, MemberRole, Person, Role, Visibility
 from bbs.read_marks import ReadMarkBatcher
-from bbs.store.community import CommunityStore
+from bbs.store.backends import open_backend
 from bbs.store.db import OpenFiles
-from bbs.store.hub import HubStore
 from bbs.store.interface import CommunityBackend, HubBackend
 
 Row = dict[str, Any]
@@ -75,10 +74,12 @@ class ForumBase:
         self.config = config or Config(data_dir=self.data_dir)
         self.bus = bus or LiveBus()
         self.clock = clock
-        self.hub: HubBackend = HubStore(self.data_dir / "hub.db")
-        self._stores: dict[str, CommunityStore] = {}
-        self._stores_lock = threading.Lock()
         self.open_files = OpenFiles(self.config.open_communities_max)
+        self.backend = open_backend(self.config, self.data_dir, self.open_files)
+        self.first_start = self.backend.is_new()  # no hub before this forum opened it
+        self.hub: HubBackend = self.backend.hub()
+        self._stores: dict[str, CommunityBackend] = {}
+        self._stores_lock = threading.Lock()
         self.read_marks = ReadMarkBatcher(self._write_read_marks, self.config.read_mark_delay_s)
 
     def _write_read_marks(self, viewer: Person, slug: str, threads: dict[int, set[int]]) -> None:
@@ -92,34 +93,31 @@ class ForumBase:
                 store.close()
             self._stores.clear()
         self.hub.close()
+        self.backend.close()
 
     # stores -----------------------------------------------------------------
     def store(self, slug: str) -> CommunityBackend:
         """The community's database, opened (and upgraded) on first use.
 
-        The store object lives as long as the forum; its file is open only while it is
-        among the `open_communities_max` most recently used (`self.open_files`).
+        The store object lives as long as the forum; with SQLite its file is open only
+        while it is among the `open_communities_max` most recently used
+        (`self.open_files`); with PostgreSQL every store shares the forum's pool.
         """
         with self._stores_lock:
             found = self._stores.get(slug)
             if found is None:
-                found = CommunityStore(self._store_path(slug))
-                self.open_files.adopt(found)
+                found = self.backend.community(slug)
                 self._stores[slug] = found
             return found
 
-    def _store_path(self, slug: str) -> Path:
-        return self.data_dir / "communities" / f"{slug}.db"
-
     def _discard_store(self, slug: str) -> None:
-        """Close a community's file and delete it with its -wal and -shm (a failed found)."""
+        """Close a community's store and delete what it holds (a failed found): its file with
+        its -wal and -shm, or its schema (inside a transaction under way, with it)."""
         with self._stores_lock:
             found = self._stores.pop(slug, None)
         if found is not None:
             found.close()
-        path = self._store_path(slug)
-        for suffix in ("", "-wal", "-shm"):
-            path.with_name(path.name + suffix).unlink(missing_ok=True)
+        self.backend.discard(slug)
 
     def _community_row(self, slug: str) -> Row:
         row = self.hub.community(slug)
@@ -240,8 +238,11 @@ class ForumBase:
     def _publish(
         self, kind: Kind, community: str = "", actor: str = "", payload: Payload | None = None
     ) -> None:
-        """Tell every session (here, in other workers, on other hosts) what happened."""
-        self.bus.publish(LiveEvent(kind, community, actor, payload))
+        """Tell every session (here, in other workers, on other hosts) what happened: once
+        the hub transaction this thread is in has committed (a reader told of a post before
+        it commits would not find it), at once when it is in none."""
+        event = LiveEvent(kind, community, actor, payload)
+        self.hub.after_commit(lambda: self.bus.publish(event))
 
     def person(self, handle: str) -> Person | None:
         row = self.hub.person_by_handle(handle)

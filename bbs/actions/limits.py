@@ -4,10 +4,12 @@ Each kind of thing (threads, replies, edits, mail, one-liners, events, RSVPs, fl
 invites, cross-posts, communities, join requests, keys, blocks, profile and password
 changes) has figures in `bbs.config`: the least time between two, how many in an
 hour, in a day, and on an account's first day. A check reads the person's recent
-activity, decides, and records the new one in one hub transaction (BEGIN IMMEDIATE
-serialises writers across threads and processes), so concurrent attempts cannot all
-pass one free slot; the thing itself is written after, and if that fails the record
-is taken back.
+activity, decides, and records the new one in one hub transaction (`hub.paced`: on
+SQLite BEGIN IMMEDIATE, which serialises writers across threads and processes; on
+PostgreSQL an advisory lock on the person, on every host), so concurrent attempts
+cannot all pass one free slot. On SQLite the thing itself is written after, in its
+community's file, and if that fails the record is taken back; on PostgreSQL the check,
+the record and the thing are one transaction.
 """
 
 from __future__ import annotations
@@ -129,6 +131,11 @@ class LimitsActions(ForumBase):
         if kind == "event" and community:
             inner = within
             within = lambda: self._upcoming_room(viewer, community, inner)  # noqa: E731
+        if self.hub.spans_communities:  # one database: the record and the thing commit together
+            with self.hub.paced(viewer.id):
+                self._take(viewer, kind, text, same, within)
+                yield
+            return
         token = self._take(viewer, kind, text, same, within)
         try:
             yield
@@ -151,7 +158,7 @@ class LimitsActions(ForumBase):
             return None
         now = self.clock()
         mark = digest(text or same) if text or same else ""
-        with self.hub.transaction():
+        with self.hub.paced(viewer.id):
             if within is not None:
                 within()  # what is refused for good is said before "try again later"
             if text:

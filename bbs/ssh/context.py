@@ -19,7 +19,7 @@ from bbs.session import Session
 from bbs.ssh.gc_tuning import Collector
 from bbs.ssh.limits import BoardLimits, IdleWatch, connection_ceiling
 from bbs.ssh.login import Login
-from bbs.store.limits import LimitsStore
+from bbs.store.backends import open_limits
 
 if TYPE_CHECKING:
     from bbs.ssh.terminal import Terminal
@@ -90,7 +90,7 @@ class ServerContext:
     def __post_init__(self) -> None:
         c = self.config
         self.token = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-        store = LimitsStore(c.data_dir / "limits.db", self.token, c.limits_lease_ttl_s)
+        store = open_limits(c, self.token, c.limits_lease_ttl_s)
         self.limits = BoardLimits(store, c)
         self.max_connections = connection_ceiling(c.max_connections_per_worker)
         self.idle = IdleWatch(c.idle_timeout_s, c.idle_warning_s)

@@ -25,7 +25,7 @@ from bbs.ssh.gc_tuning import tune_gc
 from bbs.ssh.hostkey import load_host_key
 from bbs.ssh.proxy_protocol import parse_networks
 from bbs.ssh.server import Factories, run_worker
-from bbs.store.limits import LimitsStore
+from bbs.store.backends import open_limits
 
 log = logging.getLogger(__name__)
 
@@ -127,7 +127,7 @@ def serve(config: Config, factories: Factories, *, empty: bool = False) -> None:
     parse_networks(config.proxy_protocol_from)  # a typo stops the server here, in words
     open_forum(config, empty=empty).close()  # seed once, before any worker starts
     load_host_key(config.data_dir, config.host_key)
-    LimitsStore(config.data_dir / "limits.db", "serve").close()  # made once, too
+    open_limits(config, "serve").close()  # made once, too
     if config.workers <= 1:
         asyncio.run(run_worker(config, factories, empty=empty))
         return

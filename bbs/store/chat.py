@@ -2,24 +2,24 @@
 
 A community's room lives in the community's file, the board-wide lobby in the hub: the
 tables are the same in both (`schema._CHAT_ROOM`), so `ChatStore` wraps either store.
-Every line of SQL for chat is here, in named methods (a PostgreSQL backend implements
-the same ones).
+Every line of SQL for chat is here, in named methods, written once for both backends
+(the shared calls of `bbs.store.sql.SqlBase`).
 
 Pacing is the generic cell rate algorithm (GCRA, a token bucket kept as one number):
 each person has a "theoretical arrival time" per room; a line moves it on by the
 interval, and is refused while it would run more than `burst` intervals ahead of now.
-It is read and moved in the very transaction that stores the line (BEGIN IMMEDIATE:
-atomic across threads and `--workers`), so pacing costs no transaction of its own and
-never touches the hub for a community's room.
+It is read and moved in the very transaction that stores the line (BEGIN IMMEDIATE on
+SQLite; on PostgreSQL the person's pace row is made if missing and then read FOR UPDATE:
+atomic across threads, `--workers` and hosts), so pacing costs no transaction of its
+own and never touches the hub for a community's room.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from bbs.store.db import Store
+from bbs.store.sql import SqlBase
 
 Row = dict[str, Any]
 
@@ -57,7 +57,7 @@ def next_turn(tat: float | None, now: float, pace: Pace) -> tuple[float, float]:
 class ChatStore:
     """One room: `ChatStore(store, keep)` over a community's store or the hub."""
 
-    def __init__(self, store: Store, keep: int = 500) -> None:
+    def __init__(self, store: SqlBase, keep: int = 500) -> None:
         self.store = store
         self.keep = max(1, keep)
 
@@ -69,44 +69,44 @@ class ChatStore:
 
         One transaction: the mute, the pacing and the line (so two workers racing for
         one person's turn cannot both pass)."""
-        with self.store.write() as db:
-            conn = db.conn
-            muted = self._muted_until(conn, person_id, at)
+        with self.store.write():
+            muted = self.muted_until(person_id, at)
             if muted is not None:
                 return Spoken(muted_until=muted)
-            wait = self._take_turn(conn, person_id, at, pace)
+            wait = self._take_turn(person_id, at, pace)
             if wait:
                 return Spoken(wait_s=wait)
-            cur = conn.execute(
+            line_id = self.store.insert(
                 "INSERT INTO chat_lines(person_id, handle, kind, text, at) VALUES (?, ?, ?, ?, ?)",
                 (person_id, handle, kind, text, at),
             )
-            line_id = int(cur.lastrowid or 0)
-            conn.execute("DELETE FROM chat_lines WHERE id <= ?", (line_id - self.keep,))
+            self.store.execute("DELETE FROM chat_lines WHERE id <= ?", (line_id - self.keep,))
             return Spoken(line_id)
 
     def take_turn(self, person_id: int, at: float, pace: Pace) -> Spoken:
         """Pace something said here that is not kept (a page): as `speak`, without a line."""
-        with self.store.write() as db:
-            muted = self._muted_until(db.conn, person_id, at)
+        with self.store.write():
+            muted = self.muted_until(person_id, at)
             if muted is not None:
                 return Spoken(muted_until=muted)
-            return Spoken(wait_s=self._take_turn(db.conn, person_id, at, pace))
+            return Spoken(wait_s=self._take_turn(person_id, at, pace))
 
-    @staticmethod
-    def _take_turn(conn: sqlite3.Connection, person_id: int, at: float, pace: Pace) -> float:
+    def _take_turn(self, person_id: int, at: float, pace: Pace) -> float:
+        """Inside the caller's write: the person's row made (tat 0: no turn taken yet, as
+        good as none) and held until the commit, then read and moved."""
         if pace.interval_s <= 0:
             return 0.0
-        found = conn.execute(
-            "SELECT tat FROM chat_pace WHERE person_id = ?", (person_id,)
-        ).fetchone()
-        tat, wait = next_turn(found[0] if found else None, at, pace)
+        self.store.execute(
+            "INSERT INTO chat_pace(person_id, tat) VALUES (?, 0) ON CONFLICT DO NOTHING",
+            (person_id,),
+        )
+        found = self.store.value(
+            f"SELECT tat FROM chat_pace WHERE person_id = ?{self.store.for_update}",
+            (person_id,),
+        )
+        tat, wait = next_turn(found, at, pace)
         if not wait:
-            conn.execute(
-                "INSERT INTO chat_pace(person_id, tat) VALUES (?, ?)"
-                " ON CONFLICT(person_id) DO UPDATE SET tat = excluded.tat",
-                (person_id, tat),
-            )
+            self.store.execute("UPDATE chat_pace SET tat = ? WHERE person_id = ?", (tat, person_id))
         return wait
 
     # reading ----------------------------------------------------------------------------
@@ -129,52 +129,45 @@ class ChatStore:
     # moderation -------------------------------------------------------------------------
     def hide(self, line_id: int, reason: str, log: Row) -> Row | None:
         """Hide a line with its reason and log it, in one transaction; the line, or None."""
-        with self.store.write() as db:
-            conn = db.conn
-            cur = conn.execute(
+        with self.store.write():
+            changed = self.store.execute(
                 "UPDATE chat_lines SET hidden = 1, hidden_reason = ? WHERE id = ?",
                 (reason, line_id),
             )
-            if cur.rowcount != 1:
+            if changed != 1:
                 return None
-            self._log_in(conn, log)
+            self._log_in(log)
         return self.line(line_id)
 
     def mute(self, person_id: int, until: float, actor: str, reason: str, log: Row) -> None:
         """Mute someone in this room until `until` (a later mute replaces it), logged."""
-        with self.store.write() as db:
-            db.execute(
+        with self.store.write():
+            self.store.execute(
                 "INSERT INTO chat_mutes(person_id, until, actor, reason) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(person_id) DO UPDATE SET until = excluded.until,"
                 " actor = excluded.actor, reason = excluded.reason",
                 (person_id, until, actor, reason),
             )
-            self._log_in(db.conn, log)
+            self._log_in(log)
 
     def unmute(self, person_id: int, log: Row) -> bool:
         """Lift a mute early (logged); False when there was none."""
-        with self.store.write() as db:
-            cur = db.execute("DELETE FROM chat_mutes WHERE person_id = ?", (person_id,))
-            if cur.rowcount != 1:
+        with self.store.write():
+            removed = self.store.execute("DELETE FROM chat_mutes WHERE person_id = ?", (person_id,))
+            if removed != 1:
                 return False
-            self._log_in(db.conn, log)
+            self._log_in(log)
             return True
 
     def muted_until(self, person_id: int, now: float) -> float | None:
         """When a moderator's mute of this person here ends (None: not muted)."""
-        with self.store.lock:
-            return self._muted_until(self.store.db.conn, person_id, now)
-
-    @staticmethod
-    def _muted_until(conn: sqlite3.Connection, person_id: int, now: float) -> float | None:
-        found = conn.execute(
+        found = self.store.value(
             "SELECT until FROM chat_mutes WHERE person_id = ? AND until > ?", (person_id, now)
-        ).fetchone()
-        return float(found[0]) if found else None
+        )
+        return float(found) if found is not None else None
 
-    @staticmethod
-    def _log_in(conn: sqlite3.Connection, entry: Row) -> None:
-        conn.execute(
+    def _log_in(self, entry: Row) -> None:
+        self.store.execute(
             "INSERT INTO mod_log(at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)",
             (entry["at"], entry["actor"], entry["action"], entry["target"], entry["reason"]),
         )
@@ -187,18 +180,19 @@ class ChatStore:
 class RoomMutes:
     """Rooms people muted for themselves (in the hub): their mentions reach no inbox."""
 
-    def __init__(self, hub: Store) -> None:
+    def __init__(self, hub: SqlBase) -> None:
         self.hub = hub
 
     def set_muted(self, person_id: int, room: str, muted: bool, at: float) -> None:
-        with self.hub.write() as db:
+        with self.hub.write():
             if muted:
-                db.execute(
-                    "INSERT OR IGNORE INTO room_mutes(person_id, room, at) VALUES (?, ?, ?)",
+                self.hub.execute(
+                    "INSERT INTO room_mutes(person_id, room, at) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     (person_id, room, at),
                 )
             else:
-                db.execute(
+                self.hub.execute(
                     "DELETE FROM room_mutes WHERE person_id = ? AND room = ?", (person_id, room)
                 )
 

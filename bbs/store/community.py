@@ -1,4 +1,8 @@
-"""<slug>.db: one community's boards, threads, posts (a tree), read marks, events, log.
+"""A community: its boards, threads, posts (a tree), read marks, events, log.
+
+`CommunityQueries` is a community's SQL, written once for both backends;
+`CommunityStore` runs it on SQLite's `communities/<slug>.db`,
+`bbs.store.pg_community.PgCommunityStore` on PostgreSQL's `c_<slug>` schema.
 
 Posts carry a materialised `path` (the ids from the root down, fixed width) so a
 whole thread loads in display order with one indexed query. A post is unread
@@ -8,8 +12,6 @@ and their read mark for its thread, and someone else wrote it.
 
 from __future__ import annotations
 
-import re
-import sqlite3
 import time
 from collections.abc import Collection
 from pathlib import Path
@@ -21,6 +23,8 @@ from bbs.store.db import Store
 from bbs.store.interface import ChatRoomBackend, PollsBackend
 from bbs.store.polls import PollStore
 from bbs.store.schema import community_migrations, migrate
+from bbs.store.search import fts_query
+from bbs.store.sql import SqlBase
 
 Row = dict[str, Any]
 
@@ -29,7 +33,7 @@ _NOT_READ_ONE_BY_ONE = (
     " AND rp.thread_id = p.thread_id AND rp.post_id = p.id)"
 )
 _UNREAD = (
-    "p.id > max(coalesce(h.horizon_id, 0), coalesce(r.last_read_id, 0))"
+    "p.id > GREATEST(coalesce(h.horizon_id, 0), coalesce(r.last_read_id, 0))"
     f" AND p.author_id != :me AND p.hidden = 0 AND {_NOT_READ_ONE_BY_ONE}"
 )
 
@@ -86,30 +90,21 @@ def path_segment(post_id: int) -> str:
     return f"{post_id:010d}"
 
 
-def fts_query(text: str) -> str:
-    """Turn free text into an FTS5 query of quoted terms (all must match); never a syntax error."""
-    terms = re.findall(r"\w+", text)
-    return " ".join(f'"{term}"' for term in terms[:12])
+RECOUNT_BOARDS = (
+    "UPDATE boards SET"
+    " thread_count = (SELECT count(*) FROM threads t WHERE t.board_id = boards.id),"
+    " post_count = (SELECT coalesce(sum(post_count), 0) FROM threads t"
+    "   WHERE t.board_id = boards.id),"
+    " last_post_at = (SELECT max(last_post_at) FROM threads t WHERE t.board_id = boards.id)"
+)
+"""Every board's kept totals, again from its threads (after a move or a bulk load)."""
 
 
-def recount_boards(conn: sqlite3.Connection) -> None:
-    """Recompute every board's kept totals from its threads (after a move or a bulk load)."""
-    conn.execute(
-        "UPDATE boards SET"
-        " thread_count = (SELECT count(*) FROM threads t WHERE t.board_id = boards.id),"
-        " post_count = (SELECT coalesce(sum(post_count), 0) FROM threads t"
-        "   WHERE t.board_id = boards.id),"
-        " last_post_at = (SELECT max(last_post_at) FROM threads t WHERE t.board_id = boards.id)"
-    )
+class CommunityQueries(SqlBase):
+    """A community's queries, on either backend."""
 
-
-class CommunityStore(Store):
-    """The database of one community."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        with self.lock:
-            migrate(self.db, community_migrations)
+    post_shows = _POST_SHOWS
+    """SQL true when a post row holds what a screen can show (the backend's own checks)."""
 
     # boards ---------------------------------------------------------------
     def chat_room(self, keep: int) -> ChatRoomBackend:
@@ -119,12 +114,11 @@ class CommunityStore(Store):
         return PollStore(self)
 
     def add_board(self, slug: str, name: str, description: str = "", position: int = 0) -> int:
-        with self.write() as db:
-            cur = db.execute(
+        with self.write():
+            return self.insert(
                 "INSERT INTO boards(slug, name, description, position) VALUES (?, ?, ?, ?)",
                 (slug, name, description, position),
             )
-            return int(cur.lastrowid or 0)
 
     def board(self, slug: str) -> Row | None:
         return self.row("SELECT * FROM boards WHERE slug = ?", (slug,))
@@ -205,7 +199,7 @@ class CommunityStore(Store):
         and `shows` false for a row holding what no screen can show (see bbs.shown): the
         columns of `_POST_COLUMNS`."""
         return self.rows(
-            f"SELECT {_POST_COLUMNS}, ({_UNREAD}) AS unread, ({_POST_SHOWS}) AS shows"
+            f"SELECT {_POST_COLUMNS}, ({_UNREAD}) AS unread, ({self.post_shows}) AS shows"
             " FROM posts p"
             " LEFT JOIN read_horizons h ON h.person_id = :me"
             " LEFT JOIN read_marks r ON r.person_id = :me AND r.thread_id = p.thread_id"
@@ -243,15 +237,19 @@ class CommunityStore(Store):
     ) -> tuple[int, int]:
         """Create a thread with its first post; return (thread id, post id)."""
         at = at or time.time()
-        with self.write() as db:
-            cur = db.execute(
-                "INSERT INTO threads(board_id, title, author_id, author, created, last_post_at,"
-                " post_count, origin) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
-                (board_id, title, author_id, author, at, at, origin),
-            )
-            thread_id = int(cur.lastrowid or 0)
+        with self.write():
+            thread_id = self._insert_thread(board_id, title, author_id, author, at, origin)
             post_id = self._insert_post(thread_id, board_id, None, author_id, author, body, at)
         return thread_id, post_id
+
+    def _insert_thread(
+        self, board_id: int, title: str, author_id: int, author: str, at: float, origin: str
+    ) -> int:
+        return self.insert(
+            "INSERT INTO threads(board_id, title, author_id, author, created, last_post_at,"
+            " post_count, origin) VALUES (?, ?, ?, ?, ?, ?, 0, ?)",
+            (board_id, title, author_id, author, at, at, origin),
+        )
 
     def nest_under(self, parent: Row) -> Row:
         """The post a reply to `parent` goes under: `parent`, or its ancestor one level
@@ -296,8 +294,7 @@ class CommunityStore(Store):
         body: str,
         at: float,
     ) -> int:
-        conn = self.db.conn
-        cur = conn.execute(
+        post_id = self.insert(
             "INSERT INTO posts(thread_id, board_id, parent_id, depth, author_id, author, body,"
             " created) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -311,25 +308,29 @@ class CommunityStore(Store):
                 at,
             ),
         )
-        post_id = int(cur.lastrowid or 0)
         path = (parent["path"] + "." if parent else "") + path_segment(post_id)
-        conn.execute("UPDATE posts SET path = ? WHERE id = ?", (path, post_id))
-        conn.execute(
-            "UPDATE threads SET post_count = post_count + 1, last_post_at = max(last_post_at, ?)"
-            " WHERE id = ?",
-            (at, thread_id),
-        )
-        conn.execute(
-            "UPDATE boards SET post_count = post_count + 1,"
-            " thread_count = thread_count + (? IS NULL),"
-            " last_post_at = max(coalesce(last_post_at, 0), ?) WHERE id = ?",
-            (parent["id"] if parent else None, at, board_id),
-        )
+        self.execute("UPDATE posts SET path = ? WHERE id = ?", (path, post_id))
+        self._count_post(thread_id, board_id, parent is None, at)
         return post_id
 
+    def _count_post(self, thread_id: int, board_id: int, first: bool, at: float) -> None:
+        """A post's thread and board keep their totals, in the post's transaction."""
+        self.execute(
+            "UPDATE threads SET post_count = post_count + 1,"
+            " last_post_at = GREATEST(last_post_at, ?) WHERE id = ?",
+            (at, thread_id),
+        )
+        self.execute(
+            "UPDATE boards SET post_count = post_count + 1, thread_count = thread_count + ?,"
+            " last_post_at = GREATEST(coalesce(last_post_at, 0), ?) WHERE id = ?",
+            (int(first), at, board_id),
+        )
+
     def edit_post(self, post_id: int, body: str, at: float) -> None:
-        with self.write() as db:
-            db.execute("UPDATE posts SET body = ?, edited_at = ? WHERE id = ?", (body, at, post_id))
+        with self.write():
+            self.execute(
+                "UPDATE posts SET body = ?, edited_at = ? WHERE id = ?", (body, at, post_id)
+            )
 
     # reading --------------------------------------------------------------
     def mark_read(self, me: int, thread_id: int, post_id: int) -> None:
@@ -340,62 +341,59 @@ class CommunityStore(Store):
 
     def mark_read_many(self, me: int, threads: dict[int, set[int]]) -> None:
         """Several posts read, in several threads: one transaction (see `mark_read`)."""
-        with self.write() as db:
-            db.conn.executemany(
-                "INSERT OR IGNORE INTO read_posts(person_id, thread_id, post_id) VALUES (?, ?, ?)",
+        with self.write():
+            self.executemany(
+                "INSERT INTO read_posts(person_id, thread_id, post_id) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
                 [(me, thread, post) for thread, posts in threads.items() for post in posts],
             )
             for thread_id in threads:
-                self._compact_mark(db.conn, me, thread_id)
+                self._compact_mark(me, thread_id)
 
     def mark_read_through(self, me: int, thread_id: int, up_to: int) -> None:
         """Every post of the thread up to `up_to` is read (never moves the mark back)."""
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "INSERT INTO read_marks(person_id, thread_id, last_read_id) VALUES (?, ?, ?)"
                 " ON CONFLICT(person_id, thread_id) DO UPDATE SET"
-                " last_read_id = max(last_read_id, excluded.last_read_id)",
+                " last_read_id = GREATEST(read_marks.last_read_id, excluded.last_read_id)",
                 (me, thread_id, up_to),
             )
-            self._compact_mark(db.conn, me, thread_id)
+            self._compact_mark(me, thread_id)
 
-    @staticmethod
-    def _compact_mark(conn: sqlite3.Connection, me: int, thread_id: int) -> None:
+    def _compact_mark(self, me: int, thread_id: int) -> None:
         params = {"me": me, "thread": thread_id}
-        mark = conn.execute(
+        mark = self.value(
             "SELECT coalesce(max(last_read_id), 0) FROM read_marks"
             " WHERE person_id = :me AND thread_id = :thread",
             params,
-        ).fetchone()[0]
-        first_unread = conn.execute(
+        )
+        first_unread = self.value(
             "SELECT min(p.id) FROM posts p WHERE p.thread_id = :thread AND p.id > :mark"
             f" AND p.author_id != :me AND p.hidden = 0 AND {_NOT_READ_ONE_BY_ONE}",
             {**params, "mark": mark},
-        ).fetchone()[0]
+        )
         if first_unread is None:
-            first_unread = (
-                1
-                + conn.execute(
-                    "SELECT coalesce(max(id), 0) FROM posts WHERE thread_id = ?", (thread_id,)
-                ).fetchone()[0]
+            first_unread = 1 + self.value(
+                "SELECT coalesce(max(id), 0) FROM posts WHERE thread_id = ?", (thread_id,)
             )
         if first_unread - 1 > mark:
-            conn.execute(
+            self.execute(
                 "INSERT INTO read_marks(person_id, thread_id, last_read_id) VALUES (?, ?, ?)"
                 " ON CONFLICT(person_id, thread_id) DO UPDATE SET"
                 " last_read_id = excluded.last_read_id",
                 (me, thread_id, first_unread - 1),
             )
-        conn.execute(
+        self.execute(
             "DELETE FROM read_posts WHERE person_id = ? AND thread_id = ? AND post_id < ?",
             (me, thread_id, first_unread),
         )
 
     def mark_all_read(self, me: int) -> None:
         """Everything up to now counts as read for `me`."""
-        with self.write() as db:
-            top = db.execute("SELECT coalesce(max(id), 0) FROM posts").fetchone()[0]
-            db.execute(
+        with self.write():
+            top = self.value("SELECT coalesce(max(id), 0) FROM posts")
+            self.execute(
                 "INSERT INTO read_horizons(person_id, horizon_id) VALUES (?, ?)"
                 " ON CONFLICT(person_id) DO UPDATE SET horizon_id = excluded.horizon_id",
                 (me, top),
@@ -404,7 +402,7 @@ class CommunityStore(Store):
     def unread_count(self, me: int, without: Collection[int] = ()) -> int:
         """Unread posts in the whole community for `me` (capped at UNREAD_CAP): what its
         boards count, so none by `without` nor in the threads they started."""
-        return self._count_unread(me, self._horizon(me), ":scope IS NULL", None, without)
+        return self._count_unread(me, self._horizon(me), "TRUE", None, without)
 
     def posts_since(self, since: float, me: int, limit: int = 500) -> list[Row]:
         """Posts by others after `since`, thread by thread, in tree order (the new scan)."""
@@ -428,51 +426,19 @@ class CommunityStore(Store):
             or 0
         )
 
-    def version(self) -> str:
-        """A token that differs after anything is committed to this community (a post, an
-        edit, a hide, a read mark), by this process or another: what a per-community change
-        counter gives. Compare tokens from the same store object only (SQLite's
-        `data_version` and the connection's change count, a few microseconds to read)."""
-        with self.lock:
-            db = self.db
-            data_version = db.conn.execute("PRAGMA data_version").fetchone()[0]
-            return f"{data_version}.{db.conn.total_changes}"
-
-    def search(self, text: str, limit: int = 50) -> list[Row]:
-        """Posts whose body, or whose thread's title, matches `text`; best first."""
-        query = fts_query(text)
-        if not query:
-            return []
-        return self.rows(
-            "SELECT p.id, p.thread_id, t.title, p.author, p.created,"
-            " snippet(posts_fts, 0, '', '', '…', 10) AS snippet, posts_fts.rank AS rank"
-            " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
-            " JOIN threads t ON t.id = p.thread_id"
-            " WHERE posts_fts MATCH :q AND p.hidden = 0"
-            " UNION ALL "
-            "SELECT p.id, t.id, t.title, p.author, p.created, substr(p.body, 1, 80),"
-            " threads_fts.rank - 100"
-            " FROM threads_fts JOIN threads t ON t.id = threads_fts.rowid"
-            " JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL"
-            " WHERE threads_fts MATCH :q AND p.hidden = 0"
-            " ORDER BY rank LIMIT :limit",
-            {"q": query, "limit": limit},
-        )
-
     # meetups ----------------------------------------------------------------
     def add_event(self, row: Row) -> int:
-        with self.write() as db:
-            cur = db.execute(
+        with self.write():
+            return self.insert(
                 "INSERT INTO events(title, starts_at, tz, place, description, author_id, author,"
                 " created) VALUES (:title, :starts_at, :tz, :place, :description, :author_id,"
                 " :author, :created)",
                 row,
             )
-            return int(cur.lastrowid or 0)
 
     def set_rsvp(self, event_id: int, person_id: int, handle: str, answer: str, at: float) -> None:
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "INSERT INTO rsvps(event_id, person_id, handle, answer, at) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT(event_id, person_id) DO UPDATE SET answer = excluded.answer,"
                 " at = excluded.at",
@@ -497,19 +463,19 @@ class CommunityStore(Store):
 
     def cancel_event(self, event_id: int, reason: str, at: float, log: Row) -> None:
         """Mark an event cancelled (its RSVPs stay) and log it, in one transaction."""
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "UPDATE events SET cancelled_at = ?, cancel_reason = ? WHERE id = ?",
                 (at, reason, event_id),
             )
-            self._log_in(db.conn, log)
+            self._log_in(log)
 
     def delete_event(self, event_id: int, log: Row) -> None:
         """Remove an event and its RSVPs, and log it, in one transaction."""
-        with self.write() as db:
-            db.execute("DELETE FROM rsvps WHERE event_id = ?", (event_id,))
-            db.execute("DELETE FROM events WHERE id = ?", (event_id,))
-            self._log_in(db.conn, log)
+        with self.write():
+            self.execute("DELETE FROM rsvps WHERE event_id = ?", (event_id,))
+            self.execute("DELETE FROM events WHERE id = ?", (event_id,))
+            self._log_in(log)
 
     def event(self, event_id: int) -> Row | None:
         return self.row("SELECT * FROM events WHERE id = ?", (event_id,))
@@ -542,32 +508,30 @@ class CommunityStore(Store):
     def set_thread(self, thread_id: int, **fields: Any) -> None:
         """Change a thread's pinned, locked or board_id (moving its posts along)."""
         sets = ", ".join(f"{name} = ?" for name in fields)
-        with self.write() as db:
-            db.execute(f"UPDATE threads SET {sets} WHERE id = ?", (*fields.values(), thread_id))
+        with self.write():
+            self.execute(f"UPDATE threads SET {sets} WHERE id = ?", (*fields.values(), thread_id))
             if "board_id" in fields:
-                db.execute(
+                self.execute(
                     "UPDATE posts SET board_id = ? WHERE thread_id = ?",
                     (fields["board_id"], thread_id),
                 )
-                recount_boards(db.conn)
+                self.execute(RECOUNT_BOARDS)
 
     def set_hidden(self, post_id: int, hidden: bool, reason: str) -> None:
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "UPDATE posts SET hidden = ?, hidden_reason = ? WHERE id = ?",
                 (int(hidden), reason if hidden else "", post_id),
             )
 
     def log(self, actor: str, action: str, target: str, reason: str, at: float) -> None:
-        with self.write() as db:
+        with self.write():
             self._log_in(
-                db.conn,
-                {"at": at, "actor": actor, "action": action, "target": target, "reason": reason},
+                {"at": at, "actor": actor, "action": action, "target": target, "reason": reason}
             )
 
-    @staticmethod
-    def _log_in(conn: sqlite3.Connection, entry: Row) -> None:
-        conn.execute(
+    def _log_in(self, entry: Row) -> None:
+        self.execute(
             "INSERT INTO mod_log(at, actor, action, target, reason)"
             " VALUES (:at, :actor, :action, :target, :reason)",
             entry,
@@ -577,13 +541,12 @@ class CommunityStore(Store):
         return self.rows("SELECT * FROM mod_log ORDER BY id DESC LIMIT ?", (limit,))
 
     def add_flag(self, post_id: int, flagger_id: int, flagger: str, reason: str, at: float) -> int:
-        with self.write() as db:
-            cur = db.execute(
+        with self.write():
+            return self.insert(
                 "INSERT INTO flags(post_id, flagger_id, flagger, reason, at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 (post_id, flagger_id, flagger, reason, at),
             )
-            return int(cur.lastrowid or 0)
 
     def open_flags(self) -> list[Row]:
         return self.rows(
@@ -595,8 +558,8 @@ class CommunityStore(Store):
         return self.row("SELECT * FROM flags WHERE id = ?", (flag_id,))
 
     def resolve_flag(self, flag_id: int, resolution: str, at: float) -> None:
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "UPDATE flags SET resolved_at = ?, resolution = ? WHERE id = ?",
                 (at, resolution, flag_id),
             )
@@ -606,4 +569,49 @@ class CommunityStore(Store):
             "SELECT t.*, b.slug AS board_slug FROM threads t JOIN boards b ON b.id = t.board_id"
             " WHERE t.last_post_at > ? ORDER BY t.last_post_at DESC LIMIT ?",
             (since, limit),
+        )
+
+    def recount_boards(self) -> None:
+        """Every board's totals again from its threads (after a bulk load)."""
+        with self.write():
+            self.execute(RECOUNT_BOARDS)
+
+
+class CommunityStore(CommunityQueries, Store):
+    """A community on SQLite: its file `communities/<slug>.db`, with FTS5 for search."""
+
+    def __init__(self, path: Path) -> None:
+        Store.__init__(self, path)
+        with self.lock:
+            migrate(self.db, community_migrations)
+
+    def version(self) -> str:
+        """A token that differs after anything is committed to this community (a post, an
+        edit, a hide, a read mark), by this process or another: what a per-community change
+        counter gives. Compare tokens from the same store object only (SQLite's
+        `data_version` and the connection's change count, a few microseconds to read)."""
+        with self.lock:
+            db = self.db
+            data_version = db.conn.execute("PRAGMA data_version").fetchone()[0]
+            return f"{data_version}.{db.conn.total_changes}"
+
+    def search(self, text: str, limit: int = 50) -> list[Row]:
+        """Posts whose body, or whose thread's title, matches `text`; best first."""
+        query = fts_query(text)
+        if not query:
+            return []
+        return self.rows(
+            "SELECT p.id, p.thread_id, t.title, p.author, p.created,"
+            " snippet(posts_fts, 0, '', '', '…', 10) AS snippet, posts_fts.rank AS rank"
+            " FROM posts_fts JOIN posts p ON p.id = posts_fts.rowid"
+            " JOIN threads t ON t.id = p.thread_id"
+            " WHERE posts_fts MATCH :q AND p.hidden = 0"
+            " UNION ALL "
+            "SELECT p.id, t.id, t.title, p.author, p.created, substr(p.body, 1, 80),"
+            " threads_fts.rank - 100"
+            " FROM threads_fts JOIN threads t ON t.id = threads_fts.rowid"
+            " JOIN posts p ON p.thread_id = t.id AND p.parent_id IS NULL"
+            " WHERE threads_fts MATCH :q AND p.hidden = 0"
+            " ORDER BY rank LIMIT :limit",
+            {"q": query, "limit": limit},
         )

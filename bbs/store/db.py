@@ -7,12 +7,14 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
+
+from bbs.store.sql import SqlBase
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -47,14 +49,26 @@ class UseLock:
         self.release()
 
 
-class Store:
+def sqlite_sql(sql: str) -> str:
+    """The store's shared SQL as SQLite says it: `GREATEST(a, b)` is SQLite's scalar `max`."""
+    return sql.replace("GREATEST(", "max(") if "GREATEST(" in sql else sql
+
+
+class Store(SqlBase):
     """One SQLite file: a connection shared by this process's threads, behind a lock.
 
     Writes open with BEGIN IMMEDIATE (so a writer never meets "database is locked"
     halfway through) under a busy timeout; a write returns only after COMMIT. When
     the store belongs to an `OpenFiles`, the connection may be closed while no thread
     uses it and is opened again, transparently, by the next query.
+
+    The statements the stores share with the PostgreSQL backend go through `rows`,
+    `row`, `value`, `execute`, `insert` and `executemany` (SQLite's parameter style;
+    `GREATEST(` for the scalar maximum), inside `write()` when they write.
     """
+
+    spans_communities = False  # a write of the hub never holds a community's: two files
+    integrity_errors = (sqlite3.IntegrityError,)
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -63,6 +77,7 @@ class Store:
         self.files: OpenFiles | None = None
         self._closed = False
         self._writing = 0  # how deep in write() the lock's holder is
+        self._after_commit: list[Callable[[], None]] = []
         self._db: sqlite_utils.Database | None = self._connect()
 
     def _connect(self) -> sqlite_utils.Database:
@@ -115,6 +130,8 @@ class Store:
                 yield db
             except BaseException:
                 self._writing -= 1
+                if not depth:
+                    self._after_commit.clear()
                 if depth:
                     conn.execute(f"ROLLBACK TO {savepoint}")
                     conn.execute(f"RELEASE {savepoint}")
@@ -128,9 +145,29 @@ class Store:
             try:
                 conn.execute("COMMIT")
             except BaseException:
+                self._after_commit.clear()
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            self._committed()
+
+    def _committed(self) -> None:
+        """Run what waited for the outermost write to commit (see `after_commit`)."""
+        waiting, self._after_commit = self._after_commit, []
+        for callback in waiting:
+            callback()
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once this thread's write of this store commits (at once when this
+        thread is in none; never if it rolls back)."""
+        if self._writing and self.lock.acquire(blocking=False):
+            try:
+                if self._writing and self.lock.depth > 1:  # this thread is in the write
+                    self._after_commit.append(callback)
+                    return
+            finally:
+                self.lock.release()
+        callback()
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
@@ -142,7 +179,7 @@ class Store:
     def rows(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         """Run a read query and return its rows as dicts."""
         with self.lock:
-            cur = self.db.conn.execute(sql, params)
+            cur = self.db.conn.execute(sqlite_sql(sql), params)
             names = [d[0] for d in cur.description or ()]
             return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
@@ -152,8 +189,23 @@ class Store:
 
     def value(self, sql: str, params: Any = ()) -> Any:
         with self.lock:
-            got = self.db.conn.execute(sql, params).fetchone()
+            got = self.db.conn.execute(sqlite_sql(sql), params).fetchone()
         return got[0] if got else None
+
+    def execute(self, sql: str, params: Any = ()) -> int:
+        """Run one statement (inside `write()` when it writes); how many rows it changed."""
+        with self.lock:
+            return int(self.db.conn.execute(sqlite_sql(sql), params).rowcount)
+
+    def insert(self, sql: str, params: Any = ()) -> int:
+        """Run one INSERT of a table with an `id` key; the new row's id."""
+        with self.lock:
+            return int(self.db.conn.execute(sqlite_sql(sql), params).lastrowid or 0)
+
+    def executemany(self, sql: str, rows: Iterable[Any]) -> None:
+        """Run one statement for each of `rows` (inside `write()`)."""
+        with self.lock:
+            self.db.conn.executemany(sqlite_sql(sql), rows)
 
     def release(self) -> None:
         """Close the file until the next query opens it again (call holding `lock`)."""

@@ -1,9 +1,13 @@
-"""hub.db: people, keys, the community directory, memberships, mail, one-liners, callers."""
+"""The hub: people, keys, the community directory, memberships, mail, one-liners, callers.
+
+`HubQueries` is the hub's SQL, written once for both backends; `HubStore` runs it on
+SQLite's hub.db, `bbs.store.pg_hub.PgHubStore` on PostgreSQL's `hub` schema.
+"""
 
 from __future__ import annotations
 
-import sqlite3
 import time
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +16,7 @@ from bbs.store.db import Store
 from bbs.store.errors import Duplicate
 from bbs.store.interface import ChatRoomBackend, RoomMutesBackend
 from bbs.store.schema import hub_migrations, migrate
+from bbs.store.sql import SqlBase
 
 Row = dict[str, Any]
 
@@ -29,13 +34,8 @@ def reaches(sender: str, recipient: str) -> str:
     )
 
 
-class HubStore(Store):
-    """The hub database. Methods take plain values and return rows (dicts)."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(path)
-        with self.lock:
-            migrate(self.db, hub_migrations)
+class HubQueries(SqlBase):
+    """The hub's queries, on either backend. Methods take plain values and return rows."""
 
     # settings -------------------------------------------------------------
     def chat_room(self, keep: int) -> ChatRoomBackend:
@@ -50,8 +50,8 @@ class HubStore(Store):
         return default if found is None else str(found)
 
     def set_setting(self, key: str, value: str) -> None:
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "INSERT INTO settings(key, value) VALUES (?, ?) "
                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                 (key, value),
@@ -71,8 +71,8 @@ class HubStore(Store):
     ) -> int:
         """Insert a person and return their id (Duplicate if the handle is taken)."""
         try:
-            with self.write() as db:
-                cur = db.execute(
+            with self.write():
+                return self.insert(
                     "INSERT INTO people(handle, display_name, role, password_hash, bio,"
                     " interests, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (
@@ -85,8 +85,7 @@ class HubStore(Store):
                         created or time.time(),
                     ),
                 )
-                return int(cur.lastrowid or 0)
-        except sqlite3.IntegrityError as error:
+        except self.integrity_errors as error:
             raise Duplicate(f"the handle {handle!r} is taken") from error
 
     def person_by_handle(self, handle: str) -> Row | None:
@@ -103,20 +102,20 @@ class HubStore(Store):
         if not fields:
             return
         sets = ", ".join(f"{name} = ?" for name in fields)
-        with self.write() as db:
-            db.execute(f"UPDATE people SET {sets} WHERE id = ?", (*fields.values(), person_id))
+        with self.write():
+            self.execute(f"UPDATE people SET {sets} WHERE id = ?", (*fields.values(), person_id))
 
     def prefers_plain(self, person_id: int) -> bool:
         return bool(self.value("SELECT plain_mode FROM people WHERE id = ?", (person_id,)))
 
     def record_login(self, person_id: int, at: float) -> None:
         """Remember the last visit (for the new-message scan) and add to last callers."""
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "UPDATE people SET previous_seen = last_seen, last_seen = ? WHERE id = ?",
                 (at, person_id),
             )
-            db.execute("INSERT INTO callers(person_id, at) VALUES (?, ?)", (person_id, at))
+            self.execute("INSERT INTO callers(person_id, at) VALUES (?, ?)", (person_id, at))
 
     def callers(self, limit: int = 10) -> list[Row]:
         return self.rows(
@@ -129,13 +128,13 @@ class HubStore(Store):
     def add_key(self, person_id: int, fingerprint: str, public_key: str) -> None:
         """File a key for a person (Duplicate if the key is on file already)."""
         try:
-            with self.write() as db:
-                db.execute(
+            with self.write():
+                self.execute(
                     "INSERT INTO keys(person_id, fingerprint, public_key, added)"
                     " VALUES (?, ?, ?, ?)",
                     (person_id, fingerprint, public_key, time.time()),
                 )
-        except sqlite3.IntegrityError as error:
+        except self.integrity_errors as error:
             raise Duplicate(f"the key {fingerprint} is on file") from error
 
     def person_by_key(self, fingerprint: str) -> Row | None:
@@ -152,8 +151,10 @@ class HubStore(Store):
 
     # communities ----------------------------------------------------------
     def add_community(self, row: Row) -> None:
-        with self.write() as db:
-            db.table("communities").insert(row)
+        names = ", ".join(row)
+        marks = ", ".join(f":{name}" for name in row)
+        with self.write():
+            self.execute(f"INSERT INTO communities({names}) VALUES ({marks})", row)
 
     def communities(self, status: str = "active") -> list[Row]:
         return self.rows(
@@ -172,8 +173,8 @@ class HubStore(Store):
 
     def update_community(self, slug: str, **fields: Any) -> None:
         sets = ", ".join(f"{name} = ?" for name in fields)
-        with self.write() as db:
-            db.execute(f"UPDATE communities SET {sets} WHERE slug = ?", (*fields.values(), slug))
+        with self.write():
+            self.execute(f"UPDATE communities SET {sets} WHERE slug = ?", (*fields.values(), slug))
 
     # memberships ----------------------------------------------------------
     def membership(self, person_id: int, slug: str) -> Row | None:
@@ -221,8 +222,8 @@ class HubStore(Store):
         self, person_id: int, slug: str, role: str, status: str, at: float | None = None
     ) -> None:
         """Make (or change) a membership; `at` is when it began, for a new one."""
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "INSERT INTO memberships(person_id, community, role, status, joined)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(person_id, community) DO UPDATE SET"
                 " role = excluded.role, status = excluded.status",
@@ -231,8 +232,8 @@ class HubStore(Store):
 
     def remove_membership(self, person_id: int, slug: str) -> None:
         """Forget a membership, a request to join or a ban (leaving, declined, unbanned)."""
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "DELETE FROM memberships WHERE person_id = ? AND community = ?", (person_id, slug)
             )
 
@@ -246,12 +247,11 @@ class HubStore(Store):
 
     # one-liners -----------------------------------------------------------
     def add_oneliner(self, person_id: int, text: str, at: float) -> int:
-        with self.write() as db:
-            cur = db.execute(
+        with self.write():
+            return self.insert(
                 "INSERT INTO oneliners(person_id, text, posted) VALUES (?, ?, ?)",
                 (person_id, text, at),
             )
-            return int(cur.lastrowid or 0)
 
     def oneliners(self, limit: int = 20, reader_id: int = 0) -> list[Row]:
         """The wall, newest first, without the lines of people the reader blocked."""
@@ -288,15 +288,14 @@ class HubStore(Store):
         """Store one message; a new conversation takes the first message's id.
 
         `ref` names the post a mention quotes ("slug/post id"), read again when shown."""
-        with self.write() as db:
-            cur = db.execute(
+        with self.write():
+            mail_id = self.insert(
                 "INSERT INTO mail(conversation_id, sender_id, recipient_id, subject, body, sent,"
                 " kind, ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (conversation_id or 0, sender_id, recipient_id, subject, body, at, kind, ref),
             )
-            mail_id = int(cur.lastrowid or 0)
             if not conversation_id:
-                db.execute("UPDATE mail SET conversation_id = ? WHERE id = ?", (mail_id, mail_id))
+                self.execute("UPDATE mail SET conversation_id = ? WHERE id = ?", (mail_id, mail_id))
             return mail_id
 
     def inbox(self, person_id: int, limit: int = 100) -> list[Row]:
@@ -324,8 +323,8 @@ class HubStore(Store):
         )
 
     def mark_mail_read(self, person_id: int, conversation_id: int, at: float) -> None:
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "UPDATE mail SET read_at = ? WHERE conversation_id = ? AND recipient_id = ?"
                 " AND read_at IS NULL",
                 (at, conversation_id, person_id),
@@ -335,8 +334,8 @@ class HubStore(Store):
     def add_invite(
         self, code: str, slug: str, created_by: int, for_person: int | None, uses: int, at: float
     ) -> None:
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "INSERT INTO invites(code, community, created_by, for_person, uses_left, created)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (code, slug, created_by, for_person, uses, at),
@@ -344,13 +343,13 @@ class HubStore(Store):
 
     def use_invite(self, code: str, slug: str) -> bool:
         """Spend one use of an invite code for `slug`; False when it is not valid."""
-        with self.write() as db:
-            cur = db.execute(
+        with self.write():
+            changed = self.execute(
                 "UPDATE invites SET uses_left = uses_left - 1"
                 " WHERE code = ? AND community = ? AND uses_left > 0",
                 (code, slug),
             )
-            return cur.rowcount == 1
+            return changed == 1
 
     def personal_invite(self, person_id: int, slug: str) -> str:
         """The code of an invitation made out to this person for `slug` ('' if none)."""
@@ -370,14 +369,15 @@ class HubStore(Store):
 
     # blocks ---------------------------------------------------------------
     def set_block(self, person_id: int, blocked_id: int, blocked: bool, at: float) -> None:
-        with self.write() as db:
+        with self.write():
             if blocked:
-                db.execute(
-                    "INSERT OR IGNORE INTO blocks(person_id, blocked_id, at) VALUES (?, ?, ?)",
+                self.execute(
+                    "INSERT INTO blocks(person_id, blocked_id, at) VALUES (?, ?, ?)"
+                    " ON CONFLICT DO NOTHING",
                     (person_id, blocked_id, at),
                 )
             else:
-                db.execute(
+                self.execute(
                     "DELETE FROM blocks WHERE person_id = ? AND blocked_id = ?",
                     (person_id, blocked_id),
                 )
@@ -399,26 +399,25 @@ class HubStore(Store):
     def record_activity(self, person_id: int, kind: str, at: float, digest: str = "") -> int:
         """Record one thing made; its id (to take it back if the making fails). Rows past
         two days are no use to any limit and go as the person makes new ones."""
-        with self.write() as db:
-            db.execute(
+        with self.write():
+            self.execute(
                 "DELETE FROM activity WHERE person_id = ? AND kind = ? AND at < ?",
                 (person_id, kind, at - 2 * 86_400),
             )
-            cur = db.execute(
+            return self.insert(
                 "INSERT INTO activity(person_id, kind, at, digest) VALUES (?, ?, ?, ?)",
                 (person_id, kind, at, digest),
             )
-            return int(cur.lastrowid or 0)
 
     def forget_activity(self, activity_id: int) -> None:
         """Take back a record whose making failed."""
-        with self.write() as db:
-            db.execute("DELETE FROM activity WHERE id = ?", (activity_id,))
+        with self.write():
+            self.execute("DELETE FROM activity WHERE id = ?", (activity_id,))
 
     def activity_counts(self, person_id: int, kind: str, hour: float, day: float) -> Row:
         """{'hour': n, 'day': n}: how many of `kind` since `hour` and since `day` (one scan)."""
         found = self.row(
-            "SELECT count(*) AS day, coalesce(sum(at > :hour), 0) AS hour FROM activity"
+            "SELECT count(*) AS day, count(*) FILTER (WHERE at > :hour) AS hour FROM activity"
             " WHERE person_id = :me AND kind = :kind AND at > :day",
             {"me": person_id, "kind": kind, "hour": hour, "day": day},
         )
@@ -462,10 +461,10 @@ class HubStore(Store):
     def add_crosspost(
         self, origin: str, origin_thread: int, copy: str, copy_thread: int, at: float
     ) -> None:
-        with self.write() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO crossposts(origin, origin_thread, copy, copy_thread, at)"
-                " VALUES (?, ?, ?, ?, ?)",
+        with self.write():
+            self.execute(
+                "INSERT INTO crossposts(origin, origin_thread, copy, copy_thread, at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
                 (origin, origin_thread, copy, copy_thread, at),
             )
 
@@ -478,14 +477,16 @@ class HubStore(Store):
 
     # bans -----------------------------------------------------------------
     def set_ban(self, kind: str, value: str, reason: str, at: float, banned: bool = True) -> None:
-        with self.write() as db:
+        with self.write():
             if banned:
-                db.execute(
-                    "INSERT OR REPLACE INTO bans(kind, value, reason, at) VALUES (?, ?, ?, ?)",
+                self.execute(
+                    "INSERT INTO bans(kind, value, reason, at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT(kind, value) DO UPDATE SET reason = excluded.reason,"
+                    " at = excluded.at",
                     (kind, value, reason, at),
                 )
             else:
-                db.execute("DELETE FROM bans WHERE kind = ? AND value = ?", (kind, value))
+                self.execute("DELETE FROM bans WHERE kind = ? AND value = ?", (kind, value))
 
     def is_banned(self, kind: str, value: str) -> bool:
         return bool(self.value("SELECT 1 FROM bans WHERE kind = ? AND value = ?", (kind, value)))
@@ -499,3 +500,17 @@ class HubStore(Store):
             " GROUP BY o.community ORDER BY shared DESC",
             (slug,),
         )
+
+
+class HubStore(HubQueries, Store):
+    """The hub on SQLite: hub.db in the data dir."""
+
+    def __init__(self, path: Path) -> None:
+        Store.__init__(self, path)
+        with self.lock:
+            migrate(self.db, hub_migrations)
+
+    def paced(self, person_id: int) -> AbstractContextManager[None]:
+        """The transaction in which one person's limit is checked and recorded: a hub
+        write, which BEGIN IMMEDIATE serialises with every other (threads and processes)."""
+        return self.transaction()

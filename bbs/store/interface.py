@@ -4,10 +4,11 @@
 open the forum's own stores) know the stores only as these protocols: `ForumBase.hub` is
 a `HubBackend`, `ForumBase.store(slug)` a `CommunityBackend`; the SSH side's board limits
 ask a `LimitsBackend`. The SQLite stores (`HubStore`, `CommunityStore`, `LimitsStore`)
-implement them; a PostgreSQL backend is to implement the same methods with the same
-meanings, and then passes the same suite. `tests/test_store_interface.py` checks that the
-SQLite stores match these signatures, that the forum calls nothing else, and that no SQL
-is written outside `bbs/store/`. Rows are dicts of column name to value.
+implement them, and so do the PostgreSQL ones (`PgHubStore`, `PgCommunityStore`,
+`PgLimitsStore`), with the same meanings: the same suite runs on both.
+`tests/test_store_interface.py` checks that both match these signatures, that the forum
+calls nothing else, and that no SQL is written outside `bbs/store/`. Rows are dicts of
+column name to value.
 
 Errors: a row that must be unique and is there already raises `bbs.store.errors.Duplicate`;
 anything else a backend cannot do is its own exception, which the forum logs.
@@ -15,7 +16,7 @@ anything else a backend cannot do is its own exception, which the forum logs.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
@@ -29,6 +30,10 @@ class HubBackend(Protocol):
     """hub.db's part: people and their keys, settings, the directory of communities,
     memberships, mail, one-liners, callers, invites, blocks, bans, cross-posts, and the
     activity records the limits count. Methods in alphabetical order."""
+
+    spans_communities: bool
+    """Whether a hub transaction also holds the community writes made inside it: so on
+    PostgreSQL (one database), not on SQLite (a file each)."""
 
     def activity_counts(self, person_id: int, kind: str, hour: float, day: float) -> Row:
         """{'hour': n, 'day': n}: how many of `kind` since `hour` and since `day` (one scan)."""
@@ -78,6 +83,11 @@ class HubBackend(Protocol):
         """Insert a person and return their id (Duplicate if the handle is taken)."""
         ...
 
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Run `callback` once the hub transaction this thread is in commits (at once when
+        it is in none; never if it rolls back): a live event waits for what it tells of."""
+        ...
+
     def block_count(self, person_id: int) -> int: ...
 
     def blocked_ids(self, person_id: int) -> set[int]: ...
@@ -93,7 +103,8 @@ class HubBackend(Protocol):
         ...
 
     def close(self) -> None:
-        """Close the file for good: a query after this raises sqlite3.ProgrammingError."""
+        """Close the store for good: a query after this raises (sqlite3.ProgrammingError,
+        or StoreError on PostgreSQL)."""
         ...
 
     def communities(self, status: str = "active") -> list[Row]: ...
@@ -158,6 +169,11 @@ class HubBackend(Protocol):
 
     def oneliners(self, limit: int = 20, reader_id: int = 0) -> list[Row]:
         """The wall, newest first, without the lines of people the reader blocked."""
+        ...
+
+    def paced(self, person_id: int) -> AbstractContextManager[None]:
+        """The transaction in which one person's limit is checked and recorded: one attempt
+        of that person's at a time, whatever thread, process or host makes it."""
         ...
 
     def people_by_ids(self, ids: list[int]) -> list[Row]: ...
@@ -284,7 +300,8 @@ class CommunityBackend(Protocol):
         ...
 
     def close(self) -> None:
-        """Close the file for good: a query after this raises sqlite3.ProgrammingError."""
+        """Close the store for good: a query after this raises (sqlite3.ProgrammingError,
+        or StoreError on PostgreSQL)."""
         ...
 
     def count_since(self, since: float, me: int, without: Collection[int] = ()) -> int:

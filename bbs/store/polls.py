@@ -1,17 +1,18 @@
 """A thread's poll in its community's file: the question, its choices, one vote a person.
 
 A vote is the set of choices one person holds; casting it again replaces the set in one
-transaction (BEGIN IMMEDIATE), and the primary key (thread, person, choice) holds each
-choice once, so a vote is counted once however often, and from however many workers, it
-is cast. Whether the poll is still open is checked inside that same transaction.
+transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the poll's row is held FOR UPDATE,
+so one poll's votes and its closing take turns), and the primary key (thread, person,
+choice) holds each choice once, so a vote is counted once however often, and from
+however many workers, it is cast. Whether the poll is still open is checked inside that
+same transaction.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from typing import Any
 
-from bbs.store.db import Store
+from bbs.store.sql import SqlBase
 
 Row = dict[str, Any]
 
@@ -19,19 +20,24 @@ Row = dict[str, Any]
 class PollStore:
     """The polls of one community: `PollStore(community_store)`."""
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: SqlBase) -> None:
         self.store = store
 
     def add(self, row: Row, choices: list[str]) -> bool:
         """A poll on `row["thread_id"]` with its choices; False when the thread has one."""
+        names = list(row)
         try:
-            with self.store.write() as db:
-                db.table("polls").insert(row)
-                db.conn.executemany(
+            with self.store.write():
+                self.store.execute(
+                    f"INSERT INTO polls({', '.join(names)})"
+                    f" VALUES ({', '.join(':' + n for n in names)})",
+                    row,
+                )
+                self.store.executemany(
                     "INSERT INTO poll_choices(thread_id, position, label) VALUES (?, ?, ?)",
                     [(row["thread_id"], n, label) for n, label in enumerate(choices, 1)],
                 )
-        except sqlite3.IntegrityError:
+        except self.store.integrity_errors:
             return False
         return True
 
@@ -70,20 +76,19 @@ class PollStore:
     def vote(self, thread_id: int, person_id: int, positions: set[int], at: float) -> str:
         """Replace one person's vote: "counted", or "closed" when the poll no longer takes
         votes (closed early, or past its closing time), checked in the same transaction."""
-        with self.store.write() as db:
-            conn = db.conn
-            open_ = conn.execute(
+        with self.store.write():
+            open_ = self.store.value(
                 "SELECT 1 FROM polls WHERE thread_id = ? AND closed_at IS NULL"
-                " AND (closes_at IS NULL OR closes_at > ?)",
+                f" AND (closes_at IS NULL OR closes_at > ?){self.store.for_update}",
                 (thread_id, at),
-            ).fetchone()
+            )
             if not open_:
                 return "closed"
-            conn.execute(
+            self.store.execute(
                 "DELETE FROM poll_votes WHERE thread_id = ? AND person_id = ?",
                 (thread_id, person_id),
             )
-            conn.executemany(
+            self.store.executemany(
                 "INSERT INTO poll_votes(thread_id, person_id, position, at) VALUES (?, ?, ?, ?)",
                 [(thread_id, person_id, position, at) for position in sorted(positions)],
             )
@@ -91,15 +96,15 @@ class PollStore:
 
     def close(self, thread_id: int, at: float, by: str, log: Row) -> bool:
         """Close a poll early (logged); False when it was closed already."""
-        with self.store.write() as db:
-            cur = db.execute(
+        with self.store.write():
+            changed = self.store.execute(
                 "UPDATE polls SET closed_at = ?, closed_by = ? WHERE thread_id = ?"
                 " AND closed_at IS NULL",
                 (at, by, thread_id),
             )
-            if cur.rowcount != 1:
+            if changed != 1:
                 return False
-            db.execute(
+            self.store.execute(
                 "INSERT INTO mod_log(at, actor, action, target, reason) VALUES (?, ?, ?, ?, ?)",
                 (log["at"], log["actor"], log["action"], log["target"], log["reason"]),
             )
