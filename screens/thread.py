@@ -17,7 +17,7 @@ from screens import places
 from screens.engine.first_frame import HoldsFirstFrame
 from screens.widgets.bars import KeyBar, TextLine, TitleBar
 from screens.widgets.body import BodyPane
-from screens.widgets.forum_call import deliver, forum_call, ours
+from screens.widgets.forum_call import deliver, deliver_part, forum_call, ours
 from screens.widgets.live import LiveScreen
 from screens.widgets.poll_line import poll_line
 from screens.widgets.post_tree import PostNode, PostTree
@@ -306,7 +306,7 @@ class ThreadScreen(Reusable, HoldsFirstFrame, LiveScreen[None]):
         except Exception as error:  # ours: logged once; the thread is still read
             ours(self, error)
             return
-        deliver(self, self._show_poll, slug, thread_id, poll)
+        deliver_part(self, self._show_poll, slug, thread_id, poll)
 
     def _show_poll(self, slug: str, thread_id: int, poll: Poll | None) -> None:
         if (slug, thread_id) != (self.slug, self.thread_id):

@@ -40,11 +40,28 @@ def deliver(node: DOMNode, callback: Callable[..., Any], *args: Any, **kwargs: A
     screen whose widgets are being removed (which crashed the session).
     """
 
+    _deliver(node, callback, args, kwargs, releases=True)
+
+
+def deliver_part(node: DOMNode, callback: Callable[..., Any], *args: Any) -> None:
+    """As `deliver`, for a part of a screen that its first frame does not wait for (a
+    thread's poll line): it arriving first must not draw the screen before what it shows."""
+    _deliver(node, callback, args, {}, releases=False)
+
+
+def _deliver(
+    node: DOMNode,
+    callback: Callable[..., Any],
+    args: tuple[Any, ...],
+    kwargs: dict[str, Any],
+    *,
+    releases: bool,
+) -> None:
     def run() -> None:
         if still_shown(node):
             callback(*args, **kwargs)
             screen = node if isinstance(node, Screen) else node.screen
-            if isinstance(screen, HoldsFirstFrame):
+            if releases and isinstance(screen, HoldsFirstFrame):
                 screen.release_frames()  # what it shows has arrived: draw it
 
     node.app.call_from_thread(run)
