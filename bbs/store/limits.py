@@ -46,6 +46,28 @@ class Cap:
     early: Callable[[int], bool] | None = None
 
 
+def refusal(
+    cap: Cap, held_on_key: Callable[[], int], held_in_kind: Callable[[], int]
+) -> str | None:
+    """Which of `cap`'s limits refuses one more lease ("key", "total", "early"), or None.
+
+    The one rule both backends apply (each counts its own leases, asked only when a limit
+    needs the count): an early drop falls only on a key that holds a lease already.
+    """
+    held = 0
+    if cap.per_key or cap.early is not None:
+        held = held_on_key()
+        if cap.per_key and held >= cap.per_key:
+            return "key"
+    if cap.total or cap.early is not None:
+        total = held_in_kind()
+        if cap.total and total >= cap.total:
+            return "total"
+        if cap.early is not None and held and cap.early(total):
+            return "early"
+    return None
+
+
 class LimitsStore:
     """Leases and penalties in `limits.db`, as seen by one worker process (`worker`)."""
 
@@ -112,23 +134,11 @@ class LimitsStore:
     def _refusal(
         self, conn: sqlite3.Connection, kind: str, key: str, cap: Cap, now: float
     ) -> str | None:
-        held = 0
-        if cap.per_key or cap.early is not None:
-            held = conn.execute(
-                "SELECT count(*) FROM leases WHERE kind = ? AND key = ? AND expires > ?",
-                (kind, key, now),
-            ).fetchone()[0]
-            if cap.per_key and held >= cap.per_key:
-                return "key"
-        if cap.total or cap.early is not None:
-            total = conn.execute(
-                "SELECT count(*) FROM leases WHERE kind = ? AND expires > ?", (kind, now)
-            ).fetchone()[0]
-            if cap.total and total >= cap.total:
-                return "total"
-            if cap.early is not None and held and cap.early(total):
-                return "early"
-        return None
+        def count(where: str = "", *args: object) -> int:
+            sql = f"SELECT count(*) FROM leases WHERE kind = ?{where} AND expires > ?"
+            return int(conn.execute(sql, (kind, *args, now)).fetchone()[0])
+
+        return refusal(cap, lambda: count(" AND key = ?", key), count)
 
     def release(self, holder: str, kind: str | None = None) -> None:
         """Give back the holder's leases (of one kind, or all of them)."""

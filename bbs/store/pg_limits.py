@@ -14,7 +14,7 @@ import time
 import zlib
 from collections.abc import Callable
 
-from bbs.store.limits import Cap
+from bbs.store.limits import Cap, refusal
 from bbs.store.pg import LIMITS_SCHEMA, PgDatabase, PgStore
 
 LAYOUT = 1
@@ -95,24 +95,11 @@ class PgLimitsStore:
             return refused
 
     def _refusal(self, kind: str, key: str, cap: Cap, now: float) -> str | None:
-        """As LimitsStore's: an early drop falls only on a key that holds a lease already."""
-        held = 0
-        if cap.per_key or cap.early is not None:
-            held = self.store.value(
-                "SELECT count(*) FROM leases WHERE kind = ? AND key = ? AND expires > ?",
-                (kind, key, now),
-            )
-            if cap.per_key and held >= cap.per_key:
-                return "key"
-        if cap.total or cap.early is not None:
-            total = self.store.value(
-                "SELECT count(*) FROM leases WHERE kind = ? AND expires > ?", (kind, now)
-            )
-            if cap.total and total >= cap.total:
-                return "total"
-            if cap.early is not None and held and cap.early(total):
-                return "early"
-        return None
+        def count(where: str = "", *args: object) -> int:
+            sql = f"SELECT count(*) FROM leases WHERE kind = ?{where} AND expires > ?"
+            return int(self.store.value(sql, (kind, *args, now)))
+
+        return refusal(cap, lambda: count(" AND key = ?", key), count)
 
     def release(self, holder: str, kind: str | None = None) -> None:
         """Give back the holder's leases (of one kind, or all of them)."""
