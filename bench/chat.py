@@ -2,24 +2,26 @@
 
     .venv/bin/python bench/chat.py [--people 100] [--speakers 10] [--every 10]
                                    [--movers 10] [--duration 60] [--idle 500]
+                                   [--stagger even|burst]
 
 PEOPLE sign in over SSH (a pty each, the TUI) and open the garden's chat room; SPEAKERS
-of them say a line every EVERY seconds each (staggered; each line typed a key at a time,
-then Enter), while MOVERS other people read a thread (Down and Up every half second, as
-bench/compare.py's people do). Three runs of DURATION seconds on the same sessions: the
+of them say a line every EVERY seconds each (spread evenly over EVERY, or with `--stagger
+burst` all within its first second; each line typed a key at a time, then Enter), while
+MOVERS other people read a thread (Down and Up every half second, as bench/compare.py's
+people do). Three runs of DURATION seconds on the same sessions: the
 speakers quiet; typing their lines and rubbing them out (Ctrl+U); typing and saying them.
 For each line, the time from its speaker's Enter to each other person in the room
 receiving it on their terminal (p50, p99 over lines x readers); the server's CPU (every
 bbs process) per line per reader, over what the typing run cost; and the movers' key
 latency in each run (the chat run's must stay within 20% of the quiet one's).
 
-Then IDLE people sign in to rooms (the lobby and the garden's) and nobody says anything:
-the whole server's CPU over 10 s, as a share of one core (SSH keepalives off); then the
-same people go back to the welcome screen and it is measured again, for what one host's
-heartbeats and leases cost with nobody in a room. Targets: line-to-screen p99 under
-200 ms; idle rooms cost no measurable CPU. Everything runs on loopback and ends by
-itself; run the full figures on a quiet machine (the lead's), small ones to check that
-it works:
+Then (or alone, with `--people 0`) IDLE people sign in to rooms (the lobby and the
+garden's; RATE a second, each on its own) and nobody says anything: the whole server's
+CPU over 10 s, as a share of one core (SSH keepalives off); then the same people go back
+to the welcome screen and it is measured again, for what one host's heartbeats and
+leases cost with nobody in a room. Targets: line-to-screen p99 under 200 ms; idle rooms
+cost no measurable CPU. Everything runs on loopback and ends by itself; run the full
+figures on a quiet machine (the lead's), small ones to check that it works:
 
     .venv/bin/python bench/chat.py --people 6 --speakers 2 --every 2 --movers 2 \\
         --duration 8 --idle 10
@@ -164,11 +166,13 @@ async def keep_speaking(
     every: float,
     until: float,
     send: bool = True,
+    offset: float = 0.0,
 ) -> list[tuple[bytes, float, list[Listener]]]:
-    """Speaker n says a line every `every` s; (marker, when Enter went, who should see it).
-    With `send` false the line is typed and then rubbed out (Ctrl+U): typing alone."""
+    """Speaker n says a line every `every` s, the first after `offset` s; (marker, when
+    Enter went, who should see it). With `send` false the line is typed and then rubbed
+    out (Ctrl+U): typing alone."""
     said = []
-    await asyncio.sleep(every * n / max(1, len(listeners)) % every)  # staggered
+    await asyncio.sleep(offset)
     count = 0
     while time.monotonic() < until:
         marker = f"L{n}q{count}z".encode()
@@ -198,14 +202,19 @@ async def window(
     every: float,
     duration: float,
     send: bool = True,
+    burst: bool = False,
 ) -> dict[str, Any]:
-    """One run of `duration` s: movers move, speakers (if any) speak; what it measured."""
+    """One run of `duration` s: movers move, speakers (if any) speak; what it measured.
+    Speakers start spread evenly over `every` s (a line each `every / speakers` s), or
+    with `burst` all within the first second (ten lines at once, every `every` s)."""
     until = time.monotonic() + duration
     keys: list[float] = []
     cpu0, mine0 = cpu_s(pids), time.process_time()
+    gap = (1.0 if burst else every) / max(1, len(speakers))
     moving = [keep_moving(chan, client, until, keys) for _, chan, client in movers]
     speaking = [
-        keep_speaking(n, chan, listeners, me, every, until, send) for n, chan, me in speakers
+        keep_speaking(n, chan, listeners, me, every, until, send, n * gap)
+        for n, (_, chan, me) in enumerate(speakers)
     ]
     results = await asyncio.gather(*speaking, *moving)
     await asyncio.sleep(2.0)  # the last lines arrive
@@ -261,9 +270,11 @@ async def busy_room(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any
         speakers = [(n, chan, client) for n, (_, chan, client) in enumerate(room[: args.speakers])]
         quiet = await window(pids, movers, [], listeners, args.every, args.duration)
         typing = await window(
-            pids, movers, speakers, listeners, args.every, args.duration, send=False
+            pids, movers, speakers, listeners, args.every, args.duration, False, args.burst
         )
-        chat = await window(pids, movers, speakers, listeners, args.every, args.duration)
+        chat = await window(
+            pids, movers, speakers, listeners, args.every, args.duration, burst=args.burst
+        )
         return quiet, typing, chat
     finally:
         for conn in conns:
@@ -280,11 +291,15 @@ async def idle_rooms(args: argparse.Namespace, work: Path) -> dict[str, Any]:
     conns = []
     try:
         await host.ready()
+        arriving = []  # at RATE a second, each on its own (one by one took half an hour)
         for n in range(args.idle):
-            started = time.monotonic()
             room = "lobby" if n % 2 else "garden"
-            conns.append(await into_room(host, f"idler{n}", room))
-            await asyncio.sleep(max(0.0, 1 / args.rate - (time.monotonic() - started)))
+            arriving.append(asyncio.create_task(into_room(host, f"idler{n}", room)))
+            await asyncio.sleep(1 / args.rate)
+        for done in await asyncio.gather(*arriving, return_exceptions=True):
+            if isinstance(done, BaseException):
+                raise done
+            conns.append(done)
         await asyncio.sleep(5.0)  # the last sign-ins' work (and the collector) is done
         assert host.proc is not None
         pids = descendants(host.proc.pid)
@@ -309,7 +324,9 @@ async def cpu_share(pids: list[int], seconds: float) -> float:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--people", type=int, default=100, help="in the garden's room")
+    parser.add_argument(
+        "--people", type=int, default=100, help="in the garden's room (0: idle rooms only)"
+    )
     parser.add_argument("--speakers", type=int, default=10, help="of them, who speak")
     parser.add_argument(
         "--every", type=float, default=10.0, help="seconds between a speaker's lines"
@@ -318,15 +335,36 @@ async def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of each run")
     parser.add_argument("--idle", type=int, default=500, help="people idle in rooms (0: skip)")
     parser.add_argument("--rate", type=float, default=5.0, help="sign-ins per second")
+    parser.add_argument(
+        "--stagger",
+        choices=("even", "burst"),
+        default="even",
+        help="speakers spread over EVERY s, or all within its first second",
+    )
     args = parser.parse_args()
+    args.burst = args.stagger == "burst"
     work = Path(tempfile.mkdtemp(prefix="bbs-chat-bench-"))
+    out = sys.stdout.write
+    if args.people:
+        await report_busy_room(args, work)
+    if args.idle:
+        idle = await idle_rooms(args, work)
+        out(
+            f"idle: {idle['sessions']} people in rooms, nobody speaking: the server used "
+            f"{idle['rooms']:.2f}% of a core over 10 s; the same people on the welcome "
+            f"screen {idle['welcome']:.2f}% (keepalives off)\n"
+        )
+
+
+async def report_busy_room(args: argparse.Namespace, work: Path) -> None:
     quiet, typing, chat = await busy_room(args, work)
     readers = max(1, args.people - 1)
     extra = max(0.0, chat["cpu"] - typing["cpu"])  # what the lines cost, their typing apart
     out = sys.stdout.write
     out(
         f"{args.people} people in one room on --workers 2, {args.speakers} speaking every "
-        f"{args.every:g} s; {args.movers} others reading a thread; {args.duration:g} s a run\n"
+        f"{args.every:g} s ({args.stagger}); {args.movers} others reading a thread;"
+        f" {args.duration:g} s a run\n"
     )
     out(
         f"{'run':>8} {'lines':>6} {'line p50':>9} {'line p99':>9} {'missed':>6} "
@@ -348,13 +386,6 @@ async def main() -> None:
     out(f"movers' key latency, chat / quiet: p50 {ratio50:.2f}x, p99 {ratio:.2f}x")
     out(" (target <= 1.20)\n")
     out(f"line-to-screen p99 {chat['p99']:.0f} ms (target < 200 ms)\n")
-    if args.idle:
-        idle = await idle_rooms(args, work)
-        out(
-            f"idle: {idle['sessions']} people in rooms, nobody speaking: the server used "
-            f"{idle['rooms']:.2f}% of a core over 10 s; the same people on the welcome "
-            f"screen {idle['welcome']:.2f}% (keepalives off)\n"
-        )
 
 
 if __name__ == "__main__":
