@@ -120,6 +120,33 @@ async def test_deliveries_on_a_loop_take_turns_with_other_work() -> None:
     assert bus.pending(loop) == 0
 
 
+async def test_a_subscriber_owed_several_events_gets_them_in_one_turn() -> None:
+    """A burst (ten chat lines in a second) costs a reader behind one turn: one frame."""
+    bus = LiveBus()
+    loop = asyncio.get_running_loop()
+    order: list[str] = []
+
+    def reader(name: str):  # noqa: ANN202
+        def callback(event: LiveEvent) -> bool:
+            order.append(f"{name}:{event.payload.post_id}")
+            if len(order) == 1:  # a key arrives while the first reader redraws
+                loop.call_soon(order.append, "key")
+            return True
+
+        return callback
+
+    bus.subscribe(reader("r1"), loop)
+    bus.subscribe(reader("r2"), loop)
+    for post in (1, 2, 3):
+        bus.publish(LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, post)))
+    assert bus.pending(loop) == 6
+    await eventually(lambda: bus.pending(loop) == 0, what="every delivery handed out")
+    assert order == ["r1:1", "r1:2", "r1:3", "key", "r2:1", "r2:2", "r2:3"]
+    bus.publish(LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, 4)))
+    await eventually(lambda: len(order) == 9, what="the next event, one turn each")
+    assert order[-2:] == ["r1:4", "r2:4"] and bus.pending(loop) == 0
+
+
 async def test_an_event_published_from_another_thread_reaches_the_loop_in_order() -> None:
     bus = LiveBus()
     loop = asyncio.get_running_loop()
