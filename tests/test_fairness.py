@@ -7,9 +7,12 @@ import time
 
 import pytest
 
-from bbs.ssh.fairness import CHARGED, LoopAccount
+from bbs.live import HOLD_MAX_S, HOLD_STEP_S, Kind, LiveBus, LiveEvent
+from bbs.live_events import PostChanged
+from bbs.ssh.fairness import CHARGED, KEY_WINDOW_S, KeysInFlight, LoopAccount
 from bbs.ssh.input import first_key
 from screens.engine import loop_charge
+from tests.bus_support import eventually
 
 
 class Clock:
@@ -75,3 +78,46 @@ def test_the_first_key_of_input_keeps_escape_sequences_whole() -> None:
     assert first_key("\x1bOPx") == 3  # F1
     assert first_key("\x1bx") == 2  # Alt+x
     assert first_key("\x1b[12;3") == 6  # cut across reads: all of what is here
+
+
+def test_a_key_is_in_flight_until_its_screen_is_written_or_the_window_ends() -> None:
+    now = [100.0]
+    keys = KeysInFlight(clock=lambda: now[0])
+    assert not keys.busy()
+    keys.started("ada")
+    keys.started("bob")
+    assert keys.busy()
+    keys.done("ada")
+    assert keys.busy()  # bob's still on its way
+    now[0] += KEY_WINDOW_S + 0.001  # bob's key made no frame: it counts no longer
+    assert not keys.busy()
+    keys.started("ada")
+    keys.done("ada")
+    assert not keys.busy()
+
+
+async def test_the_bus_holds_a_delivery_while_a_key_is_in_flight_but_not_for_ever() -> None:
+    bus = LiveBus()
+    loop = asyncio.get_running_loop()
+    keys = KeysInFlight()
+    bus.hold_for_input = keys.busy
+    seen: list[float] = []
+    bus.subscribe(lambda event: seen.append(loop.time()) or True, loop)
+    event = LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, 1))
+
+    keys.started("ada")
+    bus.publish(event)
+    await asyncio.sleep(HOLD_STEP_S * 3)
+    assert seen == [] and bus.pending(loop) == 1  # held: ada's key comes first
+    keys.done("ada")  # ada's screen is written
+    await eventually(lambda: len(seen) == 1, what="the delivery once the key is answered")
+
+    for _ in range(3):  # someone keeps typing: deliveries still go, HOLD_MAX_S apart at most
+        keys.started("bob")
+        bus.publish(event)
+    start = loop.time()
+    while len(seen) < 4:
+        keys.started("bob")
+        await asyncio.sleep(HOLD_STEP_S)
+        assert loop.time() - start < 1.0, "a stream of keys stopped the bus"
+    assert seen[1] - start >= HOLD_MAX_S * 0.9

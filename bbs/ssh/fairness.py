@@ -71,3 +71,46 @@ class LoopAccount:
         context = contextvars.copy_context()
         context.run(CHARGED.set, self)
         return context
+
+
+KEY_WINDOW_S = 0.05
+"""How long a key counts as being answered, at most, when no frame follows it."""
+
+
+class KeysInFlight:
+    """Sessions whose key is on its way to their screen: the live bus waits for them.
+
+    A key takes several turns of the loop to become a frame (the driver, the app, its
+    screen, the frame timer); a hundred chat readers' redraws handed out one a turn
+    put one redraw in each of those turns, and a mover's key p99 went from 8 to 25-30 ms
+    while a room talked (17 ms held so: `bench/chat.py`). While a key is in flight the
+    bus holds its deliveries (at most `bbs.live.HOLD_MAX_S` at a time): what a person
+    typed comes before what others said.
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self.clock = clock
+        self._until: dict[object, float] = {}
+
+    def started(self, session: object) -> None:
+        """`session` read a key: its answer is due."""
+        self._until[session] = self.clock() + KEY_WINDOW_S
+
+    def done(self, session: object) -> None:
+        """`session`'s screen was written (or it closed)."""
+        self._until.pop(session, None)
+
+    def busy(self) -> bool:
+        """Is any session's key still on its way (within the window)?"""
+        if not self._until:
+            return False
+        now = self.clock()
+        for session, until in list(self._until.items()):
+            if until > now:
+                return True
+            del self._until[session]
+        return False
+
+
+KEYS = KeysInFlight()
+"""This process's (one loop's): the SSH driver marks, the server hands `busy` to the bus."""

@@ -22,6 +22,7 @@ from bbs.presence import Presence
 from bbs.ssh import accept, log_repeats
 from bbs.ssh.connection import Connection
 from bbs.ssh.context import AppFactory, RegisterFactory, ServerContext, TerminalDrivers
+from bbs.ssh.fairness import KEYS
 from bbs.ssh.hostkey import load_host_key
 from bbs.ssh.limits import raise_open_file_limit
 from bbs.ssh.proxy_protocol import ProxyListener, parse_networks
@@ -177,6 +178,7 @@ async def run_worker(
     log_repeats.install()
     log.info("open-file limit %d", raise_open_file_limit())
     ctx = make_context(config, factories, empty=empty, worker=worker)
+    ctx.forum.bus.hold_for_input = KEYS.busy  # what a person typed before what others said
     host_key = load_host_key(config.data_dir, config.host_key)
     bus_host = make_bus_host(config, ctx.forum, ctx.presence, worker=worker, relay_path=relay_path)
     if bus_host is not None:  # on the bus before the first person can arrive

@@ -35,6 +35,7 @@ from textual.driver import Driver
 from textual.geometry import Size
 from textual.message import Message
 
+from bbs.ssh.fairness import KEYS
 from bbs.ssh.input import KeyBudget, Pasted, PasteSplitter, first_key
 from bbs.ssh.terminal import Terminal
 from screens.engine import loop_charge
@@ -100,6 +101,7 @@ class SSHDriver(Driver):
     # output -------------------------------------------------------------------
     def write(self, data: str) -> None:
         """Write to the person's terminal (never raises on a closed channel)."""
+        KEYS.done(self)
         self.terminal.write(data)
         if self._started and not self.terminal.first_frame.is_set():
             self.terminal.first_frame.set()
@@ -139,6 +141,7 @@ class SSHDriver(Driver):
     # TerminalListener ------------------------------------------------------------
     def on_input(self, data: bytes) -> None:
         """Decode incrementally; pastes go whole, typed input to the parser on a budget."""
+        KEYS.started(self)  # the bus waits for its frame (bbs.ssh.fairness.KeysInFlight)
         text = self._decode(data)
         self._pending.extend(self._pastes.feed(text))
         if self._drain_handle is None:
@@ -252,6 +255,7 @@ class SSHDriver(Driver):
 
     def on_close(self) -> None:
         """The channel closed: end the app."""
+        KEYS.done(self)
         self._cancel_tick()
         self._stop_draining()
         self._app.exit()
