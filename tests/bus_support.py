@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -57,6 +58,7 @@ class NatsServer:
         self.port = port or free_port(host)
         self.proc: subprocess.Popen[bytes] | None = None
         self.log = Path(tempfile.mkdtemp(prefix="bbs-nats-")) / "nats.log"
+        weakref.finalize(self, shutil.rmtree, self.log.parent, ignore_errors=True)
 
     @property
     def address(self) -> tuple[str, int]:
@@ -128,6 +130,7 @@ class Relay:
 
     def __init__(self) -> None:
         self.path = Path(tempfile.mkdtemp(prefix="bbs-relay-")) / "relay.sock"
+        weakref.finalize(self, shutil.rmtree, self.path.parent, ignore_errors=True)
         self.broker = Broker(self.path)
 
     async def start(self) -> Relay:

@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import multiprocessing
+import shutil
 import signal
 import tempfile
 import time
@@ -91,6 +92,8 @@ class Supervisor:
             await self._stop_all()
             if broker is not None:
                 await broker.stop()
+            if self.relay is not None and self.relay.parent != Path(self.config.data_dir).resolve():
+                shutil.rmtree(self.relay.parent, ignore_errors=True)  # relay_path's own temp dir
 
     def _restart_dead(self) -> None:
         for index, proc in list(self.procs.items()):
