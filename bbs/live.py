@@ -9,16 +9,16 @@ may have missed something to load again.
 
 On a loop, deliveries are paced: a subscriber that takes an event up (its callback
 returns True: it will redraw) ends the loop's turn, and the next subscriber gets the
-event on the next turn. A reply to a thread a hundred people read is a hundred
-redraws; handed out at once they held the loop for a quarter of a second, and every
-key pressed meanwhile waited behind them. Paced, keys are read between them.
-A subscriber still waiting for one event when the next arrives gets both in its one
-turn: a burst of chat lines in a room of fifty costs each reader one frame, not one
-per line (ten lines said within one second to a hundred people on two workers: line
-to screen p99 1.1-1.6 s handed out one by one, 0.8 s so; `bench/chat.py --stagger burst`). And while someone's key is on its way
-to their screen (`hold_for_input`, which the SSH server sets), deliveries wait, up to
-HOLD_MAX_S at a time: a key takes several turns, and a redraw in each of them made
-a mover's key p99 four times slower while a room of a hundred talked.
+event on the next turn. A reply to a thread a hundred people read is a hundred redraws;
+handed out at once they held the loop for a quarter of a second, and every key pressed
+meanwhile waited behind them. Paced, keys are read between them. A subscriber still
+waiting for one event when the next arrives gets both in its one turn: a burst of chat
+lines in a room of fifty costs each reader one frame, not one per line (ten lines said
+within one second to a hundred people on two workers: line to screen p99 1.1-1.6 s
+handed out one by one, 0.8 s so; `bench/chat.py --stagger burst`). And while someone's
+key is on its way to their screen (`hold_for_input`, which the SSH server sets),
+deliveries wait, up to HOLD_MAX_S at a time: a key takes several turns, and a redraw in
+each of them made a mover's key p99 three to four times slower while a hundred talked.
 """
 
 from __future__ import annotations

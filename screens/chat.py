@@ -292,10 +292,15 @@ class ChatScreen(LiveScreen[None]):
             self.query_one(ErrorLine).say(f"There is no command {word}: /help lists them.")
 
     def _done_typing(self, sent: str | None = None) -> None:
+        """The line went: take it out of the field, keeping what was typed after it meanwhile
+        (typed on, "back now" then "/mute" was said as "back now/mute")."""
         self._sending = False
         field = self.query_one(QuietInput)
-        if sent is None or field.value.strip() == sent:
+        typed = field.value.lstrip()
+        if sent is None or typed.strip() == sent:
             field.value = ""
+        elif sent and typed.startswith(sent):
+            field.value = typed[len(sent) :].lstrip()
 
     def _note(self, words: str) -> None:
         self.query_one(ChatLog).add(None, note_text(words))

@@ -3,8 +3,10 @@ is in each room on the welcome screen and the directory."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 
+import pytest
 from textual.pilot import Pilot
 
 from bbs.chat.rooms import LOBBY, place
@@ -233,6 +235,7 @@ async def test_away_and_mute_the_room_for_oneself(forum: Forum) -> None:
         await say(pilot, "back now")  # speaking is being back
         await until(pilot, lambda: "You are back." in log_text(app))
         assert app.session.where == "lobby (chat)"
+        await until(pilot, lambda: app.screen.query_one(QuietInput).value == "", "the line said")
         await say(pilot, "/mute")
         await until(pilot, lambda: "muted by you" in screen_text(app))
         assert LOBBY in forum.muted_rooms(who(forum, "bob"))
@@ -300,3 +303,26 @@ async def test_a_ban_takes_someone_out_of_the_room_at_once(forum: Forum) -> None
         forum.ban_member(who(forum, "ada"), "garden", "bob", "Spam")
         await until(pilot, lambda: not isinstance(app.screen, ChatScreen))
         await toast(pilot, "Garden is only readable by its members.")
+
+
+async def test_what_is_typed_while_a_line_is_on_its_way_stays_in_the_field(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answered = threading.Event()
+    say_now = forum.say
+
+    def slow_say(*args: object, **kwargs: object) -> object:
+        answered.wait(10)
+        return say_now(*args, **kwargs)
+
+    monkeypatch.setattr(forum, "say", slow_say)
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_room(pilot, LOBBY)
+        await say(pilot, "back now")
+        await pilot.press(*"/mute")  # typed on before the forum has answered
+        field = app.screen.query_one(QuietInput)
+        assert field.value == "back now/mute"
+        answered.set()
+        await until(pilot, lambda: "bob: back now" in log_text(app))
+        await until(pilot, lambda: field.value == "/mute", "the said line taken off the front")
