@@ -84,7 +84,7 @@ class KeysInFlight:
     screen, the frame timer); a hundred chat readers' redraws handed out one a turn
     put one redraw in each of those turns, and a mover's key p99 went from 8 to 25-30 ms
     while a room talked (17 ms held so: `bench/chat.py`). While a key is in flight the
-    bus holds its deliveries (at most `bbs.live.HOLD_MAX_S` at a time): what a person
+    bus holds its deliveries (`bbs.live.HOLD_MAX_S`, then as long free): what a person
     typed comes before what others said.
     """
 
