@@ -83,7 +83,7 @@ class KeysInFlight:
     A key takes several turns of the loop to become a frame (the driver, the app, its
     screen, the frame timer); a hundred chat readers' redraws handed out one a turn
     put one redraw in each of those turns, and a mover's key p99 went from 8 to 25-30 ms
-    while a room talked (17 ms held so: `bench/chat.py`). While a key is in flight the
+    while a room talked (17-20 ms held so: `bench/chat.py`). While a key is in flight the
     bus holds its deliveries (`bbs.live.HOLD_MAX_S`, then as long free): what a person
     typed comes before what others said.
     """
@@ -93,7 +93,7 @@ class KeysInFlight:
         self._until: dict[object, float] = {}
 
     def started(self, session: object) -> None:
-        """`session` read a key: its answer is due."""
+        """`session`'s app was handed a key (or a paste): its answer is due."""
         self._until[session] = self.clock() + KEY_WINDOW_S
 
     def done(self, session: object) -> None:

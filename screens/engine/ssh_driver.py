@@ -141,7 +141,6 @@ class SSHDriver(Driver):
     # TerminalListener ------------------------------------------------------------
     def on_input(self, data: bytes) -> None:
         """Decode incrementally; pastes go whole, typed input to the parser on a budget."""
-        KEYS.started(self)  # the bus waits for its frame (bbs.ssh.fairness.KeysInFlight)
         text = self._decode(data)
         self._pending.extend(self._pastes.feed(text))
         if self._drain_handle is None:
@@ -176,6 +175,7 @@ class SSHDriver(Driver):
         if debt > 0:
             return self._drain_later(debt)
         item = self._pending.popleft()
+        KEYS.started(self)  # fed to the app: the bus waits for its frame (not while in debt)
         if isinstance(item, Pasted):
             self._paste(item)
         else:
