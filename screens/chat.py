@@ -117,6 +117,8 @@ class ChatScreen(LiveScreen[None]):
         self.away: str | None = None
         self._presence_pending = False
         self._sending = False
+        self._enter_pending = False
+        """Enter was pressed while a line was on its way: say what is left once it has gone."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -255,8 +257,13 @@ class ChatScreen(LiveScreen[None]):
     # typing -----------------------------------------------------------------------------
     def on_input_submitted(self, event: QuietInput.Submitted) -> None:
         event.stop()
-        typed = event.value.strip()
-        if not typed or self._sending:
+        if self._sending:  # Enter again while a line is on its way: said once it has gone
+            self._enter_pending = True
+            return
+        self._submit(event.value.strip())
+
+    def _submit(self, typed: str) -> None:
+        if not typed:
             return
         self.query_one(ErrorLine).say("")
         if typed.startswith("/") and not typed.startswith("//"):
@@ -301,6 +308,9 @@ class ChatScreen(LiveScreen[None]):
             field.value = ""
         elif sent and typed.startswith(sent):
             field.value = typed[len(sent) :].lstrip()
+        if self._enter_pending:
+            self._enter_pending = False
+            self._submit(field.value.strip())
 
     def _note(self, words: str) -> None:
         self.query_one(ChatLog).add(None, note_text(words))
@@ -353,6 +363,7 @@ class ChatScreen(LiveScreen[None]):
 
     def _refused_here(self, message: str) -> None:
         self._sending = False
+        self._enter_pending = False  # the refusal is read first; what was typed stays
         self.query_one(ErrorLine).say(message)
 
     def _send(self, words: str, *, action: bool) -> None:

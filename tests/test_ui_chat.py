@@ -326,3 +326,27 @@ async def test_what_is_typed_while_a_line_is_on_its_way_stays_in_the_field(
         answered.set()
         await until(pilot, lambda: "bob: back now" in log_text(app))
         await until(pilot, lambda: field.value == "/mute", "the said line taken off the front")
+        assert "back now/mute" not in log_text(app)
+
+
+async def test_enter_pressed_while_a_line_is_on_its_way_says_what_follows_once_it_has_gone(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    answered = threading.Event()
+    say_now = forum.say
+
+    def slow_say(*args: object, **kwargs: object) -> object:
+        answered.wait(10)
+        return say_now(*args, **kwargs)
+
+    monkeypatch.setattr(forum, "say", slow_say)
+    app = app_for(forum, "bob")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_room(pilot, LOBBY)
+        await say(pilot, "first line")
+        await say(pilot, " second line")  # typed and sent on before the first has gone
+        answered.set()
+        await until(pilot, lambda: "bob: second line" in log_text(app), "the second line said")
+        lines = [line for line in log_text(app).splitlines() if "bob:" in line]
+        assert [line.split("bob: ")[1] for line in lines] == ["first line", "second line"]
+        assert app.screen.query_one(QuietInput).value == ""
