@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bbs.store.db import Store
+from bbs.store.sql import SqlBase
 
 SCHEMA_VERSION = 1
 # The server asks from a thread of its own, never the loop, so a wait for another worker's
@@ -68,7 +69,36 @@ def refusal(
     return None
 
 
-class LimitsStore:
+class LimitReads:
+    """What both limits stores read alike, in SQL both backends run as it is (they differ
+    in how they write: a file's lock, or PostgreSQL's advisory locks and ON CONFLICT)."""
+
+    store: SqlBase
+    clock: Callable[[], float]
+
+    def count(self, kind: str, key: str | None = None) -> int:
+        """Live leases of a kind (on one key, or in all)."""
+        now = self.clock()
+        if key is None:
+            sql, params = "SELECT count(*) FROM leases WHERE kind = ? AND expires > ?", (kind, now)
+        else:
+            sql = "SELECT count(*) FROM leases WHERE kind = ? AND key = ? AND expires > ?"
+            params = (kind, key, now)  # type: ignore[assignment]
+        return int(self.store.value(sql, params))
+
+    def penalty_for(self, source: str) -> float:
+        """Seconds left on the source's penalty (0 when it may connect)."""
+        until = self.store.value("SELECT until FROM penalties WHERE source = ?", (source,))
+        return max(0.0, float(until) - self.clock()) if until is not None else 0.0
+
+    def penalised_sources(self) -> int:
+        """How many sources are under a penalty now."""
+        return int(
+            self.store.value("SELECT count(*) FROM penalties WHERE until > ?", (self.clock(),))
+        )
+
+
+class LimitsStore(LimitReads):
     """Leases and penalties in `limits.db`, as seen by one worker process (`worker`)."""
 
     def __init__(
@@ -153,16 +183,6 @@ class LimitsStore:
         with self.store.write() as db:
             db.execute("DELETE FROM leases WHERE worker = ?", (self.worker,))
 
-    def count(self, kind: str, key: str | None = None) -> int:
-        """Live leases of a kind (on one key, or in all)."""
-        now = self.clock()
-        if key is None:
-            sql, params = "SELECT count(*) FROM leases WHERE kind = ? AND expires > ?", (kind, now)
-        else:
-            sql = "SELECT count(*) FROM leases WHERE kind = ? AND key = ? AND expires > ?"
-            params = (kind, key, now)  # type: ignore[assignment]
-        return int(self.store.value(sql, params))
-
     def refresh(self) -> None:
         """Extend every lease of this worker by `ttl_s`; forget what has expired, anyone's."""
         now = self.clock()
@@ -185,17 +205,6 @@ class LimitsStore:
                 "INSERT OR REPLACE INTO penalties(source, until) VALUES (?, ?)", (source, until)
             )
         return until - now
-
-    def penalty_for(self, source: str) -> float:
-        """Seconds left on the source's penalty (0 when it may connect)."""
-        until = self.store.value("SELECT until FROM penalties WHERE source = ?", (source,))
-        return max(0.0, float(until) - self.clock()) if until is not None else 0.0
-
-    def penalised_sources(self) -> int:
-        """How many sources are under a penalty now."""
-        return int(
-            self.store.value("SELECT count(*) FROM penalties WHERE until > ?", (self.clock(),))
-        )
 
     def close(self) -> None:
         self.store.close()

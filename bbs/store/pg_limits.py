@@ -14,7 +14,7 @@ import time
 import zlib
 from collections.abc import Callable
 
-from bbs.store.limits import Cap, refusal
+from bbs.store.limits import Cap, LimitReads, refusal
 from bbs.store.pg import LIMITS_SCHEMA, PgDatabase, PgStore
 
 LAYOUT = 1
@@ -34,7 +34,7 @@ INSERT INTO layout VALUES ({layout})
 """
 
 
-class PgLimitsStore:
+class PgLimitsStore(LimitReads):
     """Leases and penalties in the `limits` schema, as seen by one worker (`worker`)."""
 
     def __init__(
@@ -112,20 +112,6 @@ class PgLimitsStore:
         """This worker is stopping: give back every lease it holds."""
         self.store.execute("DELETE FROM leases WHERE worker = ?", (self.worker,))
 
-    def count(self, kind: str, key: str | None = None) -> int:
-        """Live leases of a kind (on one key, or in all)."""
-        now = self.clock()
-        if key is None:
-            found = self.store.value(
-                "SELECT count(*) FROM leases WHERE kind = ? AND expires > ?", (kind, now)
-            )
-        else:
-            found = self.store.value(
-                "SELECT count(*) FROM leases WHERE kind = ? AND key = ? AND expires > ?",
-                (kind, key, now),
-            )
-        return int(found)
-
     def refresh(self) -> None:
         """Extend every lease of this worker by `ttl_s`; forget what has expired, anyone's."""
         now = self.clock()
@@ -151,17 +137,6 @@ class PgLimitsStore:
                 (source, until),
             )
         return until - now
-
-    def penalty_for(self, source: str) -> float:
-        """Seconds left on the source's penalty (0 when it may connect)."""
-        until = self.store.value("SELECT until FROM penalties WHERE source = ?", (source,))
-        return max(0.0, float(until) - self.clock()) if until is not None else 0.0
-
-    def penalised_sources(self) -> int:
-        """How many sources are under a penalty now."""
-        return int(
-            self.store.value("SELECT count(*) FROM penalties WHERE until > ?", (self.clock(),))
-        )
 
     def close(self) -> None:
         self.store.close()
