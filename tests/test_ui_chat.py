@@ -305,17 +305,23 @@ async def test_a_ban_takes_someone_out_of_the_room_at_once(forum: Forum) -> None
         await toast(pilot, "Garden is only readable by its members.")
 
 
-async def test_what_is_typed_while_a_line_is_on_its_way_stays_in_the_field(
-    forum: Forum, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    answered = threading.Event()
+@pytest.fixture
+def answered(forum: Forum, monkeypatch: pytest.MonkeyPatch) -> threading.Event:
+    """The forum says a line only once this is set: the line stays on its way till then."""
+    event = threading.Event()
     say_now = forum.say
 
     def slow_say(*args: object, **kwargs: object) -> object:
-        answered.wait(10)
+        event.wait(10)
         return say_now(*args, **kwargs)
 
     monkeypatch.setattr(forum, "say", slow_say)
+    return event
+
+
+async def test_what_is_typed_while_a_line_is_on_its_way_stays_in_the_field(
+    forum: Forum, answered: threading.Event
+) -> None:
     app = app_for(forum, "bob")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_room(pilot, LOBBY)
@@ -330,16 +336,8 @@ async def test_what_is_typed_while_a_line_is_on_its_way_stays_in_the_field(
 
 
 async def test_enter_pressed_while_a_line_is_on_its_way_says_what_follows_once_it_has_gone(
-    forum: Forum, monkeypatch: pytest.MonkeyPatch
+    forum: Forum, answered: threading.Event
 ) -> None:
-    answered = threading.Event()
-    say_now = forum.say
-
-    def slow_say(*args: object, **kwargs: object) -> object:
-        answered.wait(10)
-        return say_now(*args, **kwargs)
-
-    monkeypatch.setattr(forum, "say", slow_say)
     app = app_for(forum, "bob")
     async with app.run_test(size=(80, 24)) as pilot:
         await open_room(pilot, LOBBY)
