@@ -24,6 +24,7 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -123,6 +124,14 @@ def _run_as() -> str | None:
     return SYSTEM_USER
 
 
+def _new_root(prefix: str) -> Path:
+    """A temporary directory the server may write its socket and log in."""
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)
+    _hand_over(root, _run_as())
+    return root
+
+
 def _hand_over(path: Path, user: str | None) -> None:
     if user is not None:
         shutil.chown(path, user, user)
@@ -149,18 +158,8 @@ class PostgresServer:
     @classmethod
     def start_new(cls, *, fsync: bool = False, **settings: str) -> PostgresServer:
         """initdb in a new temporary directory, then start; PostgresUnavailable if it cannot."""
-        root = Path(tempfile.mkdtemp(prefix="bbs-pg-"))
-        root.chmod(0o755)
-        _hand_over(root, _run_as())  # the server writes its socket and log here
-        server = cls(root, fsync=fsync, settings=dict(settings))
-        try:
-            server.initdb()
-            server.start()
-        except BaseException:
-            server.stop()
-            server.remove()
-            raise
-        return server
+        server = cls(_new_root("bbs-pg-"), fsync=fsync, settings=dict(settings))
+        return server._made(server.initdb)
 
     @classmethod
     def standby_of(
@@ -169,25 +168,35 @@ class PostgresServer:
         """A streaming standby of `primary` (pg_basebackup -R) in a new temporary directory,
         started on a port of its own, known to the primary as `name` (its
         application_name, for synchronous_standby_names), streaming as role `user`."""
-        root = Path(tempfile.mkdtemp(prefix="bbs-pg-standby-"))
-        root.chmod(0o755)
-        run_as = _run_as()
-        _hand_over(root, run_as)
         conninfo = f"host=127.0.0.1 port={primary.port} user={user} application_name={name}"
-        server = cls(root, fsync=primary.fsync, settings={"primary_conninfo": conninfo})
-        try:
+        server = cls(
+            _new_root("bbs-pg-standby-"),
+            fsync=primary.fsync,
+            settings={"primary_conninfo": conninfo},
+        )
+
+        def base_backup() -> None:
             command = [str(server_bin_dir() / "pg_basebackup"), "-D", str(server.data)]
             command += ["-h", "127.0.0.1", "-p", str(primary.port), "-U", user]
             command += ["-X", "stream", "-R", "--no-sync", "--checkpoint=fast"]
-            done = subprocess.run(command, capture_output=True, text=True, user=run_as, check=False)
+            done = subprocess.run(
+                command, capture_output=True, text=True, user=_run_as(), check=False
+            )
             if done.returncode != 0:
                 raise PostgresUnavailable(f"pg_basebackup failed:\n{done.stderr}")
-            server.start()
+
+        return server._made(base_backup)
+
+    def _made(self, prepare: Callable[[], None]) -> PostgresServer:
+        """`prepare()` the data directory and start; on any failure, stopped and removed."""
+        try:
+            prepare()
+            self.start()
         except BaseException:
-            server.stop()
-            server.remove()
+            self.stop()
+            self.remove()
             raise
-        return server
+        return self
 
     def initdb(self) -> None:
         user = _run_as()
