@@ -24,12 +24,14 @@ from tests.ui_helpers import (
     WAIT_S,
     app_for,
     cursor_on,
+    frames_sent,
     gone,
     idle,
     notices,
     on,
     screen_text,
     shows,
+    terminal_of,
     toast,
     tree_labels,
     until,
@@ -595,44 +597,6 @@ async def test_a_cursor_key_runs_its_binding_without_bubbling(
         assert "PostTree" in keys and "ThreadScreen" in keys
 
 
-def frames_sent(app: object) -> list[object]:
-    """Every frame the app hands its terminal from now on (a list that fills as it runs)."""
-    updates: list[object] = []
-    display = app._display  # type: ignore[attr-defined]
-
-    def recording(screen: object, update: object) -> None:
-        if update is not None:
-            updates.append(update)
-        display(screen, update)
-
-    app._display = recording  # type: ignore[attr-defined]
-    return updates
-
-
-def _terminal_of(updates: list[object], width: int = 80, height: int = 24) -> list[list[object]]:
-    """What a terminal shows after these updates: each cell's character and colours."""
-    import io
-
-    import pyte
-    from rich.console import Console
-
-    console = Console(
-        width=width,
-        height=height,
-        color_system="truecolor",
-        force_terminal=True,
-        file=io.StringIO(),
-    )
-    screen = pyte.Screen(width, height)
-    stream = pyte.Stream(screen)
-    for update in updates:
-        stream.feed(update.render_segments(console))  # type: ignore[attr-defined]
-    return [
-        [(c.data, c.fg, c.bg, c.bold, c.reverse) for c in (row[x] for x in range(width))]
-        for row in (screen.buffer[y] for y in range(height))
-    ]
-
-
 async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
     forum: Forum, elsewhere: Forum
 ) -> None:
@@ -673,7 +637,7 @@ async def test_live_replies_and_keys_leave_the_terminal_as_a_full_redraw_would(
         await shows(pilot, "15 posts")
         await idle(pilot)  # every frame for it sent
         full = screen._compositor.render_update(full=True)
-        assert _terminal_of(updates) == _terminal_of([full])
+        assert terminal_of(updates) == terminal_of([full])
         assert "15 posts" in screen_text(app)
 
 

@@ -250,3 +250,41 @@ async def cursor_on(pilot: Pilot[object], post_id: int) -> PostTree:
 def _cursor_id(tree: PostTree) -> int | None:
     node = tree.cursor_node
     return None if node is None or node.data is None else node.data.id
+
+
+def frames_sent(app: object) -> list[object]:
+    """Every frame the app hands its terminal from now on (a list that fills as it runs)."""
+    updates: list[object] = []
+    display = app._display  # type: ignore[attr-defined]
+
+    def recording(screen: object, update: object) -> None:
+        if update is not None:
+            updates.append(update)
+        display(screen, update)
+
+    app._display = recording  # type: ignore[attr-defined]
+    return updates
+
+
+def terminal_of(updates: list[object], width: int = 80, height: int = 24) -> list[list[object]]:
+    """What a terminal shows after these updates: each cell's character and colours."""
+    import io
+
+    import pyte
+    from rich.console import Console
+
+    console = Console(
+        width=width,
+        height=height,
+        color_system="truecolor",
+        force_terminal=True,
+        file=io.StringIO(),
+    )
+    screen = pyte.Screen(width, height)
+    stream = pyte.Stream(screen)
+    for update in updates:
+        stream.feed(update.render_segments(console))  # type: ignore[attr-defined]
+    return [
+        [(c.data, c.fg, c.bg, c.bold, c.reverse) for c in (row[x] for x in range(width))]
+        for row in (screen.buffer[y] for y in range(height))
+    ]
