@@ -17,7 +17,7 @@ from screens.widgets.chat_log import ChatLog
 from screens.widgets.forum_call import ErrorLine
 from screens.widgets.quiet import QuietInput
 from tests.conftest import who
-from tests.ui_helpers import screen_text, settle, toast, until
+from tests.ui_helpers import frames_sent, idle, screen_text, settle, terminal_of, toast, until
 from tests.ui_waits import app_for
 
 
@@ -348,3 +348,73 @@ async def test_enter_pressed_while_a_line_is_on_its_way_says_what_follows_once_i
         lines = [line for line in log_text(app).splitlines() if "bob:" in line]
         assert [line.split("bob: ")[1] for line in lines] == ["first line", "second line"]
         assert app.screen.query_one(QuietInput).value == ""
+
+
+def moved_rows(update: object) -> int:
+    """How many rows a frame had the terminal move (0: none; drawn the usual way)."""
+    prefix = getattr(update, "prefix", "")
+    return prefix.count("\x1bD")
+
+
+def rows_drawn(update: object) -> set[int]:
+    """The screen rows a frame draws from the left edge (not only the scroll bar's cells)."""
+    chops = getattr(update, "update", update)
+    return {y for y, x1, _x2 in getattr(chops, "spans", []) if x1 == 0}
+
+
+async def test_lines_arriving_leave_the_terminal_as_a_full_redraw_would(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At the bottom of a full log a line moves the rows above it up on the terminal and is
+    drawn alone; what the frames add up to is the whole screen, also once the oldest lines
+    are forgotten (KEEP) and for a line that wraps."""
+    monkeypatch.setattr("screens.widgets.chat_log.KEEP", 40)
+    forum.config = replace(forum.config, chat_interval_s=0.0)
+    cy = who(forum, "cy")
+    for n in range(30):  # more than the log shows: it follows the newest at its bottom
+        forum.say(cy, LOBBY, f"said before {n}")
+    app = app_for(forum, "bob")
+    updates = frames_sent(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_room(pilot, LOBBY)
+        await until(pilot, lambda: "said before 29" in log_text(app))
+        await idle(pilot)
+        for n in range(14):  # past KEEP: the oldest go as new ones come
+            before = len(updates)
+            words = f"line {n}." + (" and on" * 14 if n == 5 else "")  # line 5 wraps: 2 rows
+            forum.say(cy, LOBBY, words)
+            await until(pilot, lambda n=n: f"cy: line {n}." in log_text(app))
+            await idle(pilot)
+            frames = updates[before:]
+            assert [moved_rows(frame) for frame in frames] == [2 if n == 5 else 1]
+            assert len(rows_drawn(frames[0])) == (2 if n == 5 else 1)  # the new rows alone
+        assert "said before 0" not in log_text(app)  # forgotten: KEEP lines at most
+        full = app.screen._compositor.render_update(full=True)
+        assert terminal_of(updates) == terminal_of([full])
+        assert "cy: line 13" in screen_text(app)
+
+
+async def test_a_toast_over_the_log_gets_the_whole_log_repainted(
+    forum: Forum, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows cannot move under something drawn over them: then the log is drawn whole, and
+    the terminal still shows what a full redraw would."""
+    forum.config = replace(forum.config, chat_interval_s=0.0)
+    cy = who(forum, "cy")
+    for n in range(30):
+        forum.say(cy, LOBBY, f"said before {n}")
+    app = app_for(forum, "bob")
+    updates = frames_sent(app)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await open_room(pilot, LOBBY)
+        await until(pilot, lambda: "said before 29" in log_text(app))
+        app.notify("A toast\nover\nthe\nlog", timeout=30)  # tall: up over the log's rows
+        await toast(pilot, "A toast over the log")
+        await idle(pilot)
+        before = len(updates)
+        forum.say(cy, LOBBY, "under the toast")
+        await until(pilot, lambda: "cy: under the toast" in log_text(app))
+        await idle(pilot)
+        assert [moved_rows(frame) for frame in updates[before:]] == [0]
+        full = app.screen._compositor.render_update(full=True)
+        assert terminal_of(updates) == terminal_of([full])

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from screens.engine import colour_codes, compositor, css_rules, dispatch, scrollbars, strips
+from screens.engine import (
+    colour_codes,
+    compositor,
+    css_rules,
+    dispatch,
+    scroll_rows,
+    scrollbars,
+    strips,
+)
 from screens.engine.switches import on
 
 PATCHES: dict[str, Callable[[bool], None]] = {
@@ -19,6 +27,7 @@ PATCHES: dict[str, Callable[[bool], None]] = {
     "scrollbar_lines": scrollbars.install_lines,
     "scrollbar_in_frame": scrollbars.install_in_frame,
     "renders_in_crop": compositor.install,
+    "scroll_rows": scroll_rows.install,
 }
 """Every process-wide patch, by its switch name."""
 

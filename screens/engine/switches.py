@@ -29,6 +29,7 @@ PIECES: dict[str, str] = {
     "key_route": "a key that can only end at a binding runs it at once (key_route.py)",
     "draw_now": "a key's frame drawn in the step that handled it (app.py)",
     "markdown_parser": "one Markdown parser for the process (markdown.py)",
+    "scroll_rows": "a log following new lines moves the terminal's rows (scroll_rows.py)",
 }
 """Every piece that can be turned off, and what it does."""
 
