@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
 
-from bbs.actions.base import ForumBase, Row, paced
+from bbs.actions.base import ForumBase, Row, Standing, paced
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.live_events import Kind, MeetupChanged
 from bbs.models import MAX_ID, Meetup, MeetupDetail, Person, Rsvp, event_ref
@@ -166,7 +166,7 @@ class MeetupActions(ForumBase):
 
     def event(self, viewer: Person, slug: str, event_id: int) -> MeetupDetail:
         """One event with who answered what; NotFound also for one that cannot be shown."""
-        self._require_read(viewer, slug)
+        standing = self._require_read(viewer, slug)
         store = self.store(slug)
         row = self._event_row(store, slug, event_id)
         rsvps = store.rsvps(event_id)
@@ -189,7 +189,7 @@ class MeetupActions(ForumBase):
         return MeetupDetail(
             event=found[0],
             rsvps=tuple(Rsvp(str(r["handle"]), str(r["answer"])) for r in rsvps),
-            can_manage=self._may_manage(viewer, slug, row),
+            can_manage=self._may_manage(standing, row),
         )
 
     def has_event(self, viewer: Person, slug: str, event_id: int) -> bool:
@@ -242,20 +242,21 @@ class MeetupActions(ForumBase):
             raise NotFound(f"There is no event {event_ref(slug, event_id)}.")
         return row
 
-    def _may_manage(self, viewer: Person, slug: str, row: Row) -> bool:
-        if viewer.is_guest:
+    @staticmethod
+    def _may_manage(standing: Standing, row: Row) -> bool:
+        if standing.viewer.is_guest:
             return False
-        mine = row["author_id"] == viewer.id and self.member_role(viewer, slug) is not None
-        return mine or self._is_moderator(viewer, slug)
+        mine = row["author_id"] == standing.viewer.id and standing.role is not None
+        return mine or standing.moderates
 
     def _manage(
         self, viewer: Person, slug: str, event_id: int, reason: str
     ) -> tuple[CommunityBackend, Row, str]:
         """The event, if the viewer may cancel or delete it; the reason, cleaned."""
-        self._require_read(viewer, slug)
+        standing = self._require_read(viewer, slug)
         store = self.store(slug)
         row = self._event_row(store, slug, event_id)
-        if not self._may_manage(viewer, slug, row):
+        if not self._may_manage(standing, row):
             raise Forbidden("Only the person who planned a meetup, or a moderator, can do that.")
         own = row["author_id"] == viewer.id
         return store, row, clean_field("reason", reason, required=not own)

@@ -164,7 +164,11 @@ class HubQueries(SqlBase):
             (status,),
         )
 
-    def community(self, slug: str) -> Row | None:
+    def community(self, slug: str, *, members: bool = False) -> Row | None:
+        """The community's row; its count of active members (`members`) only if asked: most
+        callers check a visibility or a name, and the count is a subquery."""
+        if not members:
+            return self.row("SELECT * FROM communities WHERE slug = ?", (slug,))
         return self.row(
             "SELECT c.*, (SELECT count(*) FROM memberships m WHERE m.community = c.slug"
             " AND m.status = 'active') AS members FROM communities c WHERE c.slug = ?",
