@@ -227,10 +227,13 @@ class ForumBase:
 
     def blocked_handles(self, viewer: Person) -> frozenset[str]:
         """Handles that may not reach the viewer (`may_reach`), for filtering what is read."""
-        if viewer.is_guest:
-            return frozenset()
-        ids = list(self.hub.blocked_ids(viewer.id))
-        return frozenset(r["handle"] for r in self.hub.people_by_ids(ids))
+        return self._blocked(viewer)[1]
+
+    def _blocked(self, viewer: Person) -> tuple[set[int], frozenset[str]]:
+        """The ids (for counts) and the handles (for lists) of the people who may not reach
+        the viewer, from one query."""
+        found = {} if viewer.is_guest else self.hub.blocked(viewer.id)
+        return set(found), frozenset(h for h in found.values() if h is not None)
 
     def _require_sysop(self, viewer: Person) -> None:
         if not viewer.is_sysop:

@@ -160,14 +160,10 @@ class ReadingActions(ForumBase):
         board_row = store.board(board)
         if board_row is None:
             raise NotFound(f"There is no board {board!r} here.")
+        without, blocked = self._blocked(viewer)
         rows = store.threads(
-            board_row["id"],
-            viewer.id,
-            limit=per_page,
-            offset=page * per_page,
-            without=self._blocked_ids(viewer),
+            board_row["id"], viewer.id, limit=per_page, offset=page * per_page, without=without
         )
-        blocked = self.blocked_handles(viewer)
         return rows_to_models(
             (row for row in rows if row["author"] not in blocked),
             lambda row: _thread_summary(slug, {**row, "board_slug": board}),
