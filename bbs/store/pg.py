@@ -230,7 +230,10 @@ class PgStore(SqlBase):
 
     def _sql(self, text: str) -> str:
         """The shared SQL as this store runs it: psycopg's placeholders, and the schema's
-        tables named with their schema (`qualified`); translated once per text."""
+        tables named with their schema (`qualified`); translated once per text. Asked
+        before a query takes its connection: the first asks the catalog on a connection of
+        its own (threads each holding one and waiting for a second can use up the pool)."""
+        self._check_open()
         found = self._statements.get(text)
         if found is None:
             found = pg_sql(qualified(text, self.schema, self._schema_tables()))
@@ -258,31 +261,31 @@ class PgStore(SqlBase):
         self._statements.clear()
 
     def rows(self, sql: str, params: Any = ()) -> list[Row]:
-        self._check_open()
+        statement = self._sql(sql)  # before a connection is taken: it may ask the catalog
         with self.database.connection() as conn:
-            return conn.execute(self._sql(sql), params).fetchall()
+            return conn.execute(statement, params).fetchall()
 
     def value(self, sql: str, params: Any = ()) -> Any:
-        self._check_open()
+        statement = self._sql(sql)
         with self.database.connection() as conn:
-            found = conn.execute(self._sql(sql), params).fetchone()
+            found = conn.execute(statement, params).fetchone()
         return next(iter(found.values())) if found else None
 
     def execute(self, sql: str, params: Any = ()) -> int:
-        self._check_open()
+        statement = self._sql(sql)
         with self.database.connection() as conn:
-            return int(conn.execute(self._sql(sql), params).rowcount)
+            return int(conn.execute(statement, params).rowcount)
 
     def insert(self, sql: str, params: Any = ()) -> int:
-        self._check_open()
+        statement = self._sql(sql) + " RETURNING id"
         with self.database.connection() as conn:
-            found = conn.execute(self._sql(sql) + " RETURNING id", params).fetchone()
+            found = conn.execute(statement, params).fetchone()
         return int(found["id"]) if found else 0
 
     def executemany(self, sql: str, rows: Iterable[Any]) -> None:
-        self._check_open()
+        statement = self._sql(sql)
         with self.database.connection() as conn, conn.cursor() as cur:
-            cur.executemany(self._sql(sql), list(rows))
+            cur.executemany(statement, list(rows))
 
     @contextmanager
     def write(self) -> Iterator[PgStore]:
