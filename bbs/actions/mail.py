@@ -121,6 +121,8 @@ class MailActions(MembershipActions):
         viewer, slug, body = posted.author, posted.community, posted.body
         thread_id, post_id = posted.thread_id, posted.post_id
         handles = {m.lower() for m in MENTION_RE.findall(body)} - {viewer.handle}
+        if not handles:  # most posts name no one: nothing to read for them
+            return
         thread = self.store(slug).thread(thread_id)
         title = thread["title"] if thread else ""
         community = self._community_row(slug)
