@@ -56,6 +56,16 @@ def person_from_row(row: Row) -> Person:
     )
 
 
+MODERATING = (MemberRole.MODERATOR, MemberRole.OWNER)
+
+
+def active_role(membership: Row | None) -> MemberRole | None:
+    """The role a membership row gives: none unless it is active."""
+    if membership is None or membership["status"] != "active":
+        return None
+    return MemberRole(membership["role"])
+
+
 @dataclass(frozen=True)
 class Standing:
     """Where the viewer stands in one community, as one call found it: the community's
@@ -70,8 +80,7 @@ class Standing:
     @property
     def role(self) -> MemberRole | None:
         """Their role if they are an active member, else None."""
-        found = self.membership
-        return None if found is None or found["status"] != "active" else MemberRole(found["role"])
+        return active_role(self.membership)
 
     @property
     def may_read(self) -> bool:
@@ -82,7 +91,7 @@ class Standing:
 
     @property
     def moderates(self) -> bool:
-        return self.viewer.is_sysop or self.role in (MemberRole.MODERATOR, MemberRole.OWNER)
+        return self.viewer.is_sysop or self.role in MODERATING
 
 
 class ForumBase:
@@ -165,10 +174,7 @@ class ForumBase:
 
     def member_role(self, viewer: Person, slug: str) -> MemberRole | None:
         """The viewer's role in a community if they are an active member, else None."""
-        found = self._membership(viewer, slug)
-        if found is None or found["status"] != "active":
-            return None
-        return MemberRole(found["role"])
+        return active_role(self._membership(viewer, slug))
 
     def _standing(self, viewer: Person, row: Row) -> Standing:
         return Standing(viewer, row, self._membership(viewer, row["slug"]))
@@ -176,16 +182,16 @@ class ForumBase:
     def _standings(self, viewer: Person, rows: list[Row]) -> list[Standing]:
         """The viewer's standing in each of these communities: their memberships in one
         query, not one a community."""
-        mine = {} if viewer.is_guest else self.hub.memberships_of(viewer.id)
+        mine = [] if viewer.is_guest else self.hub.memberships_of(viewer.id)
         by_slug = {m["community"]: m for m in mine}
         return [Standing(viewer, row, by_slug.get(row["slug"])) for row in rows]
 
     def _may_read(self, viewer: Person, row: Row) -> bool:
         return self._standing(viewer, row).may_read
 
-    def _require_read(self, viewer: Person, slug: str, *, members: bool = False) -> Standing:
+    def _require_read(self, viewer: Person, slug: str) -> Standing:
         """The viewer's standing in a community they may read (else NotFound, Forbidden)."""
-        standing = self._standing(viewer, self._community_row(slug, members=members))
+        standing = self._standing(viewer, self._community_row(slug))
         if not standing.may_read:
             raise Forbidden(f"{standing.community['name']} is only readable by its members.")
         return standing
@@ -200,10 +206,7 @@ class ForumBase:
         return standing
 
     def _is_moderator(self, viewer: Person, slug: str) -> bool:
-        return viewer.is_sysop or self.member_role(viewer, slug) in (
-            MemberRole.MODERATOR,
-            MemberRole.OWNER,
-        )
+        return viewer.is_sysop or self.member_role(viewer, slug) in MODERATING
 
     def _require_moderator(self, viewer: Person, slug: str) -> Standing:
         standing = self._require_read(viewer, slug)
