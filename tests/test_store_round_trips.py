@@ -119,3 +119,21 @@ def test_the_directory_asks_for_memberships_once(
     forum.join(bob, "pond", accept_rules=True)
     sent = _statements(monkeypatch, lambda: forum.list_communities(bob))
     assert len([s for s in sent if "memberships" in s and "count(*)" not in s]) == 1, sent
+
+
+def test_each_person_sees_their_own_answer_in_the_list_of_events(forum: Forum) -> None:
+    ada, bob, cy = who(forum, "ada"), who(forum, "bob"), who(forum, "cy")
+    forum.clock = lambda: 1_790_000_000.0  # 2026-09-21
+    swap = forum.create_event(bob, "garden", "Swap", "2026-10-03 14:30", "UTC", "the shed")
+    walk = forum.create_event(bob, "garden", "Walk", "2026-10-04 10:00", "UTC", "the gate")
+    forum.rsvp(ada, "garden", swap, "going")
+    forum.rsvp(bob, "garden", swap, "maybe")
+    forum.rsvp(bob, "garden", walk, "no")
+
+    def answers(person: Any) -> list[tuple[int, str | None]]:
+        return [(e.id, e.my_rsvp) for e in forum.events(person, "garden")]
+
+    assert answers(ada) == [(swap, "going"), (walk, None)]
+    assert answers(bob) == [(swap, "maybe"), (walk, "no")]
+    assert answers(cy) == answers(forum.guest()) == [(swap, None), (walk, None)]
+    assert [(e.id, e.my_rsvp) for e in forum.upcoming_events(bob)] == answers(bob)

@@ -83,6 +83,11 @@ def check_window(starts_at: float, now: float) -> None:
         raise TextError(f"That is more than five years ahead: {WINDOW}.")
 
 
+def _answer(found: object, viewer: Person) -> str | None:
+    """What the viewer answered a meetup, as its row carries it (`mine`); a guest, none."""
+    return None if viewer.is_guest or found is None else str(found)
+
+
 def event_model(slug: str, row: Row, mine: str | None) -> Meetup:
     """An event as screens show it; BadRow when what is stored cannot be shown."""
     tz = text(row["tz"])
@@ -145,7 +150,7 @@ class MeetupActions(ForumBase):
         since = self.clock() - 3 * 3600  # an event that began a moment ago still shows
         return rows_to_models(
             store.events(since, viewer.id, limit),
-            lambda r: event_model(slug, r, self._my_rsvp(store, r["id"], viewer)),
+            lambda r: event_model(slug, r, _answer(r["mine"], viewer)),
             f"event in {slug}",
             lambda r: r["id"],
         )
