@@ -146,6 +146,9 @@ class MeetupActions(ForumBase):
         """Upcoming events of a community, soonest first (cancelled ones only for those who
         answered them); `unshown` counts rows that could not be shown."""
         self._require_read(viewer, slug)
+        return self._events(viewer, slug, limit)
+
+    def _events(self, viewer: Person, slug: str, limit: int) -> Listing[Meetup]:
         store = self.store(slug)
         since = self.clock() - 3 * 3600  # an event that began a moment ago still shows
         return rows_to_models(
@@ -160,9 +163,9 @@ class MeetupActions(ForumBase):
         found: Listing[Meetup] = Listing()
         if viewer.is_guest:
             return found
-        for m in self.hub.memberships_of(viewer.id):
-            if m["status"] == "active":
-                some = self.events(viewer, m["community"], limit)
+        for m in self.hub.memberships_of(viewer.id):  # only active communities
+            if m["status"] == "active":  # a member reads it: no need to ask again
+                some = self._events(viewer, m["community"], limit)
                 found.extend(some)
                 found.unshown += some.unshown
         found.sort(key=lambda e: e.starts_at)
