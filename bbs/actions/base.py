@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -53,6 +54,44 @@ def person_from_row(row: Row) -> Person:
         created=row["created"],
         last_seen=row["last_seen"],
     )
+
+
+MODERATING = (MemberRole.MODERATOR, MemberRole.OWNER)
+
+
+def active_role(membership: Row | None) -> MemberRole | None:
+    """The role a membership row gives: none unless it is active."""
+    if membership is None or membership["status"] != "active":
+        return None
+    return MemberRole(membership["role"])
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where the viewer stands in one community, as one call found it: the community's
+    directory row and their membership (None: none, or a guest), looked up once and handed
+    to each check of that call. Never kept past the call, so the next call sees a role
+    changed meanwhile."""
+
+    viewer: Person
+    community: Row
+    membership: Row | None
+
+    @property
+    def role(self) -> MemberRole | None:
+        """Their role if they are an active member, else None."""
+        return active_role(self.membership)
+
+    @property
+    def may_read(self) -> bool:
+        """Anyone not banned reads an open community (the sysop any); others, its members."""
+        if self.viewer.is_sysop or self.community["visibility"] == Visibility.OPEN:
+            return not (self.membership and self.membership["status"] == "banned")
+        return self.role is not None
+
+    @property
+    def moderates(self) -> bool:
+        return self.viewer.is_sysop or self.role in MODERATING
 
 
 class ForumBase:
@@ -119,8 +158,10 @@ class ForumBase:
             found.close()
         self.backend.discard(slug)
 
-    def _community_row(self, slug: str) -> Row:
-        row = self.hub.community(slug)
+    def _community_row(self, slug: str, *, members: bool = False) -> Row:
+        """The active community's directory row (with its count of active `members` only
+        when asked: a subquery that most checks do not need)."""
+        row = self.hub.community(slug, members=members)
         if row is None or row["status"] != "active":
             raise NotFound(f"There is no community called {slug!r}.")
         return row
@@ -133,42 +174,45 @@ class ForumBase:
 
     def member_role(self, viewer: Person, slug: str) -> MemberRole | None:
         """The viewer's role in a community if they are an active member, else None."""
-        found = self._membership(viewer, slug)
-        if found is None or found["status"] != "active":
-            return None
-        return MemberRole(found["role"])
+        return active_role(self._membership(viewer, slug))
+
+    def _standing(self, viewer: Person, row: Row) -> Standing:
+        return Standing(viewer, row, self._membership(viewer, row["slug"]))
+
+    def _standings(self, viewer: Person, rows: list[Row]) -> list[Standing]:
+        """The viewer's standing in each of these communities: their memberships in one
+        query, not one a community."""
+        mine = [] if viewer.is_guest else self.hub.memberships_of(viewer.id)
+        by_slug = {m["community"]: m for m in mine}
+        return [Standing(viewer, row, by_slug.get(row["slug"])) for row in rows]
 
     def _may_read(self, viewer: Person, row: Row) -> bool:
-        if viewer.is_sysop or row["visibility"] == Visibility.OPEN:
-            found = self._membership(viewer, row["slug"])
-            return not (found and found["status"] == "banned")
-        return self.member_role(viewer, row["slug"]) is not None
+        return self._standing(viewer, row).may_read
 
-    def _require_read(self, viewer: Person, slug: str) -> Row:
-        row = self._community_row(slug)
-        if not self._may_read(viewer, row):
-            raise Forbidden(f"{row['name']} is only readable by its members.")
-        return row
+    def _require_read(self, viewer: Person, slug: str) -> Standing:
+        """The viewer's standing in a community they may read (else NotFound, Forbidden)."""
+        standing = self._standing(viewer, self._community_row(slug))
+        if not standing.may_read:
+            raise Forbidden(f"{standing.community['name']} is only readable by its members.")
+        return standing
 
-    def _require_post(self, viewer: Person, slug: str) -> Row:
-        row = self._require_read(viewer, slug)
+    def _require_post(self, viewer: Person, slug: str) -> Standing:
+        """The viewer's standing in a community they may post in (a member, or the sysop)."""
+        standing = self._require_read(viewer, slug)
         if viewer.is_guest:
             raise Forbidden("Guests can read but not post. Sign up with a key to join in.")
-        if self.member_role(viewer, slug) is None and not viewer.is_sysop:
-            raise Forbidden(f"Join {row['name']} to post there.")
-        return row
+        if standing.role is None and not viewer.is_sysop:
+            raise Forbidden(f"Join {standing.community['name']} to post there.")
+        return standing
 
     def _is_moderator(self, viewer: Person, slug: str) -> bool:
-        return viewer.is_sysop or self.member_role(viewer, slug) in (
-            MemberRole.MODERATOR,
-            MemberRole.OWNER,
-        )
+        return viewer.is_sysop or self.member_role(viewer, slug) in MODERATING
 
-    def _require_moderator(self, viewer: Person, slug: str) -> Row:
-        row = self._require_read(viewer, slug)
-        if not self._is_moderator(viewer, slug):
-            raise Forbidden(f"Only the moderators of {row['name']} can do that.")
-        return row
+    def _require_moderator(self, viewer: Person, slug: str) -> Standing:
+        standing = self._require_read(viewer, slug)
+        if not standing.moderates:
+            raise Forbidden(f"Only the moderators of {standing.community['name']} can do that.")
+        return standing
 
     def may_reach(self, sender: Person, recipient: Person) -> bool:
         """The one rule of blocking: whether what `sender` makes reaches `recipient`.
@@ -186,10 +230,13 @@ class ForumBase:
 
     def blocked_handles(self, viewer: Person) -> frozenset[str]:
         """Handles that may not reach the viewer (`may_reach`), for filtering what is read."""
-        if viewer.is_guest:
-            return frozenset()
-        ids = list(self.hub.blocked_ids(viewer.id))
-        return frozenset(r["handle"] for r in self.hub.people_by_ids(ids))
+        return self._blocked(viewer)[1]
+
+    def _blocked(self, viewer: Person) -> tuple[set[int], frozenset[str]]:
+        """The ids (for counts) and the handles (for lists) of the people who may not reach
+        the viewer, from one query."""
+        found = {} if viewer.is_guest else self.hub.blocked(viewer.id)
+        return set(found), frozenset(h for h in found.values() if h is not None)
 
     def _require_sysop(self, viewer: Person) -> None:
         if not viewer.is_sysop:

@@ -19,8 +19,8 @@ class BridgeActions(MembershipActions):
         The copy quotes the first post, so only what anyone may read is copied: a thread
         of an open community whose first post is not hidden. A moderator who hides the
         original later hides the copies too (`ModerationActions`)."""
-        source = self._require_read(viewer, slug)
-        target = self._require_post(viewer, to_slug)
+        source = self._require_read(viewer, slug).community
+        target = self._require_post(viewer, to_slug).community
         if to_slug == slug:
             raise Forbidden("Cross-post to another community.")
         if source["visibility"] != Visibility.OPEN:
@@ -65,8 +65,9 @@ class BridgeActions(MembershipActions):
         since = self.clock() - DISCOVER_DAYS * 86_400
         blocked = self.blocked_handles(viewer)
         found: list[DiscoverThread] = []
-        for row in self.hub.communities():
-            if row["visibility"] != Visibility.OPEN or self.member_role(viewer, row["slug"]):
+        for standing in self._standings(viewer, self.hub.communities()):
+            row = standing.community
+            if row["visibility"] != Visibility.OPEN or standing.role:
                 continue
             for t in self.store(row["slug"]).active_threads(since, limit):
                 first = self.store(row["slug"]).first_post(t["id"])

@@ -67,8 +67,9 @@ class ChatActions(ModerationActions, MailActions):
         """The rooms the viewer may read: the lobby (if signed in), then each community."""
         muted = self.muted_rooms(viewer)
         found = [] if viewer.is_guest else [RoomSummary(LOBBY, "The lobby", LOBBY in muted)]
-        for row in self.hub.communities():
-            if self._may_read(viewer, row):
+        for standing in self._standings(viewer, self.hub.communities()):
+            if standing.may_read:
+                row = standing.community
                 found.append(RoomSummary(row["slug"], row["name"], row["slug"] in muted))
         return found
 
@@ -95,7 +96,7 @@ class ChatActions(ModerationActions, MailActions):
             if viewer.is_guest:
                 raise Forbidden("The lobby is for people signed in: sign up with a key to join.")
             return None
-        return self._require_read(viewer, room)
+        return self._require_read(viewer, room).community
 
     def _why_not_speak(self, viewer: Person, room: str, row: Row | None) -> str:
         if viewer.is_guest:

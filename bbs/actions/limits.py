@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 from bbs.actions.base import ForumBase
@@ -133,7 +133,7 @@ class LimitsActions(ForumBase):
             within = lambda: self._upcoming_room(viewer, community, inner)  # noqa: E731
         if self.hub.spans_communities:  # one database: the record and the thing commit together
             with self.hub.paced(viewer.id):
-                self._take(viewer, kind, text, same, within)
+                self._take(viewer, kind, text, same, within, held=True)
                 yield
             return
         token = self._take(viewer, kind, text, same, within)
@@ -151,14 +151,18 @@ class LimitsActions(ForumBase):
         text: str,
         same: str,
         within: Callable[[], None] | None,
+        *,
+        held: bool = False,
     ) -> int | None:
+        """Check and record one `kind` in the person's paced transaction, opened here unless
+        the caller holds it (`held`: no second savepoint and lock on PostgreSQL)."""
         if viewer.is_sysop:
             if within is not None:
                 within()
             return None
         now = self.clock()
         mark = digest(text or same) if text or same else ""
-        with self.hub.paced(viewer.id):
+        with nullcontext() if held else self.hub.paced(viewer.id):
             if within is not None:
                 within()  # what is refused for good is said before "try again later"
             if text:

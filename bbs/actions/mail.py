@@ -101,12 +101,13 @@ class MailActions(MembershipActions):
             return self._quoted_chat(viewer, ref)
         slug, _, number = ref.rpartition("/")
         row = self.hub.community(slug)
-        if row is None or row["status"] != "active" or not self._may_read(viewer, row):
+        standing = None if row is None or row["status"] != "active" else self._standing(viewer, row)
+        if standing is None or not standing.may_read:
             return "\n\n(You can no longer read this post.)"
         post = self.store(slug).post(int(number)) if number.isdigit() else None
         if post is None:
             return "\n\n(This post is gone.)"
-        if post["hidden"] and not self._is_moderator(viewer, slug):
+        if post["hidden"] and not standing.moderates:
             return f"\n\n(Hidden by a moderator: {post['hidden_reason']})"
         body = post["body"]
         return "\n\n" + (body if len(body) <= EXCERPT else body[:EXCERPT] + "…")
@@ -121,6 +122,8 @@ class MailActions(MembershipActions):
         viewer, slug, body = posted.author, posted.community, posted.body
         thread_id, post_id = posted.thread_id, posted.post_id
         handles = {m.lower() for m in MENTION_RE.findall(body)} - {viewer.handle}
+        if not handles:  # most posts name no one: nothing to read for them
+            return
         thread = self.store(slug).thread(thread_id)
         title = thread["title"] if thread else ""
         community = self._community_row(slug)

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 import icalendar
 
-from bbs.actions.base import ForumBase, Row, paced
+from bbs.actions.base import ForumBase, Row, Standing, paced
 from bbs.errors import Forbidden, NotFound, TextError
 from bbs.live_events import Kind, MeetupChanged
 from bbs.models import MAX_ID, Meetup, MeetupDetail, Person, Rsvp, event_ref
@@ -83,6 +83,11 @@ def check_window(starts_at: float, now: float) -> None:
         raise TextError(f"That is more than five years ahead: {WINDOW}.")
 
 
+def _answer(found: object, viewer: Person) -> str | None:
+    """What the viewer answered a meetup, as its row carries it (`mine`); a guest, none."""
+    return None if viewer.is_guest or found is None else str(found)
+
+
 def event_model(slug: str, row: Row, mine: str | None) -> Meetup:
     """An event as screens show it; BadRow when what is stored cannot be shown."""
     tz = text(row["tz"])
@@ -141,11 +146,14 @@ class MeetupActions(ForumBase):
         """Upcoming events of a community, soonest first (cancelled ones only for those who
         answered them); `unshown` counts rows that could not be shown."""
         self._require_read(viewer, slug)
+        return self._events(viewer, slug, limit)
+
+    def _events(self, viewer: Person, slug: str, limit: int) -> Listing[Meetup]:
         store = self.store(slug)
         since = self.clock() - 3 * 3600  # an event that began a moment ago still shows
         return rows_to_models(
             store.events(since, viewer.id, limit),
-            lambda r: event_model(slug, r, self._my_rsvp(store, r["id"], viewer)),
+            lambda r: event_model(slug, r, _answer(r["mine"], viewer)),
             f"event in {slug}",
             lambda r: r["id"],
         )
@@ -155,9 +163,9 @@ class MeetupActions(ForumBase):
         found: Listing[Meetup] = Listing()
         if viewer.is_guest:
             return found
-        for m in self.hub.memberships_of(viewer.id):
-            if m["status"] == "active":
-                some = self.events(viewer, m["community"], limit)
+        for m in self.hub.memberships_of(viewer.id):  # only active communities
+            if m["status"] == "active":  # a member reads it: no need to ask again
+                some = self._events(viewer, m["community"], limit)
                 found.extend(some)
                 found.unshown += some.unshown
         found.sort(key=lambda e: e.starts_at)
@@ -166,7 +174,7 @@ class MeetupActions(ForumBase):
 
     def event(self, viewer: Person, slug: str, event_id: int) -> MeetupDetail:
         """One event with who answered what; NotFound also for one that cannot be shown."""
-        self._require_read(viewer, slug)
+        standing = self._require_read(viewer, slug)
         store = self.store(slug)
         row = self._event_row(store, slug, event_id)
         rsvps = store.rsvps(event_id)
@@ -189,7 +197,7 @@ class MeetupActions(ForumBase):
         return MeetupDetail(
             event=found[0],
             rsvps=tuple(Rsvp(str(r["handle"]), str(r["answer"])) for r in rsvps),
-            can_manage=self._may_manage(viewer, slug, row),
+            can_manage=self._may_manage(standing, row),
         )
 
     def has_event(self, viewer: Person, slug: str, event_id: int) -> bool:
@@ -242,20 +250,21 @@ class MeetupActions(ForumBase):
             raise NotFound(f"There is no event {event_ref(slug, event_id)}.")
         return row
 
-    def _may_manage(self, viewer: Person, slug: str, row: Row) -> bool:
-        if viewer.is_guest:
+    @staticmethod
+    def _may_manage(standing: Standing, row: Row) -> bool:
+        if standing.viewer.is_guest:
             return False
-        mine = row["author_id"] == viewer.id and self.member_role(viewer, slug) is not None
-        return mine or self._is_moderator(viewer, slug)
+        mine = row["author_id"] == standing.viewer.id and standing.role is not None
+        return mine or standing.moderates
 
     def _manage(
         self, viewer: Person, slug: str, event_id: int, reason: str
     ) -> tuple[CommunityBackend, Row, str]:
         """The event, if the viewer may cancel or delete it; the reason, cleaned."""
-        self._require_read(viewer, slug)
+        standing = self._require_read(viewer, slug)
         store = self.store(slug)
         row = self._event_row(store, slug, event_id)
-        if not self._may_manage(viewer, slug, row):
+        if not self._may_manage(standing, row):
             raise Forbidden("Only the person who planned a meetup, or a moderator, can do that.")
         own = row["author_id"] == viewer.id
         return store, row, clean_field("reason", reason, required=not own)

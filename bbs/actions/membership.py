@@ -160,7 +160,7 @@ class MembershipActions(ForumBase):
     ) -> str:
         """Join after accepting the rules; returns 'active' or 'requested'."""
         self._require_person(viewer)
-        row = self._community_row(slug)
+        row = self._community_row(slug, members=True)
         found = self._membership(viewer, slug)
         if found and found["status"] == "banned":
             raise Forbidden(f"You are banned from {row['name']}.")
@@ -275,8 +275,9 @@ class MembershipActions(ForumBase):
     def set_member_role(self, viewer: Person, slug: str, handle: str, role: str) -> None:
         """The owner (or the sysop) makes a member a moderator, or a moderator a member
         again. Logged; the person is told (a notice, unless they blocked the owner)."""
-        row = self._require_read(viewer, slug)
-        if self.member_role(viewer, slug) != MemberRole.OWNER and not viewer.is_sysop:
+        standing = self._require_read(viewer, slug)
+        row = standing.community
+        if standing.role != MemberRole.OWNER and not viewer.is_sysop:
             raise Forbidden(f"Only the owner of {row['name']} can appoint moderators.")
         try:
             new_role = MemberRole(role)
@@ -304,8 +305,9 @@ class MembershipActions(ForumBase):
     def hand_over(self, viewer: Person, slug: str, handle: str) -> None:
         """The owner gives the community to another member: they become its owner, and the
         one who handed it over a moderator. Logged; the new owner is told."""
-        row = self._require_read(viewer, slug)
-        if self.member_role(viewer, slug) != MemberRole.OWNER:
+        standing = self._require_read(viewer, slug)
+        row = standing.community
+        if standing.role != MemberRole.OWNER:
             raise Forbidden(f"Only the owner of {row['name']} can hand it over.")
         person, _ = self._member_of(slug, handle, row["name"])
         if person.id == viewer.id:

@@ -185,9 +185,10 @@ class ModerationActions(MembershipActions):
 
     def moderation_log(self, viewer: Person, slug: str, limit: int = 100) -> list[ModLogEntry]:
         """The community's moderation log: who did what, when and why (members can read it)."""
-        row = self._require_read(viewer, slug)
-        if self.member_role(viewer, slug) is None and not viewer.is_sysop:
-            raise Forbidden(f"The moderation log of {row['name']} is for its members.")
+        standing = self._require_read(viewer, slug)
+        if standing.role is None and not viewer.is_sysop:
+            name = standing.community["name"]
+            raise Forbidden(f"The moderation log of {name} is for its members.")
         return [
             ModLogEntry(r["id"], r["at"], r["actor"], r["action"], r["target"], r["reason"])
             for r in self.store(slug).mod_log(limit)

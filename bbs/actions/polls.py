@@ -8,7 +8,7 @@ chose (always once it has closed); the author and the moderators can close it ea
 
 from __future__ import annotations
 
-from bbs.actions.base import Row
+from bbs.actions.base import Row, Standing
 from bbs.actions.meetups import AHEAD_S, check_zone, parse_when
 from bbs.actions.posting import PostingActions
 from bbs.chat import events
@@ -90,7 +90,10 @@ class PollActions(PostingActions):
 
     def poll(self, viewer: Person, slug: str, thread_id: int) -> Poll | None:
         """The thread's poll as the viewer may see it (None: the thread has none)."""
-        self._require_read(viewer, slug)
+        return self._poll(self._require_read(viewer, slug), thread_id)
+
+    def _poll(self, standing: Standing, thread_id: int) -> Poll | None:
+        viewer, slug = standing.viewer, standing.community["slug"]
         polls = self.store(slug).polls()
         row = polls.poll(thread_id)
         if row is None:
@@ -100,13 +103,13 @@ class PollActions(PostingActions):
         closed = row["closed_at"] is not None or (closes_at is not None and closes_at <= now)
         mine = frozenset() if viewer.is_guest else frozenset(polls.choices_of(thread_id, viewer.id))
         author = row["author_id"] == viewer.id and not viewer.is_guest
-        moderator = self._is_moderator(viewer, slug)
+        moderator = standing.moderates
         shows = closed or row["results"] == ALWAYS or bool(mine) or author or moderator
         choices = tuple(
             PollChoice(int(r["position"]), text(r["label"]), int(r["votes"]) if shows else 0)
             for r in polls.counts(thread_id)
         )
-        why = self._why_not_vote(viewer, slug, closed)
+        why = self._why_not_vote(standing, closed)
         return Poll(
             thread_id=thread_id,
             community=slug,
@@ -127,19 +130,21 @@ class PollActions(PostingActions):
             why_not=why,
         )
 
-    def _why_not_vote(self, viewer: Person, slug: str, closed: bool) -> str:
+    @staticmethod
+    def _why_not_vote(standing: Standing, closed: bool) -> str:
+        viewer = standing.viewer
         if closed:
             return "This poll is closed."
         if viewer.is_guest:
             return "Guests can read but not vote. Sign up with a key to join in."
-        if self.member_role(viewer, slug) is None and not viewer.is_sysop:
+        if standing.role is None and not viewer.is_sysop:
             return "Join the community to vote."
         return ""
 
     def vote(self, viewer: Person, slug: str, thread_id: int, choices: list[int]) -> Poll:
         """Cast (or change) one's vote: the positions chosen (1, 2, ...). Counted once."""
-        self._require_post(viewer, slug)
-        found = self.poll(viewer, slug, thread_id)
+        standing = self._require_post(viewer, slug)
+        found = self._poll(standing, thread_id)
         if found is None:
             raise NotFound(f"Thread {slug}/{thread_id} has no poll.")
         if found.why_not:
@@ -155,7 +160,7 @@ class PollActions(PostingActions):
             if counted != "counted":
                 raise Forbidden("This poll is closed.")
         self.bus.publish(events.poll_event(slug, thread_id, viewer.handle))
-        after = self.poll(viewer, slug, thread_id)
+        after = self._poll(standing, thread_id)
         assert after is not None
         return after
 

@@ -32,14 +32,14 @@ class PostingActions(ForumBase):
 
     def reply(self, viewer: Person, slug: str, parent_id: int, body: str) -> int:
         """Reply to any post of a thread; returns the new post's id once committed."""
-        self._require_post(viewer, slug)
+        standing = self._require_post(viewer, slug)
         body = clean_field("body", body, multiline=True)
         store = self.store(slug)
         parent = store.post(parent_id)
         if parent is None:
             raise NotFound(f"There is no post {parent_id} in {slug}.")
         thread = store.thread(parent["thread_id"])
-        if thread and thread["locked"] and not self._is_moderator(viewer, slug):
+        if thread and thread["locked"] and not standing.moderates:
             raise Forbidden("This thread is locked: it takes no new replies.")
         now = self.clock()
         parent = store.nest_under(parent)  # past MAX_DEPTH, beside the post it answers

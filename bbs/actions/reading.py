@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from bbs.actions.base import ForumBase, Row
+from bbs.actions.base import ForumBase, Row, Standing
 from bbs.errors import NotFound
 from bbs.models import (
     MAX_ID,
@@ -94,8 +94,8 @@ class ReadingActions(ForumBase):
         boards count, so nothing of the people the viewer blocked)."""
         blocked = self._blocked_ids(viewer)
 
-        def summary(row: Row) -> CommunitySummary:
-            role = self.member_role(viewer, row["slug"])
+        def summary(standing: Standing) -> CommunitySummary:
+            row, role = standing.community, standing.role
             store = self.store(row["slug"])
             return CommunitySummary(
                 slug=text(row["slug"]),
@@ -105,16 +105,17 @@ class ReadingActions(ForumBase):
                 members=number(row["members"]),
                 new_posts=store.unread_count(viewer.id, without=blocked) if role else 0,
                 my_role=role,
-                can_read=self._may_read(viewer, row),
+                can_read=standing.may_read,
             )
 
-        return rows_to_models(self.hub.communities(), summary, "community", lambda r: r["slug"])
+        standings = self._standings(viewer, self.hub.communities())
+        return rows_to_models(standings, summary, "community", lambda s: s.community["slug"])
 
     def community(self, viewer: Person, slug: str) -> Community:
         """A community's page header. The rules are shown before joining (they are what one
         accepts); the welcome text only to those who may read the community."""
-        row = self._community_row(slug)
-        readable = self._may_read(viewer, row)
+        standing = self._standing(viewer, self._community_row(slug, members=True))
+        row, readable = standing.community, standing.may_read
         return Community(
             slug=row["slug"],
             name=row["name"],
@@ -124,15 +125,14 @@ class ReadingActions(ForumBase):
             welcome=row["welcome"] if readable else "",
             members=row["members"],
             member_cap=row["member_cap"],
-            my_role=self.member_role(viewer, slug),
+            my_role=standing.role,
             sisters=tuple(s for s in row["sisters"].split(",") if s),
         )
 
     def boards(self, viewer: Person, slug: str) -> Listing[BoardSummary]:
         """A community's boards with totals and the viewer's unread counts (what each
         board's thread list shows as unread)."""
-        self._require_read(viewer, slug)
-        member = self.member_role(viewer, slug) is not None  # as the directory counts new posts
+        member = self._require_read(viewer, slug).role is not None  # as the directory counts
         blocked = self._blocked_ids(viewer) if member else set()
 
         def board(row: Row) -> BoardSummary:
@@ -160,14 +160,10 @@ class ReadingActions(ForumBase):
         board_row = store.board(board)
         if board_row is None:
             raise NotFound(f"There is no board {board!r} here.")
+        without, blocked = self._blocked(viewer)
         rows = store.threads(
-            board_row["id"],
-            viewer.id,
-            limit=per_page,
-            offset=page * per_page,
-            without=self._blocked_ids(viewer),
+            board_row["id"], viewer.id, limit=per_page, offset=page * per_page, without=without
         )
-        blocked = self.blocked_handles(viewer)
         return rows_to_models(
             (row for row in rows if row["author"] not in blocked),
             lambda row: _thread_summary(slug, {**row, "board_slug": board}),
@@ -183,7 +179,7 @@ class ReadingActions(ForumBase):
         With `after_post`, only the posts written after that one (a screen that shows
         the thread already asks only for what is new: one row, not the whole thread).
         """
-        self._require_read(viewer, slug)
+        standing = self._require_read(viewer, slug)
         store = self.store(slug)
         row = store.thread(thread_id) if 0 < thread_id <= MAX_ID else None
         if row is None:
@@ -196,7 +192,7 @@ class ReadingActions(ForumBase):
                 f"{thread_ref(slug, thread_id)} is stored in a form that cannot be shown;"
                 " the sysop's log says why."
             )
-        moderator = self._is_moderator(viewer, slug)
+        moderator = standing.moderates
         blocked = self.blocked_handles(viewer)
         posts = rows_to_models(
             store.posts(thread_id, viewer.id, after_post),
@@ -306,9 +302,10 @@ class ReadingActions(ForumBase):
         hits: list[tuple[float, SearchHit]] = []
         unshown = 0
         blocked = self.blocked_handles(viewer)
-        for row in self.hub.communities():
-            if not self._may_read(viewer, row):
+        for standing in self._standings(viewer, self.hub.communities()):
+            if not standing.may_read:
                 continue
+            row = standing.community
             seen: set[int] = set()
             for r in self.store(row["slug"]).search(query, limit):
                 if r["id"] in seen or r["author"] in blocked:

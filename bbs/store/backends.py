@@ -93,10 +93,10 @@ class PostgresBackend:
         """Drop a community's schema (inside this thread's transaction, if it is in one)."""
         from psycopg import sql
 
-        from bbs.store.pg import HUB_SCHEMA, community_schema
+        from bbs.store.pg import community_schema
 
         drop = sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE")
-        with self.database.connection(HUB_SCHEMA) as conn:
+        with self.database.connection() as conn:
             conn.execute(drop.format(sql.Identifier(community_schema(slug))))
 
     def close(self) -> None:

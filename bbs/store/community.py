@@ -446,14 +446,17 @@ class CommunityQueries(SqlBase):
             )
 
     def events(self, since: float, me: int, limit: int = 20) -> list[Row]:
-        """Events starting after `since`, soonest first, with RSVP counts; cancelled ones
-        only for `me` if they said they would (or might) go."""
+        """Events starting after `since`, soonest first, with RSVP counts and what `me`
+        answered (`mine`, None: nothing); cancelled ones only for `me` if they said they
+        would (or might) go."""
         return self.rows(
             "SELECT e.*,"
             " (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.answer = 'going')"
             "   AS going,"
             " (SELECT count(*) FROM rsvps r WHERE r.event_id = e.id AND r.answer = 'maybe')"
-            "   AS maybe"
+            "   AS maybe,"
+            " (SELECT r.answer FROM rsvps r WHERE r.event_id = e.id AND r.person_id = :me)"
+            "   AS mine"
             " FROM events e WHERE e.starts_at >= :since AND (e.cancelled_at IS NULL OR EXISTS"
             "  (SELECT 1 FROM rsvps r WHERE r.event_id = e.id AND r.person_id = :me"
             "   AND r.answer != 'no'))"

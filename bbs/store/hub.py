@@ -94,10 +94,6 @@ class HubQueries(SqlBase):
     def person_by_id(self, person_id: int) -> Row | None:
         return self.row("SELECT * FROM people WHERE id = ?", (person_id,))
 
-    def people_by_ids(self, ids: list[int]) -> list[Row]:
-        marks = ",".join("?" * len(ids))
-        return self.rows(f"SELECT * FROM people WHERE id IN ({marks})", ids) if ids else []
-
     def update_person(self, person_id: int, **fields: Any) -> None:
         if not fields:
             return
@@ -164,7 +160,11 @@ class HubQueries(SqlBase):
             (status,),
         )
 
-    def community(self, slug: str) -> Row | None:
+    def community(self, slug: str, *, members: bool = False) -> Row | None:
+        """The community's row; its count of active members (`members`) only if asked: most
+        callers check a visibility or a name, and the count is a subquery."""
+        if not members:
+            return self.row("SELECT * FROM communities WHERE slug = ?", (slug,))
         return self.row(
             "SELECT c.*, (SELECT count(*) FROM memberships m WHERE m.community = c.slug"
             " AND m.status = 'active') AS members FROM communities c WHERE c.slug = ?",
@@ -393,6 +393,17 @@ class HubQueries(SqlBase):
         return {
             r["blocked_id"]
             for r in self.rows("SELECT blocked_id FROM blocks WHERE person_id = ?", (person_id,))
+        }
+
+    def blocked(self, person_id: int) -> dict[int, str | None]:
+        """Whom the person blocked, id to handle, in one query (None: no such person)."""
+        return {
+            r["blocked_id"]: r["handle"]
+            for r in self.rows(
+                "SELECT b.blocked_id, p.handle FROM blocks b LEFT JOIN people p"
+                " ON p.id = b.blocked_id WHERE b.person_id = ?",
+                (person_id,),
+            )
         }
 
     # activity (pacing, first-day limits, duplicates) --------------------------

@@ -3,8 +3,15 @@ and the stores' shared SQL said in psycopg's terms.
 
 All of a forum lives in one database: the `hub` schema, one `c_<slug>` schema per
 community (its own tables and sequences, so ids count per community), and the board
-limits' `limits` schema. A store names its schema; a connection is pointed at it with
-`search_path` only when it last served another one. Outside a transaction each query
+limits' `limits` schema. A store names its schema, and so do its statements: each of
+the schema's tables is written `"schema".table` where a table goes (`qualified`, once
+per statement and store), so a pooled connection serves any schema as it comes. No
+`SET search_path`: that was a round trip whenever the connection had last served
+another schema (7.5% of a worker's time under load), and it made PostgreSQL parse a
+prepared statement again at its next use. Sent in the same round trip (a pipeline), the
+SET would still run and still cost the parse; a pool per schema would hold connections
+per community. Only a migration, whose DDL names its tables bare, points its own
+transaction at its schema (`SET LOCAL`). Outside a transaction each query
 takes a connection from the pool (autocommit) and gives it back; a write takes one for
 the thread until it commits, and every store of the same database that this thread
 uses meanwhile writes on it (savepoints inside): so a write that touches the hub and a
@@ -24,7 +31,6 @@ from typing import Any
 
 import psycopg
 import psycopg.errors
-from psycopg import sql
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -47,6 +53,13 @@ CONNECT_TIMEOUT_S = 10
 down); then the query fails."""
 
 _TOKEN = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|::|\?|:([A-Za-z_]\w*)|%")
+_TABLE_AT = re.compile(
+    r"'(?:[^']|'')*'|\"[^\"]*\"|\b(FROM|JOIN|INTO|UPDATE)(\s+)([A-Za-z_]\w*)\b(?!\s*\.)",
+    re.IGNORECASE,
+)
+STATEMENTS_KEPT = 1024
+"""How many statements a store keeps translated (its SQL is a few hundred fixed texts;
+past this, one made of a varying list is translated again each time)."""
 
 
 @lru_cache(maxsize=2048)
@@ -69,6 +82,28 @@ def pg_sql(text: str) -> str:
 
 def community_schema(slug: str) -> str:
     return COMMUNITY_PREFIX + slug
+
+
+def quoted(name: str) -> str:
+    """An identifier as PostgreSQL reads it exactly (case and all)."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def qualified(text: str, schema: str, tables: frozenset[str]) -> str:
+    """`text` with each of `tables` named as `"schema".table` where a table goes (after
+    FROM, JOIN, INTO, UPDATE); quoted text, and names that are not the schema's tables
+    (columns, a WITH's own names, functions, the catalog), stay as they are. A table
+    written elsewhere is left bare and fails loudly: no connection has a search_path
+    that would find it."""
+    prefix = quoted(schema) + "."
+
+    def swap(match: re.Match[str]) -> str:
+        name = match.group(3)
+        if name is None or name.lower() not in tables:
+            return match.group(0)
+        return match.group(1) + match.group(2) + prefix + name
+
+    return _TABLE_AT.sub(swap, text)
 
 
 @dataclass
@@ -111,10 +146,6 @@ class PgDatabase:
                 f"cannot reach the PostgreSQL store {redacted(dsn)}: {error}"
             ) from error
 
-    @staticmethod
-    def _forget_schema(conn: psycopg.Connection[Row]) -> None:
-        conn._bbs_schema = None  # type: ignore[attr-defined]
-
     def close(self) -> None:
         self.pool.close()
 
@@ -122,34 +153,23 @@ class PgDatabase:
     def _current(self) -> _Transaction | None:
         return getattr(self._local, "tx", None)
 
-    @staticmethod
-    def _point(conn: psycopg.Connection[Row], schema: str) -> None:
-        if getattr(conn, "_bbs_schema", None) != schema:
-            conn.execute(
-                sql.SQL("SET search_path TO {}").format(sql.Identifier(schema)), prepare=False
-            )
-            conn._bbs_schema = schema  # type: ignore[attr-defined]
-
     @contextmanager
-    def connection(self, schema: str) -> Iterator[psycopg.Connection[Row]]:
-        """A connection pointed at `schema`: this thread's transaction's, else one from the
-        pool for as long as the block runs (each statement commits on its own)."""
+    def connection(self) -> Iterator[psycopg.Connection[Row]]:
+        """This thread's transaction's connection, else one from the pool for as long as
+        the block runs (each statement commits on its own)."""
         tx = self._current()
         if tx is not None:
-            self._point(tx.conn, schema)
             yield tx.conn
             return
         with self.pool.connection() as conn:
-            self._point(conn, schema)
             yield conn
 
     @contextmanager
-    def transaction(self, schema: str) -> Iterator[psycopg.Connection[Row]]:
+    def transaction(self) -> Iterator[psycopg.Connection[Row]]:
         """A transaction (a savepoint inside this thread's transaction); what waits for the
         commit (`after_commit`) runs once the outermost one has committed."""
         tx = self._current()
         if tx is not None:
-            self._point(tx.conn, schema)
             with tx.conn.transaction():
                 yield tx.conn
             return
@@ -157,11 +177,7 @@ class PgDatabase:
             tx = self._local.tx = _Transaction(conn)
             try:
                 with conn.transaction():
-                    self._point(conn, schema)
                     yield conn
-            except BaseException:
-                self._forget_schema(conn)  # a SET rolled back with the transaction
-                raise
             finally:
                 self._local.tx = None
         for callback in tx.after:
@@ -205,43 +221,77 @@ class PgStore(SqlBase):
         self.database = database
         self.schema = schema
         self._closed = False
+        self._tables: frozenset[str] | None = None
+        self._statements: dict[str, str] = {}
 
     def _check_open(self) -> None:
         if self._closed:
             raise StoreError(f"the store {self.schema} is closed")
 
-    def rows(self, sql: str, params: Any = ()) -> list[Row]:
+    def _sql(self, text: str) -> str:
+        """The shared SQL as this store runs it: psycopg's placeholders, and the schema's
+        tables named with their schema (`qualified`); translated once per text. Asked
+        before a query takes its connection: the first asks the catalog on a connection of
+        its own (threads each holding one and waiting for a second can use up the pool)."""
         self._check_open()
-        with self.database.connection(self.schema) as conn:
-            return conn.execute(pg_sql(sql), params).fetchall()
+        found = self._statements.get(text)
+        if found is None:
+            found = pg_sql(qualified(text, self.schema, self._schema_tables()))
+            if len(self._statements) < STATEMENTS_KEPT:
+                self._statements[text] = found
+        return found
+
+    def _schema_tables(self) -> frozenset[str]:
+        """The schema's tables, asked of the catalog once (a store is opened after its
+        schema's migrations)."""
+        if self._tables is None:
+            with self.database.connection() as conn:
+                found = conn.execute(
+                    "SELECT c.relname FROM pg_class c JOIN pg_namespace n"
+                    " ON n.oid = c.relnamespace"
+                    " WHERE n.nspname = %s AND c.relkind IN ('r', 'p', 'v')",
+                    (self.schema,),
+                ).fetchall()
+            self._tables = frozenset(r["relname"] for r in found)
+        return self._tables
+
+    def forget_tables(self) -> None:
+        """The schema's tables have changed under this store (it made them): ask again."""
+        self._tables = None
+        self._statements.clear()
+
+    def rows(self, sql: str, params: Any = ()) -> list[Row]:
+        statement = self._sql(sql)  # before a connection is taken: it may ask the catalog
+        with self.database.connection() as conn:
+            return conn.execute(statement, params).fetchall()
 
     def value(self, sql: str, params: Any = ()) -> Any:
-        self._check_open()
-        with self.database.connection(self.schema) as conn:
-            found = conn.execute(pg_sql(sql), params).fetchone()
+        statement = self._sql(sql)
+        with self.database.connection() as conn:
+            found = conn.execute(statement, params).fetchone()
         return next(iter(found.values())) if found else None
 
     def execute(self, sql: str, params: Any = ()) -> int:
-        self._check_open()
-        with self.database.connection(self.schema) as conn:
-            return int(conn.execute(pg_sql(sql), params).rowcount)
+        statement = self._sql(sql)
+        with self.database.connection() as conn:
+            return int(conn.execute(statement, params).rowcount)
 
     def insert(self, sql: str, params: Any = ()) -> int:
-        self._check_open()
-        with self.database.connection(self.schema) as conn:
-            found = conn.execute(pg_sql(sql) + " RETURNING id", params).fetchone()
+        statement = self._sql(sql) + " RETURNING id"
+        with self.database.connection() as conn:
+            found = conn.execute(statement, params).fetchone()
         return int(found["id"]) if found else 0
 
     def executemany(self, sql: str, rows: Iterable[Any]) -> None:
-        self._check_open()
-        with self.database.connection(self.schema) as conn, conn.cursor() as cur:
-            cur.executemany(pg_sql(sql), list(rows))
+        statement = self._sql(sql)
+        with self.database.connection() as conn, conn.cursor() as cur:
+            cur.executemany(statement, list(rows))
 
     @contextmanager
     def write(self) -> Iterator[PgStore]:
         """A write transaction (a savepoint inside this thread's transaction)."""
         self._check_open()
-        with self.database.transaction(self.schema):
+        with self.database.transaction():
             yield self
 
     @contextmanager

@@ -5,7 +5,7 @@ them: `bbs.store.search`), a post written in one statement, the change counter."
 from __future__ import annotations
 
 from bbs.store.community import CommunityQueries, Row
-from bbs.store.pg import PgDatabase, PgStore, community_schema
+from bbs.store.pg import PgDatabase, PgStore, community_schema, quoted
 from bbs.store.pg_schema import COMMUNITY_MIGRATIONS, migrate
 from bbs.store.search import tsquery, tsvector
 
@@ -33,7 +33,7 @@ _SEARCH = (
 the whole body: made for every match, it costs more than the search)."""
 
 _INSERT_POST = (
-    "WITH new AS (SELECT nextval(pg_get_serial_sequence('posts', 'id')) AS id),"
+    "WITH new AS (SELECT nextval(pg_get_serial_sequence(CAST(:posts AS text), 'id')) AS id),"
     " post AS (INSERT INTO posts(id, thread_id, board_id, parent_id, path, depth, author_id,"
     "   author, body, created, search)"
     "   SELECT id, :thread, :board, CAST(:parent AS bigint),"
@@ -61,6 +61,7 @@ class PgCommunityStore(CommunityQueries, PgStore):
     def __init__(self, database: PgDatabase, slug: str) -> None:
         PgStore.__init__(self, database, community_schema(slug))
         self.slug = slug
+        self._posts = quoted(self.schema) + ".posts"  # the table whose ids a post takes
         migrate(database, self.schema, COMMUNITY_MIGRATIONS)
 
     def _insert_thread(
@@ -86,6 +87,7 @@ class PgCommunityStore(CommunityQueries, PgStore):
         found = self.row(
             _INSERT_POST,
             {
+                "posts": self._posts,
                 "thread": thread_id,
                 "board": board_id,
                 "parent": parent["id"] if parent else None,

@@ -22,16 +22,18 @@ LEASE_LOCKS = 1_000_004
 POOL_SIZE = 2  # the SSH side asks from one thread of its own, and refreshes from it too
 
 _TABLES = """
-CREATE UNLOGGED TABLE leases (kind text COLLATE "C" NOT NULL, key text COLLATE "C" NOT NULL,
-    holder text COLLATE "C" NOT NULL, worker text COLLATE "C" NOT NULL,
-    expires double precision NOT NULL, PRIMARY KEY (kind, key, holder));
-CREATE INDEX leases_worker ON leases(worker);
-CREATE INDEX leases_holder ON leases(holder);
-CREATE UNLOGGED TABLE penalties (source text COLLATE "C" PRIMARY KEY,
+CREATE UNLOGGED TABLE {schema}.leases (kind text COLLATE "C" NOT NULL,
+    key text COLLATE "C" NOT NULL, holder text COLLATE "C" NOT NULL,
+    worker text COLLATE "C" NOT NULL, expires double precision NOT NULL,
+    PRIMARY KEY (kind, key, holder));
+CREATE INDEX leases_worker ON {schema}.leases(worker);
+CREATE INDEX leases_holder ON {schema}.leases(holder);
+CREATE UNLOGGED TABLE {schema}.penalties (source text COLLATE "C" PRIMARY KEY,
     until double precision NOT NULL);
-CREATE TABLE layout (version bigint NOT NULL);
-INSERT INTO layout VALUES ({layout})
+CREATE TABLE {schema}.layout (version bigint NOT NULL);
+INSERT INTO {schema}.layout VALUES ({layout})
 """
+"""The layout, its tables named with their schema (no connection looks in one)."""
 
 
 class PgLimitsStore(LimitReads):
@@ -45,11 +47,13 @@ class PgLimitsStore(LimitReads):
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.database = PgDatabase(dsn, POOL_SIZE, name=f"bbs-limits-{worker}")
-        self.store = PgStore(self.database, LIMITS_SCHEMA)
+        store = PgStore(self.database, LIMITS_SCHEMA)
+        self.store = store
         self.worker = worker
         self.ttl_s = ttl_s
         self.clock = clock
         self._create()
+        store.forget_tables()  # what it made: the store names them from now on
 
     def _create(self) -> None:
         with self.store.write():
@@ -62,7 +66,7 @@ class PgLimitsStore(LimitReads):
                 return
             self.store.execute(f"DROP SCHEMA IF EXISTS {LIMITS_SCHEMA} CASCADE")
             self.store.execute(f"CREATE SCHEMA {LIMITS_SCHEMA}")
-            for statement in _TABLES.format(layout=LAYOUT).split(";\n"):
+            for statement in _TABLES.format(schema=LIMITS_SCHEMA, layout=LAYOUT).split(";\n"):
                 if statement.strip():
                     self.store.execute(statement)
 

@@ -468,7 +468,7 @@ COMMUNITY_MIGRATIONS: list[Migration] = [
 # applying them ----------------------------------------------------------------------
 def applied(database: PgDatabase, schema: str) -> list[str]:
     """The migrations a schema has had, in the order they ran ([] for none, or no schema)."""
-    with database.connection(schema) as conn:
+    with database.connection() as conn:
         found = conn.execute(
             "SELECT to_regclass(%s) IS NOT NULL AS there",
             (sql.Identifier(schema, "_migrations").as_string(conn),),
@@ -495,9 +495,11 @@ def migrate(
     if stop_before is None and applied(database, schema) == names:
         return
     key = zlib.crc32(schema.encode()) - 2**31
-    with database.transaction(schema) as conn:
+    with database.transaction() as conn:
         conn.execute("SELECT pg_advisory_xact_lock(%s::int, %s::int)", (MIGRATION_LOCKS, key))
         conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        # the steps name their tables bare: this transaction alone looks in the schema
+        conn.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
         table = sql.Identifier(schema, "_migrations")
         conn.execute(
             sql.SQL(
@@ -518,3 +520,4 @@ def migrate(
                 ),
                 (name,),
             )
+        conn.execute("SET LOCAL search_path TO DEFAULT")  # a transaction around this goes on
