@@ -8,8 +8,10 @@ PEOPLE sign in over SSH (a pty each, the TUI) and open the garden's chat room; S
 of them say a line every EVERY seconds each (spread evenly over EVERY, or with `--stagger
 burst` all within its first second; each line typed a key at a time, then Enter), while
 MOVERS other people read a thread (Down and Up every half second, as bench/compare.py's
-people do). Three runs of DURATION seconds on the same sessions: the
-speakers quiet; typing their lines and rubbing them out (Ctrl+U); typing and saying them.
+people do; from a process of their own, as from another machine, so that what they time
+is the server, not the bench's own loop busy with a hundred copies of each line). Three
+runs of DURATION seconds on the same sessions: the speakers quiet; typing their lines and
+rubbing them out (Ctrl+U); typing and saying them.
 For each line, the time from its speaker's Enter to each other person in the room
 receiving it on their terminal (p50, p99 over lines x readers); the server's CPU (every
 bbs process) per line per reader, over what the typing run cost; and the movers' key
@@ -32,11 +34,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import multiprocessing
 import random
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import asyncssh
@@ -194,9 +199,76 @@ async def keep_speaking(
     return said
 
 
+class Movers:
+    """The movers, signed in and moving from a process of their own.
+
+    In the bench's process their keys' answers would queue behind its decrypting of a
+    hundred listeners' copies of each chat line (the bench's loop, not the server's), and
+    the movers' key p99 would measure the bench. People reading a thread are on other
+    machines than the people in the room.
+    """
+
+    def __init__(self, host: Host, handles: list[str]) -> None:
+        keys = {h: host.keys[h].export_private_key().decode() for h in handles}
+        context = multiprocessing.get_context("spawn")
+        self.pipe, theirs = context.Pipe()
+        self.proc = context.Process(
+            target=_movers_main, args=(theirs, host.address, host.port, keys), daemon=True
+        )
+        self.proc.start()
+
+    async def ready(self) -> None:
+        """Until every mover is in the thread."""
+        answer = await asyncio.to_thread(self.pipe.recv)
+        if answer != "ready":
+            raise RuntimeError(f"the movers could not start: {answer}")
+
+    def start(self, duration: float) -> None:
+        """Move for `duration` s from now; `keys()` then answers with the latencies."""
+        self.pipe.send(duration)
+
+    async def keys(self) -> list[float]:
+        return list(await asyncio.to_thread(self.pipe.recv))
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.pipe.send(None)
+        self.proc.join(10)
+        if self.proc.is_alive():
+            self.proc.kill()
+
+
+def _movers_main(pipe: Connection, address: str, port: int, keys: dict[str, str]) -> None:
+    asyncio.run(_movers(pipe, address, port, keys))
+
+
+async def _movers(pipe: Connection, address: str, port: int, keys: dict[str, str]) -> None:
+    host = SimpleNamespace(
+        address=address,
+        port=port,
+        keys={h: asyncssh.import_private_key(k) for h, k in keys.items()},
+    )
+    movers = []
+    try:
+        for handle in keys:
+            movers.append(await into_thread(host, handle))  # type: ignore[arg-type]
+    except Exception as exc:  # said to the bench, which stops
+        pipe.send(repr(exc))
+        return
+    pipe.send("ready")
+    while (duration := await asyncio.to_thread(pipe.recv)) is not None:
+        until, latencies = time.monotonic() + duration, []
+        await asyncio.gather(
+            *(keep_moving(chan, client, until, latencies) for _, chan, client in movers)
+        )
+        pipe.send(latencies)
+    for conn, _, _ in movers:
+        conn.close()
+
+
 async def window(
     pids: list[int],
-    movers: list[tuple[Any, Any, Client]],
+    movers: Movers,
     speakers: list[tuple[int, Any, Listener]],
     listeners: list[Listener],
     every: float,
@@ -208,15 +280,15 @@ async def window(
     Speakers start spread evenly over `every` s (a line each `every / speakers` s), or
     with `burst` all within the first second (ten lines at once, every `every` s)."""
     until = time.monotonic() + duration
-    keys: list[float] = []
     cpu0, mine0 = cpu_s(pids), time.process_time()
     gap = (1.0 if burst else every) / max(1, len(speakers))
-    moving = [keep_moving(chan, client, until, keys) for _, chan, client in movers]
+    movers.start(duration)
     speaking = [
         keep_speaking(n, chan, listeners, me, every, until, send, n * gap)
         for n, (_, chan, me) in enumerate(speakers)
     ]
-    results = await asyncio.gather(*speaking, *moving)
+    results = await asyncio.gather(*speaking)
+    keys = await movers.keys()
     await asyncio.sleep(2.0)  # the last lines arrive
     cpu, mine = cpu_s(pids) - cpu0, time.process_time() - mine0
     latencies, missing, lines = [], 0, 0
@@ -251,6 +323,7 @@ async def busy_room(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any
         "chat", data, "127.0.0.1", "", shared_host_key(work), keys, workers=2, env=ENV
     ).start()
     conns: list[Any] = []
+    movers: Movers | None = None
     try:
         await host.ready()
         room: list[tuple[Any, Any, Listener]] = []
@@ -259,10 +332,8 @@ async def busy_room(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any
             room.append(await into_room(host, f"chatter{n}", "garden"))
             conns.append(room[-1][0])
             await asyncio.sleep(max(0.0, 1 / args.rate - (time.monotonic() - started)))
-        movers = []
-        for n in range(args.movers):
-            movers.append(await into_thread(host, f"mover{n}"))
-            conns.append(movers[-1][0])
+        movers = Movers(host, [f"mover{n}" for n in range(args.movers)])
+        await movers.ready()
         await asyncio.sleep(3.0)  # sign-ins settled
         assert host.proc is not None
         pids = descendants(host.proc.pid)
@@ -277,6 +348,8 @@ async def busy_room(args: argparse.Namespace, work: Path) -> tuple[dict[str, Any
         )
         return quiet, typing, chat
     finally:
+        if movers is not None:
+            movers.stop()
         for conn in conns:
             conn.close()
         host.stop()
