@@ -394,6 +394,37 @@ async def test_lines_arriving_leave_the_terminal_as_a_full_redraw_would(
         assert "cy: line 13" in screen_text(app)
 
 
+async def test_lines_arriving_in_a_log_that_fits_draw_their_rows_alone(forum: Forum) -> None:
+    """A room with a few lines: each new one is drawn below the others, alone (no layout,
+    no whole screen), until the log is full and then scrolls; what the frames add up to is
+    the whole screen."""
+    forum.config = replace(forum.config, chat_interval_s=0.0)
+    cy = who(forum, "cy")
+    forum.say(cy, LOBBY, "said before 0")
+    app = app_for(forum, "bob")
+    updates = frames_sent(app)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_room(pilot, LOBBY)
+        await until(pilot, lambda: "said before 0" in log_text(app))
+        await idle(pilot)
+        log = app.screen.query_one(ChatLog)
+        drawn_alone = 0
+        for n in range(log.size.height + 2):  # past full: the last ones scroll
+            before, fitted = len(updates), log.virtual_size.height < log.size.height
+            forum.say(cy, LOBBY, f"line {n}.")
+            await until(pilot, lambda n=n: f"cy: line {n}." in log_text(app))
+            await idle(pilot)
+            frames = updates[before:]
+            if fitted and log.virtual_size.height <= log.size.height:
+                row = log.region.y + log.virtual_size.height - 1
+                assert [rows_drawn(frame) for frame in frames] == [{row}]
+                drawn_alone += 1
+        assert drawn_alone == log.size.height - 1
+        assert log.scroll_y == log.max_scroll_y > 0
+        full = app.screen._compositor.render_update(full=True)
+        assert terminal_of(updates) == terminal_of([full])
+
+
 async def test_a_toast_over_the_log_gets_the_whole_log_repainted(
     forum: Forum, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,13 +10,16 @@ scrolled pane whole: twenty rows rendered, written, encrypted and sent to each o
 hundred people for one new line. A terminal can move rows itself. Inside a scrolling
 region (DECSTBM) an index (IND) moves the pane's rows up; the frame then draws only the
 new rows and the scroll bar's cells that moved wrong (its rows moved with the page's),
-in the same write. Only when the pane spans the screen's
+in the same write. (While the page still fits, nothing moves: its new rows are drawn
+below the others alone, where setting its `virtual_size`, a layout reactive, would lay
+out and draw the whole screen for each line.) Only when the pane spans the screen's
 width and nothing else is drawn on those rows (no toast over it, no pane beside it), and
 nothing there waits to be repainted; otherwise the whole pane is repainted as before. A
 frame drawn whole (a layout, a resize) drops the moves: it paints every row anyway.
 Saves: see the README's performance section, row `scroll_rows` (`bench/chat.py`, run
 with `BBS_ENGINE_OFF=scroll_rows` for before).
-Guarded by: tests/test_ui_chat.py::test_lines_arriving_leave_the_terminal_as_a_full_redraw_would
+Guarded by: tests/test_ui_chat.py::test_lines_arriving_leave_the_terminal_as_a_full_redraw_would,
+::test_lines_arriving_in_a_log_that_fits_draw_their_rows_alone
 and ::test_a_toast_over_the_log_gets_the_whole_log_repainted.
 """
 
@@ -149,12 +152,31 @@ class MovesRows(_Base):
     `follow_end(size)` scrolls to its newest line."""
 
     def follow_end(self, size: Size) -> None:
-        """The page is now `size`, longer at its bottom: scroll to its end, moving the
-        terminal's rows if it can, else repainting the page whole."""
-        if not self._move_rows_to_end(size):
+        """The page is now `size`, longer at its bottom: draw its new rows below the old if
+        it still fits, else scroll to its end, moving the terminal's rows if it can, else
+        repainting the page whole."""
+        if not (self._grow_in_place(size) or self._move_rows_to_end(size)):
             self.virtual_size = size
             self.refresh()
             self.scroll_end(animate=False, immediate=True, x_axis=False)
+
+    def _grow_in_place(self, size: Size) -> bool:
+        """Draw the new rows of a page that fitted and still fits (nothing to scroll), alone;
+        False (and nothing changed): it cannot. Setting `virtual_size` lays the screen out
+        and draws it whole (a reactive with layout=True), and nothing moves here."""
+        widget: Widget = self  # type: ignore[assignment]
+        if not widget.is_mounted or not installed() or self.show_vertical_scrollbar:
+            return False
+        if widget._layout_required or widget._scroll_required or self.scroll_y:
+            return False
+        before = self.virtual_size
+        content = self.scrollable_content_region
+        if size.width != before.width or not before.height < size.height <= content.height:
+            return False  # the first line (no width yet), nothing new, or it no longer fits
+        self.set_reactive(type(self).virtual_size, size)
+        self.vertical_scrollbar.set_reactive(ScrollBar.window_virtual_size, size.height)
+        self.refresh(Region(0, before.height, content.width, size.height - before.height))
+        return True
 
     def _move_rows_to_end(self, size: Size) -> bool:
         """Scroll to the end of a page grown to `size` by moving the terminal's rows; False
