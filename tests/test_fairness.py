@@ -9,7 +9,7 @@ import pytest
 
 from bbs.live import HOLD_MAX_S, HOLD_STEP_S, Kind, LiveBus, LiveEvent
 from bbs.live_events import PostChanged
-from bbs.ssh.fairness import CHARGED, KEY_WINDOW_S, KeysInFlight, LoopAccount
+from bbs.ssh.fairness import CHARGED, KEY_WINDOW_S, STILL_S, KeysInFlight, LoopAccount
 from bbs.ssh.input import first_key
 from screens.engine import loop_charge
 from tests.bus_support import eventually
@@ -94,6 +94,49 @@ def test_a_key_is_in_flight_until_its_screen_is_written_or_the_window_ends() -> 
     keys.started("ada")
     keys.done("ada")
     assert not keys.busy()
+
+
+def test_a_key_whose_answer_waits_off_the_loop_holds_nothing_once_the_loop_is_still() -> None:
+    """A watched key (its session's loop time is charged) is in flight while sessions'
+    code runs; when none has run for STILL_S, its answer waits for a thread or a timer."""
+    now = [100.0]
+    keys = KeysInFlight(clock=lambda: now[0])
+    account = LoopAccount()
+    keys.started("ada", watched=True)
+    now[0] += STILL_S * 0.6
+    assert keys.busy()
+    account.charge(0.001)  # ada's app handles the key
+    now[0] += STILL_S * 0.6
+    assert keys.busy()  # code ran since the last look: still on its way
+    now[0] += STILL_S * 0.6
+    assert keys.busy()  # still for less than STILL_S
+    now[0] += STILL_S * 0.6
+    assert not keys.busy()  # nothing ran for STILL_S: the store (or a timer) has its answer
+    keys.started("bob")  # not watched: nothing tells, so until its frame or the window
+    now[0] += KEY_WINDOW_S * 0.9
+    assert keys.busy()
+
+
+async def test_a_key_waiting_for_the_store_holds_a_delivery_only_while_the_loop_is_busy() -> None:
+    """Enter on a chat line: the line is written in a thread, and the bus hands the line out
+    once the loop is still, not after its whole hold (the speaker's own worker held its
+    fifty readers' copies back 20 ms for every line)."""
+    bus = LiveBus()
+    loop = asyncio.get_running_loop()
+    now = [100.0]
+    keys = KeysInFlight(clock=lambda: now[0])
+    bus.hold_for_input = keys.busy
+    seen: list[float] = []
+    bus.subscribe(lambda event: seen.append(loop.time()) or True, loop)
+    event = LiveEvent(Kind.POST_CHANGED, "garden", payload=PostChanged(1, 1, 1))
+    keys.started("ada", watched=True)
+    start = loop.time()
+    bus.publish(event)
+    await asyncio.sleep(HOLD_STEP_S * 3)
+    assert seen == []  # held: ada's key may still be on the loop
+    now[0] += STILL_S  # as the bus sees it, nothing of anyone's ran meanwhile
+    await eventually(lambda: len(seen) == 1, what="the delivery once the loop is still")
+    assert seen[0] - start < HOLD_MAX_S * 0.9  # not held for the whole hold
 
 
 async def test_the_bus_holds_a_delivery_while_a_key_is_in_flight_but_not_for_ever() -> None:

@@ -17,7 +17,8 @@ from __future__ import annotations
 import contextvars
 import time
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 RATE = 0.25
 """Seconds of loop time per second a session may use, sustained (a quarter of a core)."""
@@ -31,6 +32,9 @@ CHARGED: contextvars.ContextVar[LoopAccount | None] = contextvars.ContextVar(
 
 class LoopAccount:
     """A token bucket of loop seconds: spending goes below zero, credit comes back at `rate`."""
+
+    charges: ClassVar[int] = 0
+    """Callbacks charged to any account in this process: whether sessions' code ran lately."""
 
     def __init__(
         self,
@@ -46,6 +50,7 @@ class LoopAccount:
 
     def charge(self, seconds: float) -> None:
         """The session's code just ran for `seconds`."""
+        LoopAccount.charges += 1
         self.spent += seconds
         self._tokens -= seconds
 
@@ -75,6 +80,20 @@ class LoopAccount:
 
 KEY_WINDOW_S = 0.05
 """How long a key counts as being answered, at most, when no frame follows it."""
+STILL_S = 0.004
+"""A key in flight while no session's code ran for this long waits for something off the
+loop (the store, in a thread; a timer): holding the bus for it would only delay everyone
+(two of the bus's looks, `bbs.live.HOLD_STEP_S` apart: a key's own code, once queued, runs
+before the next look)."""
+
+
+@dataclass
+class _Flight:
+    until: float
+    watched: bool
+    """Sessions' loop time is charged (`LoopAccount.charges` moves while their code runs)."""
+    moved: float
+    """When sessions' code was last seen to have run (or the key was fed)."""
 
 
 class KeysInFlight:
@@ -85,31 +104,43 @@ class KeysInFlight:
     put one redraw in each of those turns, and a mover's key p99 went from 8 to 25-30 ms
     while a room talked (17-20 ms held so: `bench/chat.py`). While a key is in flight the
     bus holds its deliveries (`bbs.live.HOLD_MAX_S`, then as long free): what a person
-    typed comes before what others said.
+    typed comes before what others said. Only while sessions' code runs on the loop,
+    though: a key whose answer waits for the store (Enter on a chat line: the line is
+    written in a thread) or for a timer holds nothing once the loop has been still for
+    STILL_S. Held for its whole 20 ms, a speaker's Enter held back the line's own
+    delivery to the fifty readers on the speaker's worker, and then freed the bus for as
+    long, just as the line reached everyone's screen.
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self.clock = clock
-        self._until: dict[object, float] = {}
+        self._flights: dict[object, _Flight] = {}
+        self._charges = LoopAccount.charges
 
-    def started(self, session: object) -> None:
-        """`session`'s app was handed a key (or a paste): its answer is due."""
-        self._until[session] = self.clock() + KEY_WINDOW_S
+    def started(self, session: object, watched: bool = False) -> None:
+        """`session`'s app was handed a key (or a paste): its answer is due. `watched`:
+        the loop's time is charged to sessions, so a key can be seen to wait off the loop."""
+        now = self.clock()
+        self._flights[session] = _Flight(now + KEY_WINDOW_S, watched, now)
 
     def done(self, session: object) -> None:
         """`session`'s screen was written (or it closed)."""
-        self._until.pop(session, None)
+        self._flights.pop(session, None)
 
     def busy(self) -> bool:
-        """Is any session's key still on its way (within the window)?"""
-        if not self._until:
+        """Is any session's key still on its way (within the window, and moving)?"""
+        if not self._flights:
             return False
         now = self.clock()
-        for session, until in list(self._until.items()):
-            if until > now:
-                return True
-            del self._until[session]
-        return False
+        ran = LoopAccount.charges != self._charges
+        self._charges = LoopAccount.charges
+        for session, flight in list(self._flights.items()):
+            if ran:
+                flight.moved = now
+            still = flight.watched and now - flight.moved >= STILL_S
+            if flight.until <= now or still:
+                del self._flights[session]
+        return bool(self._flights)
 
 
 KEYS = KeysInFlight()

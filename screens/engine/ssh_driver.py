@@ -175,7 +175,7 @@ class SSHDriver(Driver):
         if debt > 0:
             return self._drain_later(debt)
         item = self._pending.popleft()
-        KEYS.started(self)  # fed to the app: the bus waits for its frame (not while in debt)
+        KEYS.started(self, watched=True)  # the bus waits for its frame (not while in debt)
         if isinstance(item, Pasted):
             self._paste(item)
         else:
